@@ -1,0 +1,311 @@
+// Pass 1: records → nodes and RRsets.
+//
+// Records are sorted by owner key, so every name comes after its ancestors
+// and a subtree is contiguous. One walk keeps the path of ancestor nodes;
+// from it each name learns its missing ancestors (added as empty
+// non-terminals), the cut above it (occlusion) and its wildcard parent.
+#include <algorithm>
+#include <cstring>
+
+#include "zones/rr_type.hpp"
+#include "zones/snapshot_builder.hpp"
+
+namespace canon::zones {
+
+namespace {
+
+int compare_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c != 0) return c;
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+bool is_wildcard_key(std::span<const std::uint8_t> key) {
+  const std::size_t last = key_parent_length(key);
+  return key.size() == last + 2 && key[last] == 1 && key[last + 1] == '*';
+}
+
+}  // namespace
+
+SnapshotBuilder::SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones,
+                                 Findings& findings)
+    : store_(store), zones_(std::move(zones)), findings_(findings), snap_(new Snapshot) {}
+
+std::unique_ptr<Snapshot> SnapshotBuilder::build() {
+  build_nodes();
+  build_trie();
+  build_zones();
+  resolve_chains();
+  link_additional();
+  snap_->record_count_ = store_.records.size();
+  return std::move(snap_);
+}
+
+std::uint32_t SnapshotBuilder::deepest_zone(std::span<const std::uint8_t> key,
+                                            std::uint32_t hint) const {
+  std::uint32_t z = hint;
+  while (z != kNone && !key_is_below_or_at(key, zones_[z].origin_key.view())) z = zones_[z].parent;
+  if (z == kNone) return kNone;
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    for (std::uint32_t child : zones_[z].children) {
+      if (key_is_below_or_at(key, zones_[child].origin_key.view())) {
+        z = child;
+        deeper = true;
+        break;
+      }
+    }
+  }
+  return z;
+}
+
+NodeExtra& SnapshotBuilder::extra_of(std::uint32_t node_id) {
+  Node& n = snap_->nodes_[node_id];
+  if (n.extra == kNone) {
+    n.extra = static_cast<std::uint32_t>(snap_->extras_.size());
+    snap_->extras_.emplace_back();
+  }
+  return snap_->extras_[n.extra];
+}
+
+void SnapshotBuilder::build_nodes() {
+  const auto& records = store_.records;
+  order_.resize(records.size());
+  for (std::uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const Record& ra = records[a];
+    const Record& rb = records[b];
+    if (int c = compare_bytes(store_.key(ra), store_.key(rb)); c != 0) return c < 0;
+    if (ra.zone != rb.zone) return ra.zone < rb.zone;
+    if (ra.type != rb.type) return ra.type < rb.type;
+    if (int c = compare_bytes(store_.rdata(ra), store_.rdata(rb)); c != 0) return c < 0;
+    return a < b;
+  });
+
+  // Zone apexes must be nodes even when a file holds nothing at its origin.
+  std::vector<std::uint32_t> apexes(zones_.size());
+  for (std::uint32_t z = 0; z < zones_.size(); ++z) apexes[z] = z;
+  std::sort(apexes.begin(), apexes.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return compare_bytes(zones_[a].origin_key.view(), zones_[b].origin_key.view()) < 0;
+  });
+  std::size_t next_apex = 0;
+
+  struct PathEntry {
+    std::uint32_t node;
+    std::uint32_t zone;
+    std::uint32_t cut_below;  // cut that occludes this node's descendants, or kNone
+  };
+  std::vector<PathEntry> path;
+
+  auto visit = [&](std::span<const std::uint8_t> key, std::uint32_t hint,
+                   std::span<const std::uint32_t> group) {
+    while (!path.empty() && !key_is_below_or_at(key, node_keys_[path.back().node])) path.pop_back();
+    // Missing ancestors between the deepest existing one and `key` become
+    // empty non-terminals (only those inside a served zone).
+    for (std::size_t pos = 0; pos < key.size(); pos += 1 + key[pos]) {
+      if (!path.empty() && pos <= node_keys_[path.back().node].size()) continue;
+      const auto ancestor = key.first(pos);
+      const std::uint32_t zone = deepest_zone(ancestor, hint);
+      if (zone == kNone) continue;  // above every served origin
+      const std::uint32_t id = add_node(ancestor, zone, {});
+      const PathEntry* parent = path.empty() ? nullptr : &path.back();
+      const std::uint32_t cut =
+          parent && parent->zone == zone ? parent->cut_below : kNone;
+      if (cut != kNone) {
+        snap_->nodes_[id].flags |= kOccluded;
+        extra_of(id).cut = cut;
+      }
+      path.push_back({id, zone, cut});
+    }
+
+    const std::uint32_t zone = deepest_zone(key, hint);
+    const std::uint32_t id = add_node(key, zone, group);
+    Node& node = snap_->nodes_[id];
+    const PathEntry* parent = path.empty() ? nullptr : &path.back();
+    std::uint32_t cut = parent && parent->zone == zone ? parent->cut_below : kNone;
+    if (cut != kNone) {
+      node.flags |= kOccluded;
+      extra_of(id).cut = cut;
+      const Node& cut_node = snap_->nodes_[cut];
+      for (const RRset& set : std::span(snap_->rrsets_).subspan(node.rrset_begin, node.rrset_count)) {
+        const bool glue = cut_node.has(kDelegation) && (set.type == rr::A || set.type == rr::AAAA);
+        if (glue) continue;
+        const std::uint32_t set_index = static_cast<std::uint32_t>(&set - snap_->rrsets_.data());
+        report(CheckId::kOccluded, record_of_rrset(set_index),
+               std::string("occluded by the ") +
+                   (cut_node.has(kDname) ? "DNAME" : "delegation") + " at " + node_text(cut) +
+                   "; it is never served");
+      }
+    }
+    if (parent && is_wildcard_key(key)) {
+      node.flags |= kWildcard;
+      snap_->nodes_[parent->node].flags |= kWildcardChild;
+      extra_of(parent->node).wildcard = id;
+    }
+    const std::uint32_t cut_below =
+        cut != kNone ? cut : (node.has(kDelegation) || node.has(kDname) ? id : kNone);
+    path.push_back({id, zone, cut_below});
+  };
+
+  // Visits the apexes that sort before `key`; skips one equal to it (the
+  // record group is that apex).
+  auto visit_apexes_before = [&](std::span<const std::uint8_t> key) {
+    while (next_apex < apexes.size()) {
+      const auto apex_key = zones_[apexes[next_apex]].origin_key.view();
+      const int c = compare_bytes(apex_key, key);
+      if (c > 0) break;
+      if (c < 0) visit(apex_key, apexes[next_apex], {});
+      ++next_apex;
+    }
+  };
+
+  std::size_t i = 0;
+  while (i < order_.size()) {
+    const Record& first = records[order_[i]];
+    const auto key = store_.key(first);
+    std::size_t j = i + 1;
+    while (j < order_.size() && compare_bytes(store_.key(records[order_[j]]), key) == 0) ++j;
+    visit_apexes_before(key);
+    visit(key, first.zone, std::span(order_).subspan(i, j - i));
+    i = j;
+  }
+  for (; next_apex < apexes.size(); ++next_apex) {
+    visit(zones_[apexes[next_apex]].origin_key.view(), apexes[next_apex], {});
+  }
+
+  // Parent-side data at served child apexes lives in nodes outside the trie.
+  for (auto& [child_apex, group] : parent_side_) {
+    const std::uint32_t id = static_cast<std::uint32_t>(snap_->nodes_.size());
+    Node side{};
+    side.rrset_begin = static_cast<std::uint32_t>(snap_->rrsets_.size());
+    side.zone = store_.records[group.front()].zone;
+    side.extra = kNone;
+    side.name_length = snap_->nodes_[child_apex].name_length;
+    snap_->nodes_.push_back(side);
+    add_rrsets(snap_->nodes_.back(), group);
+    snap_->nodes_[child_apex].flags |= kChildApexData;
+    extra_of(child_apex).parent_side = id;
+  }
+}
+
+std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::uint32_t zone,
+                                        std::span<const std::uint32_t> group) {
+  const std::uint32_t id = static_cast<std::uint32_t>(snap_->nodes_.size());
+  node_keys_.push_back(key);
+  Node node{};
+  node.rrset_begin = static_cast<std::uint32_t>(snap_->rrsets_.size());
+  node.zone = zone;
+  node.extra = kNone;
+  node.name_length = static_cast<std::uint8_t>(key.size() + 1);
+  const bool apex = key.size() == zones_[zone].origin_key.length &&
+                    key_is_below_or_at(key, zones_[zone].origin_key.view());
+  if (apex) node.flags |= kApex;
+
+  // Records from the node's own zone; a parent zone's records at a served
+  // child's apex are kept aside; a parent's records below it are not served.
+  std::vector<std::uint32_t> own, parent;
+  for (std::uint32_t r : group) {
+    const Record& rec = store_.records[r];
+    if (rec.zone == zone) {
+      own.push_back(r);
+    } else if (apex) {
+      parent.push_back(r);
+    } else {
+      report(CheckId::kOccluded, rec,
+             "below the served zone " + zones_[zone].origin_text + "; the data there is served from that zone");
+    }
+  }
+  check_name(own, apex);
+  snap_->nodes_.push_back(node);
+  add_rrsets(snap_->nodes_.back(), own);
+  if (!parent.empty()) parent_side_.emplace_back(id, std::move(parent));
+
+  Node& stored = snap_->nodes_.back();
+  if (stored.rrset_count == 0) stored.flags |= kEmptyNonTerminal;
+  for (const RRset& set : snap_->rrsets(stored)) {
+    if (set.type == rr::CNAME) stored.flags |= kCname;
+    if (set.type == rr::DNAME) stored.flags |= kDname;
+    if (set.type == rr::NS && !apex) stored.flags |= kDelegation;
+  }
+  return id;
+}
+
+void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> group) {
+  auto& rdata = snap_->rdata_;
+  std::size_t i = 0;
+  unsigned sets = 0;
+  while (i < group.size()) {
+    const Record& first = store_.records[group[i]];
+    RRset set{};
+    set.type = first.type;
+    set.ttl = first.ttl;
+    set.rdata = static_cast<std::uint32_t>(rdata.size());
+    set.additional = kNone;
+    const Record* previous = nullptr;
+    std::size_t j = i;
+    for (; j < group.size() && store_.records[group[j]].type == first.type; ++j) {
+      const Record& rec = store_.records[group[j]];
+      if (previous && compare_bytes(store_.rdata(*previous), store_.rdata(rec)) == 0) {
+        report(CheckId::kDuplicateRecord, rec,
+               "same record as line " + std::to_string(previous->line) + "; the copy is dropped");
+        continue;
+      }
+      if (rec.ttl != first.ttl) {
+        report(CheckId::kTtlMismatch, rec,
+               "TTL " + std::to_string(rec.ttl) + " differs from " + std::to_string(first.ttl) +
+                   " at line " + std::to_string(first.line) +
+                   " in the same RRset (RFC 2181 §5.2); the lowest is served");
+      }
+      set.ttl = std::min(set.ttl, rec.ttl);
+      if (set.count == 0xffff) {
+        report(CheckId::kLimit, rec, "more than 65535 records in one RRset");
+        continue;
+      }
+      ++set.count;
+      rdata.push_back(static_cast<std::uint8_t>(rec.rdata_length & 0xff));
+      rdata.push_back(static_cast<std::uint8_t>(rec.rdata_length >> 8));
+      const auto bytes = store_.rdata(rec);
+      rdata.insert(rdata.end(), bytes.begin(), bytes.end());
+      previous = &rec;
+    }
+    if (rdata.size() > 0xffffff00u) throw std::length_error("RDATA exceeds 4 GiB");
+    if (sets == 255) {
+      report(CheckId::kLimit, first, "more than 255 record types at one name");
+    } else {
+      rrset_record_.push_back(group[i]);
+      snap_->rrsets_.push_back(set);
+      ++sets;
+    }
+    i = j;
+  }
+  node.rrset_count = static_cast<std::uint8_t>(sets);
+}
+
+void SnapshotBuilder::build_trie() {
+  std::vector<std::uint32_t> values(node_keys_.size());
+  for (std::uint32_t i = 0; i < values.size(); ++i) values[i] = i;
+  snap_->trie_ = zones::build_trie(node_keys_, values);
+}
+
+std::uint32_t SnapshotBuilder::add_name(const std::uint8_t* wire) {
+  const std::size_t length = wire_name_length({wire, kMaxNameLength});
+  const std::size_t offset = snap_->names_.size();
+  snap_->names_.insert(snap_->names_.end(), wire, wire + length);
+  return static_cast<std::uint32_t>(offset);
+}
+
+std::string SnapshotBuilder::node_text(std::uint32_t node_id) const {
+  return key_to_text(node_keys_[node_id]);
+}
+
+void SnapshotBuilder::report(CheckId id, const Record& at, std::string message) {
+  findings_.add(Finding{id, store_.files[at.file], at.line, store_.owner_text(at), at.type,
+                        std::move(message)});
+}
+
+void SnapshotBuilder::report_zone(CheckId id, std::uint32_t zone, std::uint16_t type,
+                                  std::string message) {
+  findings_.add(Finding{id, zones_[zone].file, 0, zones_[zone].origin_text, type, std::move(message)});
+}
+
+}  // namespace canon::zones

@@ -1,0 +1,268 @@
+#include "zones/loader.hpp"
+
+extern "C" {
+#include <libzscanner/scanner.h>
+}
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "zones/generate.hpp"
+#include "zones/rr_type.hpp"
+
+namespace canon::zones {
+
+namespace {
+
+struct ScannerDeleter {
+  void operator()(zs_scanner_t* s) const {
+    zs_deinit(s);
+    delete s;
+  }
+};
+using Scanner = std::unique_ptr<zs_scanner_t, ScannerDeleter>;
+
+// True when the name's leftmost labels read like an address someone meant as
+// RDATA: "192.0.2.7.example.com." (four decimal labels) or a label with colons.
+bool looks_like_ip(const std::uint8_t* wire) {
+  unsigned decimal_labels = 0;
+  for (std::size_t pos = 0; wire[pos] != 0 && decimal_labels < 4; pos += 1 + wire[pos]) {
+    const std::uint8_t len = wire[pos];
+    bool digits = len >= 1 && len <= 3;
+    bool colon = false, hex_or_colon = true;
+    int value = 0;
+    for (std::uint8_t i = 1; i <= len; ++i) {
+      const char c = static_cast<char>(wire[pos + i]);
+      if (c == ':') colon = true;
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':') hex_or_colon = false;
+      if (!std::isdigit(static_cast<unsigned char>(c))) digits = false;
+      else value = value * 10 + (c - '0');
+    }
+    if (pos == 0 && colon && hex_or_colon) return true;
+    if (!digits || value > 255) return false;
+    ++decimal_labels;
+  }
+  return decimal_labels == 4;
+}
+
+class ZoneLoader {
+ public:
+  ZoneLoader(const ZoneSource& source, std::uint32_t zone_index, RecordStore& store, Findings& findings)
+      : source_(source), zone_index_(zone_index), store_(store), findings_(findings) {
+    std::string wire;
+    if (text_to_wire(source.origin, wire)) {
+      make_key(reinterpret_cast<const std::uint8_t*>(wire.data()), origin_key_);
+    }
+  }
+
+  bool load() { return load_file(source_.file, source_.origin, 0, 0); }
+
+ private:
+  struct Context {
+    ZoneLoader* loader;
+    std::uint16_t file;
+    const std::string* path;
+    std::uint32_t generate_line;  // nonzero while feeding $GENERATE output
+    bool failed;
+  };
+
+  bool load_file(const std::string& path, const std::string& origin, unsigned depth,
+                 std::uint32_t include_line) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      report(CheckId::kFile, include_line ? current_path_ : path, include_line, {}, 0,
+             "cannot read zone file '" + path + "': " + std::strerror(errno));
+      return false;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+
+    Scanner scanner(new zs_scanner_t);
+    if (zs_init(scanner.get(), origin.c_str(), rr_class::IN, 3600) != 0) {
+      report(CheckId::kSyntax, path, 0, {}, 0, "invalid origin '" + origin + "'");
+      return false;
+    }
+    Context ctx{this, store_.file_index(path), &path, 0, false};
+    zs_set_processing(scanner.get(), &on_record, &on_error, &ctx);
+
+    const std::string saved_path = current_path_;
+    current_path_ = path;
+    bool ok = scan_text(scanner.get(), ctx, text, depth);
+    current_path_ = saved_path;
+    return ok && !ctx.failed;
+  }
+
+  // Feeds the text to the scanner in segments split at the directives canon
+  // handles itself; the scanner keeps $ORIGIN, $TTL and the last owner across
+  // segments.
+  bool scan_text(zs_scanner_t* s, Context& ctx, std::string_view text, unsigned depth) {
+    std::size_t segment_start = 0;
+    std::uint32_t segment_line = 1;
+    std::uint32_t line = 1;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      std::size_t eol = text.find('\n', pos);
+      if (eol == std::string_view::npos) eol = text.size();
+      const std::string_view line_text = text.substr(pos, eol - pos);
+      const bool is_generate = starts_with_directive(line_text, "$GENERATE");
+      const bool is_include = starts_with_directive(line_text, "$INCLUDE");
+      if (is_generate || is_include) {
+        if (!feed(s, text.substr(segment_start, pos - segment_start), segment_line)) return false;
+        const bool ok = is_generate ? generate(s, ctx, line_text.substr(9), line)
+                                    : include(s, ctx, line_text.substr(8), line, depth);
+        if (!ok) return false;
+        segment_start = eol + 1;
+        segment_line = line + 1;
+      }
+      pos = eol + 1;
+      ++line;
+    }
+    if (segment_start < text.size()) {
+      return feed(s, text.substr(segment_start), segment_line);
+    }
+    return true;
+  }
+
+  static bool starts_with_directive(std::string_view line, std::string_view directive) {
+    if (line.size() < directive.size()) return false;
+    for (std::size_t i = 0; i < directive.size(); ++i) {
+      if (std::toupper(static_cast<unsigned char>(line[i])) != directive[i]) return false;
+    }
+    return line.size() == directive.size() || line[directive.size()] == ' ' ||
+           line[directive.size()] == '\t';
+  }
+
+  // Returns false after a fatal scanner error.
+  static bool feed(zs_scanner_t* s, std::string_view text, std::uint32_t first_line) {
+    if (text.empty()) return true;
+    if (zs_set_input_string(s, text.data(), text.size()) != 0) return false;
+    s->line_counter = first_line;
+    zs_parse_all(s);
+    return !s->error.fatal;
+  }
+
+  bool generate(zs_scanner_t* s, Context& ctx, std::string_view args, std::uint32_t line) {
+    std::string error;
+    ctx.generate_line = line;
+    bool fatal = false;
+    const bool ok = expand_generate(
+        args,
+        [&](std::string_view record) {
+          if (!fatal && !feed(s, record, line)) fatal = true;
+        },
+        error);
+    ctx.generate_line = 0;
+    if (!ok) {
+      report(CheckId::kSyntax, *ctx.path, line, {}, 0, error);
+      ctx.failed = true;
+      return true;  // the rest of the file is still worth checking
+    }
+    return !fatal;
+  }
+
+  bool include(zs_scanner_t* s, Context& ctx, std::string_view args, std::uint32_t line,
+               unsigned depth) {
+    std::istringstream words{std::string(args)};
+    std::string file, origin;
+    words >> file >> origin;
+    if (file.empty()) {
+      report(CheckId::kSyntax, *ctx.path, line, {}, 0, "$INCLUDE needs a file name");
+      ctx.failed = true;
+      return true;
+    }
+    if (depth + 1 > kMaxIncludeDepth) {
+      report(CheckId::kLimit, *ctx.path, line, {}, 0,
+             "$INCLUDE nested deeper than " + std::to_string(kMaxIncludeDepth) + " files");
+      ctx.failed = true;
+      return false;
+    }
+    // Relative paths are relative to the including file, as in Knot.
+    if (file.front() != '/') {
+      const auto slash = ctx.path->rfind('/');
+      if (slash != std::string::npos) file = ctx.path->substr(0, slash + 1) + file;
+    }
+    const std::string current_origin = wire_to_text(s->zone_origin);
+    if (origin.empty()) {
+      origin = current_origin;
+    } else if (origin.back() != '.') {
+      origin += current_origin == "." ? "." : "." + current_origin;
+    }
+    if (!load_file(file, origin, depth + 1, line)) ctx.failed = true;
+    return true;
+  }
+
+  static void on_record(zs_scanner_t* s) {
+    auto& ctx = *static_cast<Context*>(s->process.data);
+    ctx.loader->add_record(s, ctx);
+  }
+
+  static void on_error(zs_scanner_t* s) {
+    auto& ctx = *static_cast<Context*>(s->process.data);
+    const std::uint32_t line =
+        ctx.generate_line ? ctx.generate_line : static_cast<std::uint32_t>(s->line_counter);
+    ctx.loader->report(CheckId::kSyntax, *ctx.path, line, {}, 0, zs_strerror(s->error.code));
+    ctx.failed = true;
+  }
+
+  void add_record(zs_scanner_t* s, Context& ctx) {
+    const std::uint32_t line =
+        ctx.generate_line ? ctx.generate_line : static_cast<std::uint32_t>(s->line_counter);
+    LookupKey key;
+    make_key(s->r_owner, key);
+    const std::span<const std::uint8_t> key_view = key.view();
+    if (s->r_class != rr_class::IN) {
+      report(CheckId::kClass, *ctx.path, line, key_to_text(key_view), s->r_type,
+             "class " + std::to_string(s->r_class) + " is not IN; canon serves IN zones only");
+      return;
+    }
+    if (!key_is_below_or_at(key_view, origin_key_.view())) {
+      report(CheckId::kOutOfZone, *ctx.path, line, key_to_text(key_view), s->r_type,
+             "owner is outside the zone " + source_.origin);
+      return;
+    }
+    if ((s->r_type == rr::CNAME || s->r_type == rr::DNAME) && looks_like_ip(s->r_data)) {
+      report(CheckId::kAliasTargetIp, *ctx.path, line, key_to_text(key_view), s->r_type,
+             "target " + wire_to_text(s->r_data) +
+                 " looks like an IP address made relative to the origin; an alias must name a host");
+    }
+    Record record{};
+    record.key = store_.append(key_view);
+    record.key_length = key.length;
+    record.rdata = store_.append({s->r_data, s->r_data_length});
+    record.rdata_length = static_cast<std::uint16_t>(s->r_data_length);
+    record.ttl = s->r_ttl;
+    record.line = line;
+    record.zone = zone_index_;
+    record.type = s->r_type;
+    record.file = ctx.file;
+    store_.records.push_back(record);
+  }
+
+  void report(CheckId id, const std::string& file, std::uint32_t line, std::string owner,
+              std::uint16_t type, std::string message) {
+    findings_.add(Finding{id, file, line, std::move(owner), type, std::move(message)});
+  }
+
+  const ZoneSource& source_;
+  std::uint32_t zone_index_;
+  RecordStore& store_;
+  Findings& findings_;
+  LookupKey origin_key_{};
+  std::string current_path_;
+};
+
+}  // namespace
+
+bool load_zone(const ZoneSource& source, std::uint32_t zone_index, RecordStore& store,
+               Findings& findings) {
+  ZoneLoader loader(source, zone_index, store, findings);
+  return loader.load();
+}
+
+}  // namespace canon::zones

@@ -1,0 +1,48 @@
+// Records as loaded from zone files, before compilation: control-plane only.
+//
+// All bytes (owner keys, RDATA) live in one arena and records refer to them
+// by 32-bit offsets, so a million records cost one allocation pattern and
+// sort as small structs.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "zones/name.hpp"
+
+namespace canon::zones {
+
+struct Record {
+  std::uint32_t key;           // offset of the owner's lookup key in RecordStore::bytes
+  std::uint32_t rdata;         // offset of the RDATA (wire form, names uncompressed)
+  std::uint32_t ttl;
+  std::uint32_t line;          // line in `file` where the record ends
+  std::uint32_t zone;          // index of the zone whose file holds it
+  std::uint16_t type;
+  std::uint16_t rdata_length;
+  std::uint16_t file;          // index into RecordStore::files
+  std::uint8_t key_length;
+  std::uint8_t reserved = 0;
+};
+
+struct RecordStore {
+  std::vector<Record> records;
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::string> files;
+
+  [[nodiscard]] std::span<const std::uint8_t> key(const Record& r) const noexcept {
+    return {bytes.data() + r.key, r.key_length};
+  }
+  [[nodiscard]] std::span<const std::uint8_t> rdata(const Record& r) const noexcept {
+    return {bytes.data() + r.rdata, r.rdata_length};
+  }
+  [[nodiscard]] std::string owner_text(const Record& r) const { return key_to_text(key(r)); }
+
+  // Appends bytes to the arena and returns their offset.
+  std::uint32_t append(std::span<const std::uint8_t> data);
+  std::uint16_t file_index(const std::string& path);
+};
+
+}  // namespace canon::zones

@@ -1,0 +1,215 @@
+// The compiled, immutable form of every zone canon serves.
+//
+// Workers only read a Snapshot (`const Snapshot&`); the control thread builds
+// one with compile() and publishes it whole. Everything is flat arrays
+// indexed by 32-bit numbers, no pointers:
+//
+//   trie ──key──▶ node id ──▶ nodes[id]            one per owner name, incl. empty non-terminals
+//                               │ rrset_begin, rrset_count
+//                               ▼
+//                             rrsets[i]            one per (name, type), sorted by type
+//                               │ rdata            offset into rdata: count × [u16 length][bytes]
+//                               │ additional       index into additional: a header {n} then n entries
+//                               ▼
+//                             rdata / additional
+//   nodes[id].extra ─────────▶ extras[e]          only alias, occluded, wildcard-parent and
+//                               │ chain              child-apex nodes have one
+//                               ▼
+//                             chains[c] ─▶ links[...]   each CNAME's chain, resolved at compile
+//                                                       time through the whole snapshot
+//   nodes[id].zone ──────────▶ zones[z]            apex, SOA and negative TTL per zone
+//
+// Names that the prepared material refers to (chain owners and targets, zone
+// origins) are wire form in `names`, addressed by offset.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "zones/name.hpp"
+#include "zones/trie.hpp"
+
+namespace canon::zones {
+
+inline constexpr std::uint32_t kNone = kNoValue;
+inline constexpr unsigned kMaxChainLinks = 16;
+
+// Per-node facts the compiler worked out so the worker only tests bits.
+enum NodeFlag : std::uint16_t {
+  kApex = 1u << 0,            // a zone's origin
+  kCname = 1u << 1,           // holds a CNAME (and nothing else but DNSSEC records)
+  kDname = 1u << 2,           // holds a DNAME: it redirects the names below it
+  kDelegation = 1u << 3,      // NS below the apex: a zone cut
+  kOccluded = 1u << 4,        // below a delegation or a DNAME of its zone (extra.cut says which)
+  kWildcardChild = 1u << 5,   // "*.<this name>" exists (extra.wildcard)
+  kEmptyNonTerminal = 1u << 6,  // no records, but names below it
+  kWildcard = 1u << 7,        // this name is "*.<parent>"
+  kChildApexData = 1u << 8,   // the parent zone has data here too (extra.parent_side)
+};
+
+struct Node {                 // 16 bytes
+  std::uint32_t rrset_begin;  // index of its first RRset in rrsets
+  std::uint32_t zone;         // index into zones: the deepest zone holding the name
+  std::uint32_t extra;        // index into extras, or kNone
+  std::uint16_t flags;        // NodeFlag bits
+  std::uint8_t rrset_count;
+  std::uint8_t name_length;   // wire length of the owner name, root byte included
+
+  [[nodiscard]] bool has(NodeFlag f) const noexcept { return (flags & f) != 0; }
+};
+
+struct NodeExtra {              // 16 bytes, for the few nodes that need it
+  std::uint32_t chain = kNone;  // CNAME node: its prepared chain
+  std::uint32_t cut = kNone;    // occluded node: the delegation or DNAME node above it
+  std::uint32_t wildcard = kNone;     // "*.<name>" node
+  std::uint32_t parent_side = kNone;  // child apex: a node (outside the trie) with the
+                                      // parent zone's records here (NS, DS)
+};
+
+struct RRset {                  // 16 bytes
+  std::uint16_t type;
+  std::uint16_t count;          // RRs in the set
+  std::uint32_t ttl;            // the lowest TTL written in the zone (RFC 2181 §5.2)
+  std::uint32_t rdata;          // offset in rdata: count × [u16 length][RDATA]
+  std::uint32_t additional;     // index in additional of a header {node = n} and n entries, or kNone
+};
+
+// An A/AAAA-bearing node that an MX, SRV or NS target names (in the same zone).
+struct Additional {
+  std::uint32_t node;           // the target's node
+  std::uint16_t rr;             // which RR of the set names it
+  std::uint16_t name_offset;    // where the target name starts inside that RR's RDATA
+};
+
+enum class ChainEnd : std::uint8_t {
+  kNode,       // the last target exists: answer from end_node (may be NODATA)
+  kWildcard,   // the last target is synthesized from wildcard end_node (owner end_name)
+  kNxdomain,   // the last target does not exist in zone end_zone
+  kReferral,   // the last target is below delegation end_node
+  kOutside,    // the last target is not in any served zone: the chain ends with the last CNAME
+  kLoop,       // a target repeats: the chain stops after the link that closes the loop
+  kTooLong,    // more than kMaxChainLinks links
+  kYxdomain,   // a DNAME substitution made a name over 255 octets (RFC 6672 §2.2)
+};
+
+enum class LinkKind : std::uint8_t {
+  kCname,         // node's CNAME RRset, owner = owner_name
+  kWildcardCname, // wildcard node's CNAME, owner synthesized = owner_name
+  kDname,         // node's DNAME RRset, then a synthesized CNAME owner_name → target_name
+};
+
+struct ChainLink {              // 16 bytes
+  std::uint32_t node;           // CNAME, wildcard-CNAME or DNAME node
+  std::uint32_t owner_name;     // offset in names
+  std::uint32_t target_name;    // offset in names
+  LinkKind kind;
+  std::uint8_t reserved[3] = {0, 0, 0};
+};
+
+struct Chain {                  // 16 bytes
+  std::uint32_t link_begin;     // index into links
+  std::uint8_t link_count;      // 1..kMaxChainLinks
+  ChainEnd end;
+  std::uint16_t reserved = 0;
+  std::uint32_t end_node;       // see ChainEnd; for kNxdomain the zone's apex node
+  std::uint32_t end_name;       // offset in names: the last target
+};
+
+struct Zone {
+  std::uint32_t apex;           // node id
+  std::uint32_t origin;         // offset in names (wire)
+  std::uint32_t soa_rrset;      // index into rrsets
+  std::uint32_t negative_ttl;   // min(SOA TTL, SOA MINIMUM) (RFC 2308 §5)
+  std::uint32_t serial;
+  std::uint8_t origin_length;
+};
+
+// Control-plane facts about a zone, for status output; workers never read them.
+struct ZoneInfo {
+  std::string origin;           // "example.com."
+  std::string file;
+  std::uint64_t records = 0;
+};
+
+class Snapshot {
+ public:
+  // ---- lookups --------------------------------------------------------------
+  [[nodiscard]] TrieMatch find(std::span<const std::uint8_t> key) const noexcept {
+    return trie_.find(key);
+  }
+  void find_burst(const std::span<const std::uint8_t>* keys, std::size_t count,
+                  TrieMatch* out) const noexcept {
+    trie_.find_burst(keys, count, out);
+  }
+
+  // ---- nodes and their data -------------------------------------------------
+  [[nodiscard]] const Node& node(std::uint32_t id) const noexcept { return nodes_[id]; }
+  [[nodiscard]] const NodeExtra& extra(const Node& n) const noexcept { return extras_[n.extra]; }
+  [[nodiscard]] std::span<const RRset> rrsets(const Node& n) const noexcept {
+    return {rrsets_.data() + n.rrset_begin, n.rrset_count};
+  }
+  // The node's RRset of `type`, or nullptr.
+  [[nodiscard]] const RRset* rrset(const Node& n, std::uint16_t type) const noexcept;
+  [[nodiscard]] const RRset& rrset_at(std::uint32_t index) const noexcept { return rrsets_[index]; }
+
+  // Walks an RRset's RRs: for (RdataIter it = ...; it; ++it) it.data().
+  class RdataIter {
+   public:
+    RdataIter(const std::uint8_t* at, std::uint16_t remaining) : at_(at), remaining_(remaining) {}
+    explicit operator bool() const noexcept { return remaining_ != 0; }
+    [[nodiscard]] std::span<const std::uint8_t> data() const noexcept {
+      return {at_ + 2, static_cast<std::size_t>(at_[0] | (at_[1] << 8))};
+    }
+    RdataIter& operator++() noexcept {
+      at_ += 2 + (at_[0] | (at_[1] << 8));
+      --remaining_;
+      return *this;
+    }
+
+   private:
+    const std::uint8_t* at_;
+    std::uint16_t remaining_;
+  };
+  [[nodiscard]] RdataIter rdata(const RRset& set) const noexcept {
+    return {rdata_.data() + set.rdata, set.count};
+  }
+  [[nodiscard]] std::span<const Additional> additional(const RRset& set) const noexcept;
+
+  // ---- zones, chains, names -------------------------------------------------
+  [[nodiscard]] std::span<const Zone> zones() const noexcept { return zones_; }
+  [[nodiscard]] const Zone& zone(std::uint32_t id) const noexcept { return zones_[id]; }
+  [[nodiscard]] std::span<const ZoneInfo> zone_infos() const noexcept { return zone_infos_; }
+  [[nodiscard]] const Chain& chain(std::uint32_t id) const noexcept { return chains_[id]; }
+  [[nodiscard]] std::span<const ChainLink> links(const Chain& c) const noexcept {
+    return {links_.data() + c.link_begin, c.link_count};
+  }
+  [[nodiscard]] const std::uint8_t* name(std::uint32_t offset) const noexcept {
+    return names_.data() + offset;
+  }
+
+  // ---- sizes, for benchmarks and status ----------------------------------------
+  [[nodiscard]] std::size_t node_count() const noexcept { return nodes_.size(); }
+  [[nodiscard]] std::size_t chain_count() const noexcept { return chains_.size(); }
+  [[nodiscard]] std::uint64_t record_count() const noexcept { return record_count_; }
+  [[nodiscard]] std::size_t bytes() const noexcept;
+
+ private:
+  friend class SnapshotBuilder;
+
+  Trie trie_;
+  std::vector<Node> nodes_;          // trie nodes first, then parent-side nodes
+  std::vector<NodeExtra> extras_;
+  std::vector<RRset> rrsets_;
+  std::vector<std::uint8_t> rdata_;
+  std::vector<Additional> additional_;  // per RRset: a header {node = count}, then the entries
+  std::vector<Chain> chains_;
+  std::vector<ChainLink> links_;
+  std::vector<std::uint8_t> names_;
+  std::vector<Zone> zones_;
+  std::vector<ZoneInfo> zone_infos_;
+  std::uint64_t record_count_ = 0;
+};
+
+}  // namespace canon::zones

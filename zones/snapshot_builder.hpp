@@ -1,0 +1,81 @@
+// The compiler's passes over one set of zones, in order:
+//
+//   build_nodes        sort records; one node per name (empty non-terminals
+//                      added), flags, cuts, RRsets in wire form; per-name
+//                      checks (build_nodes.cpp, check_names.cpp)
+//   build_trie         the lookup trie over the node keys
+//   build_zones        zone table, negative-answer SOA; apex checks (build_zones.cpp)
+//   resolve_chains     every CNAME's chain through the whole snapshot; loop and
+//                      length checks (build_chains.cpp)
+//   link_additional    A/AAAA for MX, SRV and NS targets; target and glue checks
+//                      (build_additional.cpp)
+//
+// Control-plane code: it allocates and may throw. Only the Snapshot it
+// produces reaches the workers.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "zones/finding.hpp"
+#include "zones/record_store.hpp"
+#include "zones/snapshot.hpp"
+
+namespace canon::zones {
+
+struct ZoneMeta {
+  std::string origin_text;
+  std::string origin_wire;
+  LookupKey origin_key{};
+  std::string file;
+  std::uint32_t parent = kNone;          // deepest served zone strictly above, or kNone
+  std::vector<std::uint32_t> children;   // served zones directly below
+};
+
+class SnapshotBuilder {
+ public:
+  SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones, Findings& findings);
+
+  // Runs every pass. The snapshot is complete even when findings hold errors
+  // (so every check can run); the caller decides whether to publish it.
+  std::unique_ptr<Snapshot> build();
+
+ private:
+  // build_nodes.cpp
+  void build_nodes();
+  std::uint32_t add_node(std::span<const std::uint8_t> key, std::uint32_t zone,
+                         std::span<const std::uint32_t> records);
+  void add_rrsets(Node& node, std::span<const std::uint32_t> records);
+  NodeExtra& extra_of(std::uint32_t node_id);
+  [[nodiscard]] std::uint32_t deepest_zone(std::span<const std::uint8_t> key,
+                                           std::uint32_t hint) const;
+  // check_names.cpp
+  void check_name(std::span<const std::uint32_t> records, bool apex);
+  // build_trie / build_zones.cpp
+  void build_trie();
+  void build_zones();
+  // build_chains.cpp
+  void resolve_chains();
+  // build_additional.cpp
+  void link_additional();
+
+  std::uint32_t add_name(const std::uint8_t* wire);
+  void report(CheckId id, const Record& at, std::string message);
+  void report_zone(CheckId id, std::uint32_t zone, std::uint16_t type, std::string message);
+  [[nodiscard]] const Record& record_of_rrset(std::uint32_t rrset) const {
+    return store_.records[rrset_record_[rrset]];
+  }
+  [[nodiscard]] std::string node_text(std::uint32_t node_id) const;
+
+  RecordStore& store_;
+  std::vector<ZoneMeta> zones_;
+  Findings& findings_;
+  std::unique_ptr<Snapshot> snap_;
+  std::vector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
+  std::vector<std::uint32_t> rrset_record_;  // per RRset: its first record, for file:line
+  std::vector<std::span<const std::uint8_t>> node_keys_;  // per trie node
+  std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> parent_side_;  // (node, records)
+};
+
+}  // namespace canon::zones

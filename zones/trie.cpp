@@ -1,0 +1,236 @@
+#include "zones/trie.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+
+namespace canon::zones {
+
+namespace {
+
+inline std::uint32_t load32(const std::uint8_t* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline std::uint64_t load64(const std::uint8_t* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline std::uint16_t load16(const std::uint8_t* p) noexcept {
+  std::uint16_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+constexpr std::size_t align4(std::size_t n) noexcept { return (n + 3) & ~std::size_t{3}; }
+
+// Offset of the child for byte `c`, or kNoValue. `body` points after the prefix.
+inline std::uint32_t child_of(const std::uint8_t* body, std::uint8_t kind, std::uint16_t count,
+                              std::uint8_t c) noexcept {
+  if (kind == Trie::kSparse) {
+    for (std::uint16_t i = 0; i < count; ++i) {
+      if (body[i] == c) return load32(body + align4(count) + 4u * i);
+    }
+    return kNoValue;
+  }
+  const unsigned word = c >> 6;
+  const std::uint64_t bits = load64(body + 8u * word);
+  const std::uint64_t below = bits & ((std::uint64_t{1} << (c & 63)) - 1);
+  if (((bits >> (c & 63)) & 1u) == 0) return kNoValue;
+  const unsigned index = body[32 + word] + static_cast<unsigned>(std::popcount(below));
+  return load32(body + 36 + 4u * index);
+}
+
+}  // namespace
+
+struct Trie::Step {
+  std::uint32_t offset = 0;
+  std::uint32_t pos = 0;
+  TrieMatch* out = nullptr;
+};
+
+// One record of the descent. Returns true when the query moved to a child,
+// false when its answer is complete in *s.out.
+inline bool Trie::step(Step& s, std::span<const std::uint8_t> key) const noexcept {
+  const std::uint8_t* rec = blob_.data() + s.offset;
+  const std::uint32_t value = load32(rec);
+  const std::uint8_t prefix_length = rec[4];
+  const std::uint8_t kind = rec[5];
+  const std::uint16_t count = load16(rec + 6);
+  const std::uint8_t* prefix = rec + kHeaderBytes;
+  if (key.size() - s.pos < prefix_length ||
+      std::memcmp(key.data() + s.pos, prefix, prefix_length) != 0) {
+    return false;
+  }
+  s.pos += prefix_length;
+  if (value != kNoValue) {
+    s.out->encloser = value;
+    s.out->encloser_key_length = static_cast<std::uint8_t>(s.pos);
+  }
+  if (s.pos == key.size()) {
+    s.out->exact = value;
+    return false;
+  }
+  const std::uint32_t child = child_of(prefix + align4(prefix_length), kind, count, key[s.pos]);
+  if (child == kNoValue) return false;
+  s.pos += 1;
+  s.offset = child;
+  return true;
+}
+
+TrieMatch Trie::find(std::span<const std::uint8_t> key) const noexcept {
+  TrieMatch match;
+  if (blob_.empty()) return match;
+  Step s{0, 0, &match};
+  while (step(s, key)) {
+  }
+  return match;
+}
+
+void Trie::find_burst(const std::span<const std::uint8_t>* keys, std::size_t count,
+                      TrieMatch* out) const noexcept {
+  constexpr std::size_t kMaxBurst = 64;
+  if (blob_.empty()) {
+    for (std::size_t i = 0; i < count; ++i) out[i] = TrieMatch{};
+    return;
+  }
+  for (std::size_t first = 0; first < count; first += kMaxBurst) {
+    const std::size_t n = std::min(kMaxBurst, count - first);
+    Step steps[kMaxBurst];
+    std::uint8_t active[kMaxBurst];
+    for (std::size_t i = 0; i < n; ++i) {
+      out[first + i] = TrieMatch{};
+      steps[i] = Step{0, 0, &out[first + i]};
+      active[i] = static_cast<std::uint8_t>(i);
+    }
+    // Each round advances every unfinished query by one record and prefetches
+    // the record it moves to; by the time the round comes back to it, the
+    // line is (with luck) in cache.
+    std::size_t live = n;
+    while (live > 0) {
+      std::size_t kept = 0;
+      for (std::size_t j = 0; j < live; ++j) {
+        const std::uint8_t i = active[j];
+        if (step(steps[i], keys[first + i])) {
+          __builtin_prefetch(blob_.data() + steps[i].offset);
+          active[kept++] = i;
+        }
+      }
+      live = kept;
+    }
+  }
+}
+
+namespace {
+
+class TrieBuilder {
+ public:
+  TrieBuilder(std::span<const std::span<const std::uint8_t>> keys,
+              std::span<const std::uint32_t> values)
+      : keys_(keys), values_(values) {}
+
+  std::vector<std::uint8_t> build() {
+    if (keys_.empty()) {
+      emit_record(kNoValue, {}, {});
+    } else {
+      build_range(0, keys_.size(), 0);
+    }
+    blob_.resize(blob_.size() + Trie::kTailPadding, 0);
+    return std::move(blob_);
+  }
+
+ private:
+  // Writes the record for keys[lo, hi), which share their first `depth`
+  // bytes, and (depth first) the records below it. Returns its offset.
+  std::uint32_t build_range(std::size_t lo, std::size_t hi, std::size_t depth) {
+    const auto& first_key = keys_[lo];
+    const auto& last_key = keys_[hi - 1];
+    std::size_t lcp = depth;
+    while (lcp < first_key.size() && lcp < last_key.size() && first_key[lcp] == last_key[lcp] &&
+           lcp - depth < 255) {
+      ++lcp;
+    }
+    std::uint32_t value = kNoValue;
+    std::size_t begin = lo;
+    if (first_key.size() == lcp) {
+      value = values_[lo];
+      ++begin;
+    }
+    // Children: runs of keys sharing the byte at `lcp`.
+    std::vector<std::uint8_t> child_bytes;
+    std::vector<std::size_t> bounds;
+    for (std::size_t i = begin; i < hi; ++i) {
+      const std::uint8_t c = keys_[i][lcp];
+      if (child_bytes.empty() || child_bytes.back() != c) {
+        child_bytes.push_back(c);
+        bounds.push_back(i);
+      }
+    }
+    bounds.push_back(hi);
+    const Emitted self = emit_record(value, first_key.subspan(depth, lcp - depth), child_bytes);
+    for (std::size_t c = 0; c < child_bytes.size(); ++c) {
+      const std::uint32_t child = build_range(bounds[c], bounds[c + 1], lcp + 1);
+      std::memcpy(blob_.data() + self.child_slots + 4 * c, &child, 4);
+    }
+    return self.offset;
+  }
+
+  struct Emitted {
+    std::uint32_t offset;      // of the record
+    std::size_t child_slots;   // where its child offsets go, filled as children are built
+  };
+
+  Emitted emit_record(std::uint32_t value, std::span<const std::uint8_t> prefix,
+                      std::span<const std::uint8_t> child_bytes) {
+    const std::size_t offset = blob_.size();
+    if (offset > 0xfffffff0u) throw std::length_error("name trie exceeds 4 GiB");
+    const std::uint16_t count = static_cast<std::uint16_t>(child_bytes.size());
+    const std::uint8_t kind = count <= Trie::kMaxSparse ? Trie::kSparse : Trie::kDense;
+    put32(value);
+    blob_.push_back(static_cast<std::uint8_t>(prefix.size()));
+    blob_.push_back(kind);
+    blob_.push_back(static_cast<std::uint8_t>(count & 0xff));
+    blob_.push_back(static_cast<std::uint8_t>(count >> 8));
+    blob_.insert(blob_.end(), prefix.begin(), prefix.end());
+    pad4();
+    if (kind == Trie::kSparse) {
+      blob_.insert(blob_.end(), child_bytes.begin(), child_bytes.end());
+      pad4();
+    } else {
+      std::uint64_t bitmap[4] = {0, 0, 0, 0};
+      for (std::uint8_t c : child_bytes) bitmap[c >> 6] |= std::uint64_t{1} << (c & 63);
+      const std::size_t at = blob_.size();
+      blob_.resize(at + 32);
+      std::memcpy(blob_.data() + at, bitmap, 32);
+      unsigned rank = 0;
+      for (int w = 0; w < 4; ++w) {
+        blob_.push_back(static_cast<std::uint8_t>(rank));
+        rank += static_cast<unsigned>(std::popcount(bitmap[w]));
+      }
+    }
+    const std::size_t slots = blob_.size();
+    blob_.resize(slots + 4u * count, 0);
+    return Emitted{static_cast<std::uint32_t>(offset), slots};
+  }
+
+  void put32(std::uint32_t v) {
+    const std::size_t at = blob_.size();
+    blob_.resize(at + 4);
+    std::memcpy(blob_.data() + at, &v, 4);
+  }
+  void pad4() { blob_.resize(align4(blob_.size()), 0); }
+
+  std::span<const std::span<const std::uint8_t>> keys_;
+  std::span<const std::uint32_t> values_;
+  std::vector<std::uint8_t> blob_;
+};
+
+}  // namespace
+
+Trie build_trie(std::span<const std::span<const std::uint8_t>> keys,
+                std::span<const std::uint32_t> values) {
+  return Trie(TrieBuilder(keys, values).build());
+}
+
+}  // namespace canon::zones
