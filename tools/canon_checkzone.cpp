@@ -16,11 +16,44 @@
 
 namespace {
 
+const char* end_text(canon::zones::ChainEnd end) {
+  using canon::zones::ChainEnd;
+  switch (end) {
+    case ChainEnd::kNode: return "answered";
+    case ChainEnd::kWildcard: return "answered by a wildcard";
+    case ChainEnd::kNxdomain: return "NXDOMAIN";
+    case ChainEnd::kReferral: return "referral";
+    case ChainEnd::kOutside: return "leaves the served zones";
+    case ChainEnd::kLoop: return "LOOP";
+    case ChainEnd::kTooLong: return "TOO LONG";
+    case ChainEnd::kYxdomain: return "YXDOMAIN";
+  }
+  return "?";
+}
+
+// One line per alias: how the compiler resolved its chain.
+//   www.example.com. → web.example.com. → cdn.example.net. → edge.example.net. (3 links, answered)
+void print_chains(const canon::zones::Snapshot& snap) {
+  using namespace canon::zones;
+  for (std::uint32_t c = 0; c < snap.chain_count(); ++c) {
+    const Chain& chain = snap.chain(c);
+    const auto links = snap.links(chain);
+    std::string line = wire_to_text(snap.name(links.front().owner_name));
+    for (const ChainLink& link : links) {
+      line += link.kind == LinkKind::kDname ? " ⇒ " : " → ";
+      line += wire_to_text(snap.name(link.target_name));
+    }
+    std::printf("%s (%u link%s, %s)\n", line.c_str(), chain.link_count,
+                chain.link_count == 1 ? "" : "s", end_text(chain.end));
+  }
+}
+
 void usage(std::FILE* out) {
   std::fputs(
-      "usage: canon-checkzone [--stats] [--quiet] ORIGIN FILE [ORIGIN FILE ...]\n"
+      "usage: canon-checkzone [--stats] [--chains] [--quiet] ORIGIN FILE [ORIGIN FILE ...]\n"
       "  Checks the zones as one snapshot (aliases are followed across them).\n"
       "  --stats   print load/compile times and snapshot size\n"
+      "  --chains  print how every alias chain resolves (-> CNAME, => DNAME)\n"
       "  --quiet   print only errors and the summary\n"
       "  exit status: 0 no errors (warnings allowed), 1 errors, 2 bad usage\n",
       out);
@@ -30,12 +63,13 @@ void usage(std::FILE* out) {
 
 int main(int argc, char** argv) {
   using namespace canon::zones;
-  bool stats = false, quiet = false;
+  bool stats = false, quiet = false, chains = false;
   std::vector<std::string> words;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--stats") stats = true;
     else if (arg == "--quiet") quiet = true;
+    else if (arg == "--chains") chains = true;
     else if (arg == "-h" || arg == "--help") {
       usage(stdout);
       return 0;
@@ -67,6 +101,7 @@ int main(int argc, char** argv) {
     if (quiet && f.severity() != Severity::kError) continue;
     std::printf("%s\n", f.to_string().c_str());
   }
+  if (chains && result.snapshot) print_chains(*result.snapshot);
   const std::size_t errors = result.findings.errors();
   const std::size_t warnings = result.findings.warnings();
   std::string zones_text;

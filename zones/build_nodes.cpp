@@ -68,19 +68,51 @@ NodeExtra& SnapshotBuilder::extra_of(std::uint32_t node_id) {
   return snap_->extras_[n.extra];
 }
 
-void SnapshotBuilder::build_nodes() {
+// Sorts record indices by (key, zone, type, RDATA). Each entry carries the
+// 8 key bytes after the prefix every key shares (the zone origins' common
+// part), so most comparisons never leave the array being sorted.
+void SnapshotBuilder::sort_records() {
   const auto& records = store_.records;
-  order_.resize(records.size());
-  for (std::uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
-  std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const Record& ra = records[a];
-    const Record& rb = records[b];
+  std::size_t skip = zones_.empty() ? 0 : zones_[0].origin_key.length;
+  for (const ZoneMeta& z : zones_) {
+    std::size_t common = 0;
+    while (common < skip && common < z.origin_key.length &&
+           z.origin_key.bytes[common] == zones_[0].origin_key.bytes[common]) {
+      ++common;
+    }
+    skip = common;
+  }
+  struct Entry {
+    std::uint64_t prefix;  // big-endian key bytes [skip, skip + 8), zero-padded
+    std::uint32_t record;
+  };
+  std::vector<Entry> entries(records.size());
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    const auto key = store_.key(records[i]);
+    std::uint64_t prefix = 0;
+    for (std::size_t b = 0; b < 8; ++b) {
+      const std::size_t at = skip + b;
+      prefix = (prefix << 8) | (at < key.size() ? key[at] : 0u);
+    }
+    entries[i] = Entry{prefix, i};
+  }
+  std::sort(entries.begin(), entries.end(), [&](const Entry& ea, const Entry& eb) {
+    if (ea.prefix != eb.prefix) return ea.prefix < eb.prefix;
+    const Record& ra = records[ea.record];
+    const Record& rb = records[eb.record];
     if (int c = compare_bytes(store_.key(ra), store_.key(rb)); c != 0) return c < 0;
     if (ra.zone != rb.zone) return ra.zone < rb.zone;
     if (ra.type != rb.type) return ra.type < rb.type;
     if (int c = compare_bytes(store_.rdata(ra), store_.rdata(rb)); c != 0) return c < 0;
-    return a < b;
+    return ea.record < eb.record;
   });
+  order_.resize(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) order_[i] = entries[i].record;
+}
+
+void SnapshotBuilder::build_nodes() {
+  const auto& records = store_.records;
+  sort_records();
 
   // Zone apexes must be nodes even when a file holds nothing at its origin.
   std::vector<std::uint32_t> apexes(zones_.size());
@@ -203,17 +235,25 @@ std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::
 
   // Records from the node's own zone; a parent zone's records at a served
   // child's apex are kept aside; a parent's records below it are not served.
-  std::vector<std::uint32_t> own, parent;
-  for (std::uint32_t r : group) {
-    const Record& rec = store_.records[r];
-    if (rec.zone == zone) {
-      own.push_back(r);
-    } else if (apex) {
-      parent.push_back(r);
-    } else {
-      report(CheckId::kOccluded, rec,
-             "below the served zone " + zones_[zone].origin_text + "; the data there is served from that zone");
+  const bool all_own = std::all_of(group.begin(), group.end(), [&](std::uint32_t r) {
+    return store_.records[r].zone == zone;
+  });
+  std::span<const std::uint32_t> own = group;
+  std::vector<std::uint32_t> own_copy, parent;
+  if (!all_own) {
+    for (std::uint32_t r : group) {
+      const Record& rec = store_.records[r];
+      if (rec.zone == zone) {
+        own_copy.push_back(r);
+      } else if (apex) {
+        parent.push_back(r);
+      } else {
+        report(CheckId::kOccluded, rec,
+               "below the served zone " + zones_[zone].origin_text +
+                   "; the data there is served from that zone");
+      }
     }
+    own = own_copy;
   }
   check_name(own, apex);
   snap_->nodes_.push_back(node);
@@ -282,9 +322,13 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
 }
 
 void SnapshotBuilder::build_trie() {
+  std::vector<std::span<const std::uint8_t>> keys(node_keys_.size());
   std::vector<std::uint32_t> values(node_keys_.size());
-  for (std::uint32_t i = 0; i < values.size(); ++i) values[i] = i;
-  snap_->trie_ = zones::build_trie(node_keys_, values);
+  for (std::uint32_t i = 0; i < values.size(); ++i) {
+    keys[i] = node_keys_[i];
+    values[i] = i;
+  }
+  snap_->trie_ = zones::build_trie(keys, values);
 }
 
 std::uint32_t SnapshotBuilder::add_name(const std::uint8_t* wire) {

@@ -43,6 +43,7 @@ class SnapshotBuilder {
 
  private:
   // build_nodes.cpp
+  void sort_records();
   void build_nodes();
   std::uint32_t add_node(std::span<const std::uint8_t> key, std::uint32_t zone,
                          std::span<const std::uint32_t> records);
@@ -74,7 +75,23 @@ class SnapshotBuilder {
   std::unique_ptr<Snapshot> snap_;
   std::vector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
   std::vector<std::uint32_t> rrset_record_;  // per RRset: its first record, for file:line
-  std::vector<std::span<const std::uint8_t>> node_keys_;  // per trie node
+  // Keys of the trie nodes, copied in sorted order into one arena so the
+  // passes that walk them in order read memory in order.
+  struct KeyArena {
+    std::vector<std::uint8_t> bytes;
+    std::vector<std::uint32_t> offsets;
+    void push_back(std::span<const std::uint8_t> key) {
+      offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
+      bytes.push_back(static_cast<std::uint8_t>(key.size()));
+      bytes.insert(bytes.end(), key.begin(), key.end());
+    }
+    [[nodiscard]] std::span<const std::uint8_t> operator[](std::size_t i) const {
+      const std::uint8_t* at = bytes.data() + offsets[i];
+      return {at + 1, at[0]};
+    }
+    [[nodiscard]] std::size_t size() const { return offsets.size(); }
+  };
+  KeyArena node_keys_;
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> parent_side_;  // (node, records)
 };
 

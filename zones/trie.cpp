@@ -157,19 +157,21 @@ class TrieBuilder {
       value = values_[lo];
       ++begin;
     }
-    // Children: runs of keys sharing the byte at `lcp`.
-    std::vector<std::uint8_t> child_bytes;
-    std::vector<std::size_t> bounds;
+    // Children: runs of keys sharing the byte at `lcp` (at most 256).
+    std::uint8_t child_bytes[256];
+    std::uint32_t bounds[257];
+    std::size_t children = 0;
     for (std::size_t i = begin; i < hi; ++i) {
       const std::uint8_t c = keys_[i][lcp];
-      if (child_bytes.empty() || child_bytes.back() != c) {
-        child_bytes.push_back(c);
-        bounds.push_back(i);
+      if (children == 0 || child_bytes[children - 1] != c) {
+        child_bytes[children] = c;
+        bounds[children++] = static_cast<std::uint32_t>(i);
       }
     }
-    bounds.push_back(hi);
-    const Emitted self = emit_record(value, first_key.subspan(depth, lcp - depth), child_bytes);
-    for (std::size_t c = 0; c < child_bytes.size(); ++c) {
+    bounds[children] = static_cast<std::uint32_t>(hi);
+    const Emitted self =
+        emit_record(value, first_key.subspan(depth, lcp - depth), {child_bytes, children});
+    for (std::size_t c = 0; c < children; ++c) {
       const std::uint32_t child = build_range(bounds[c], bounds[c + 1], lcp + 1);
       std::memcpy(blob_.data() + self.child_slots + 4 * c, &child, 4);
     }
