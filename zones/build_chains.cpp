@@ -12,6 +12,7 @@
 // not exist below its parent; a delegation ends the chase with a referral.
 #include <cstring>
 
+#include "zones/resolve.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/snapshot_builder.hpp"
 
@@ -41,85 +42,11 @@ struct Name {
   }
 };
 
-// What one name resolves to, as a link to follow or an end of the chain.
-struct Resolution {
-  bool is_link = false;
-  ChainLink link{};          // when is_link (owner/target filled by the caller)
-  Name target;               // the link's target
-  ChainEnd end = ChainEnd::kOutside;
-  std::uint32_t end_node = kNone;
-};
-
 }  // namespace
 
 void SnapshotBuilder::resolve_chains() {
   auto first_rdata = [&](const Node& n, std::uint16_t type) {
     return snap_->rdata(*snap_->rrset(n, type)).data();
-  };
-
-  // Resolves one name against the snapshot.
-  auto resolve = [&](const Name& name) {
-    Resolution r;
-    LookupKey key;
-    make_key(name.wire, key);
-    const TrieMatch match = snap_->find(key.view());
-    if (match.encloser == kNone) return r;  // kOutside
-    std::uint32_t at = match.exact != kNone ? match.exact : match.encloser;
-    const Node* node = &snap_->node(at);
-    if (node->has(kOccluded)) {
-      at = snap_->extra(*node).cut;
-      node = &snap_->node(at);
-    } else if (match.exact != kNone) {
-      if (node->has(kCname)) {
-        r.is_link = true;
-        r.link.node = at;
-        r.link.kind = LinkKind::kCname;
-        r.target.assign(first_rdata(*node, rr::CNAME));
-        return r;
-      }
-      r.end = node->has(kDelegation) ? ChainEnd::kReferral : ChainEnd::kNode;
-      r.end_node = at;
-      return r;
-    }
-    // Below `node`, which is a cut (delegation or DNAME) or the closest encloser.
-    if (node->has(kDelegation)) {
-      r.end = ChainEnd::kReferral;
-      r.end_node = at;
-      return r;
-    }
-    if (node->has(kDname)) {
-      const auto target = first_rdata(*node, rr::DNAME);
-      const std::size_t prefix = name.length - node->name_length;
-      r.link.node = at;
-      r.link.kind = LinkKind::kDname;
-      if (prefix + target.size() > kMaxNameLength) {
-        r.end = ChainEnd::kYxdomain;
-        r.end_node = at;
-        return r;
-      }
-      r.is_link = true;
-      std::memcpy(r.target.wire, name.wire, prefix);
-      std::memcpy(r.target.wire + prefix, target.data(), target.size());
-      r.target.length = prefix + target.size();
-      return r;
-    }
-    if (node->has(kWildcardChild)) {
-      const std::uint32_t wildcard = snap_->extra(*node).wildcard;
-      const Node& w = snap_->node(wildcard);
-      if (w.has(kCname)) {
-        r.is_link = true;
-        r.link.node = wildcard;
-        r.link.kind = LinkKind::kWildcardCname;
-        r.target.assign(first_rdata(w, rr::CNAME));
-        return r;
-      }
-      r.end = ChainEnd::kWildcard;
-      r.end_node = wildcard;
-      return r;
-    }
-    r.end = ChainEnd::kNxdomain;
-    r.end_node = snap_->zone(node->zone).apex;
-    return r;
   };
 
   const std::uint32_t trie_nodes = static_cast<std::uint32_t>(node_keys_.size());
@@ -154,20 +81,28 @@ void SnapshotBuilder::resolve_chains() {
         break;
       }
       names_seen[seen++] = target;
-      Resolution r = resolve(target);
-      if (!r.is_link) {
-        end = r.end;
-        end_node = r.end_node;
+      LookupKey key;
+      make_key(target.wire, key);
+      Name next;
+      const ResolveStep step =
+          resolve_step(*snap_, target.wire, target.length, snap_->find(key.view()), next.wire);
+      next.length = step.target_length;
+      if (!step.is_link) {
+        end = step.end;
+        end_node = step.node;
         break;
       }
       if (links.size() == kMaxChainLinks) {
         end = ChainEnd::kTooLong;
         break;
       }
-      r.link.owner_name = add_name(target.wire);
-      r.link.target_name = add_name(r.target.wire);
-      links.push_back(r.link);
-      target = r.target;
+      ChainLink link{};
+      link.node = step.node;
+      link.kind = step.link_kind;
+      link.owner_name = add_name(target.wire);
+      link.target_name = add_name(next.wire);
+      links.push_back(link);
+      target = next;
       path_text += " → " + wire_to_text(target.wire);
     }
 

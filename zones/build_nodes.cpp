@@ -271,7 +271,7 @@ std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::
 }
 
 void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> group) {
-  auto& rdata = snap_->rdata_;
+  auto& wire = snap_->wire_;
   std::size_t i = 0;
   unsigned sets = 0;
   while (i < group.size()) {
@@ -279,7 +279,7 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
     RRset set{};
     set.type = first.type;
     set.ttl = first.ttl;
-    set.rdata = static_cast<std::uint32_t>(rdata.size());
+    set.wire = static_cast<std::uint32_t>(wire.size());
     set.additional = kNone;
     const Record* previous = nullptr;
     std::size_t j = i;
@@ -302,15 +302,31 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
         continue;
       }
       ++set.count;
-      rdata.push_back(static_cast<std::uint8_t>(rec.rdata_length & 0xff));
-      rdata.push_back(static_cast<std::uint8_t>(rec.rdata_length >> 8));
+      // Answer form; the TTL is patched below once the set's lowest is known.
+      const std::uint8_t header[kRrHeader] = {
+          0xc0, 0x0c,
+          static_cast<std::uint8_t>(rec.type >> 8), static_cast<std::uint8_t>(rec.type),
+          0, 1,  // class IN
+          0, 0, 0, 0,
+          static_cast<std::uint8_t>(rec.rdata_length >> 8),
+          static_cast<std::uint8_t>(rec.rdata_length)};
+      wire.insert(wire.end(), header, header + kRrHeader);
       const auto bytes = store_.rdata(rec);
-      rdata.insert(rdata.end(), bytes.begin(), bytes.end());
+      wire.insert(wire.end(), bytes.begin(), bytes.end());
       previous = &rec;
     }
-    if (rdata.size() > 0xffffff00u) throw std::length_error("RDATA exceeds 4 GiB");
+    if (wire.size() > 0xffffff00u) throw std::length_error("record data exceeds 4 GiB");
+    set.wire_length = static_cast<std::uint32_t>(wire.size() - set.wire);
+    for (std::size_t at = set.wire; at < wire.size();) {
+      wire[at + 6] = static_cast<std::uint8_t>(set.ttl >> 24);
+      wire[at + 7] = static_cast<std::uint8_t>(set.ttl >> 16);
+      wire[at + 8] = static_cast<std::uint8_t>(set.ttl >> 8);
+      wire[at + 9] = static_cast<std::uint8_t>(set.ttl);
+      at += kRrHeader + ((wire[at + 10] << 8) | wire[at + 11]);
+    }
     if (sets == 255) {
       report(CheckId::kLimit, first, "more than 255 record types at one name");
+      wire.resize(set.wire);
     } else {
       rrset_record_.push_back(group[i]);
       snap_->rrsets_.push_back(set);

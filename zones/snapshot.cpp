@@ -19,7 +19,7 @@ std::span<const Additional> Snapshot::additional(const RRset& set) const noexcep
 
 std::size_t Snapshot::bytes() const noexcept {
   return trie_.bytes() + nodes_.size() * sizeof(Node) + extras_.size() * sizeof(NodeExtra) +
-         rrsets_.size() * sizeof(RRset) + rdata_.size() + additional_.size() * sizeof(Additional) +
+         rrsets_.size() * sizeof(RRset) + wire_.size() + additional_.size() * sizeof(Additional) +
          chains_.size() * sizeof(Chain) + links_.size() * sizeof(ChainLink) + names_.size() +
          zones_.size() * sizeof(Zone);
 }

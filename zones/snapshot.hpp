@@ -8,10 +8,10 @@
 //                               │ rrset_begin, rrset_count
 //                               ▼
 //                             rrsets[i]            one per (name, type), sorted by type
-//                               │ rdata            offset into rdata: count × [u16 length][bytes]
+//                               │ wire             offset into wire: the RRs in answer form
 //                               │ additional       index into additional: a header {n} then n entries
 //                               ▼
-//                             rdata / additional
+//                             wire / additional
 //   nodes[id].extra ─────────▶ extras[e]          only alias, occluded, wildcard-parent and
 //                               │ chain              child-apex nodes have one
 //                               ▼
@@ -68,11 +68,22 @@ struct NodeExtra {              // 16 bytes, for the few nodes that need it
                                       // parent zone's records here (NS, DS)
 };
 
-struct RRset {                  // 16 bytes
+// RRs are stored ready to send, as they appear in an answer whose owner is
+// the question name (a compression pointer to offset 12):
+//
+//   c0 0c | TYPE | CLASS=IN | TTL | RDLENGTH | RDATA      (big-endian, names in
+//   2       2      2          4     2          RDLENGTH    RDATA uncompressed)
+//
+// An RRset owned by the question is then one memcpy; any other owner is a
+// 2-byte patch per RR. The TTL written is the set's lowest.
+inline constexpr std::size_t kRrHeader = 12;  // owner pointer through RDLENGTH
+
+struct RRset {                  // 20 bytes
   std::uint16_t type;
   std::uint16_t count;          // RRs in the set
   std::uint32_t ttl;            // the lowest TTL written in the zone (RFC 2181 §5.2)
-  std::uint32_t rdata;          // offset in rdata: count × [u16 length][RDATA]
+  std::uint32_t wire;           // offset in wire of the first RR in answer form
+  std::uint32_t wire_length;    // bytes of all its RRs in answer form
   std::uint32_t additional;     // index in additional of a header {node = n} and n entries, or kNone
 };
 
@@ -160,20 +171,31 @@ class Snapshot {
     RdataIter(const std::uint8_t* at, std::uint16_t remaining) : at_(at), remaining_(remaining) {}
     explicit operator bool() const noexcept { return remaining_ != 0; }
     [[nodiscard]] std::span<const std::uint8_t> data() const noexcept {
-      return {at_ + 2, static_cast<std::size_t>(at_[0] | (at_[1] << 8))};
+      return {at_ + kRrHeader, length()};
+    }
+    // The whole RR in answer form (owner pointer, header, RDATA).
+    [[nodiscard]] std::span<const std::uint8_t> wire() const noexcept {
+      return {at_, kRrHeader + length()};
     }
     RdataIter& operator++() noexcept {
-      at_ += 2 + (at_[0] | (at_[1] << 8));
+      at_ += kRrHeader + length();
       --remaining_;
       return *this;
     }
 
    private:
+    [[nodiscard]] std::size_t length() const noexcept {
+      return static_cast<std::size_t>((at_[10] << 8) | at_[11]);
+    }
     const std::uint8_t* at_;
     std::uint16_t remaining_;
   };
   [[nodiscard]] RdataIter rdata(const RRset& set) const noexcept {
-    return {rdata_.data() + set.rdata, set.count};
+    return {wire_.data() + set.wire, set.count};
+  }
+  // All RRs of the set in answer form, owner = pointer to the question.
+  [[nodiscard]] std::span<const std::uint8_t> wire(const RRset& set) const noexcept {
+    return {wire_.data() + set.wire, set.wire_length};
   }
   [[nodiscard]] std::span<const Additional> additional(const RRset& set) const noexcept;
 
@@ -202,7 +224,7 @@ class Snapshot {
   std::vector<Node> nodes_;          // trie nodes first, then parent-side nodes
   std::vector<NodeExtra> extras_;
   std::vector<RRset> rrsets_;
-  std::vector<std::uint8_t> rdata_;
+  std::vector<std::uint8_t> wire_;
   std::vector<Additional> additional_;  // per RRset: a header {node = count}, then the entries
   std::vector<Chain> chains_;
   std::vector<ChainLink> links_;
