@@ -1,0 +1,281 @@
+#include "engine/answer.hpp"
+
+#include <cstring>
+
+#include "zones/rr_type.hpp"
+
+namespace canon::engine {
+
+namespace {
+
+namespace rr = zones::rr;
+using zones::ChainEnd;
+using zones::LinkKind;
+using zones::Node;
+using zones::NodeFlag;
+using zones::RRset;
+using zones::Snapshot;
+
+class Answerer {
+ public:
+  Answerer(const Snapshot& snap, const Query& query, ResponseWriter& writer) noexcept
+      : snap_(snap), query_(query), w_(writer), qtype_(query.qtype) {}
+
+  AnswerResult run(const zones::TrieMatch& first) noexcept {
+    if (first.encloser == zones::kNone) {
+      result_.rcode = Rcode::kRefused;  // not a name of any zone served here
+      result_.authoritative = false;
+      return result_;
+    }
+    NameRef name{static_cast<std::uint16_t>(header::kSize),
+                 static_cast<std::uint8_t>(query_.qname_length)};
+    zones::TrieMatch match = first;
+    seen_[seen_count_++] = name;
+    // Each turn answers one name; only a DNAME substitution asks for another.
+    while (answer_name(match, name)) {
+      if (result_.links >= zones::kMaxChainLinks || already_seen(name)) break;
+      seen_[seen_count_++] = name;
+      zones::LookupKey key;
+      zones::make_key(w_.packet() + name.offset, key);
+      match = snap_.find(key.view());
+      if (match.encloser == zones::kNone) break;  // the chain leaves the served data
+    }
+    return result_;
+  }
+
+ private:
+  // Answers `name`; returns true with `name` replaced when a DNAME
+  // substitution means the next name must be looked up.
+  bool answer_name(const zones::TrieMatch& match, NameRef& name) noexcept {
+    std::uint32_t at = match.exact != zones::kNone ? match.exact : match.encloser;
+    const Node* node = &snap_.node(at);
+    if (node->has(zones::kOccluded)) {
+      at = snap_.extra(*node).cut;
+      node = &snap_.node(at);
+      if (node->has(zones::kDelegation)) {
+        referral(at, name);
+        return false;
+      }
+      return dname(at, name);
+    }
+    if (match.exact != zones::kNone) {
+      if (node->has(zones::kDelegation)) {
+        if (qtype_ == rr::DS) positive(at, name);  // the parent's side of the cut
+        else referral(at, name);
+        return false;
+      }
+      if (qtype_ == rr::DS && node->has(zones::kChildApexData)) {
+        positive(snap_.extra(*node).parent_side, name);
+        return false;
+      }
+      if (node->has(zones::kCname) && chases(qtype_)) {
+        chain(snap_.extra(*node).chain, name);
+        return false;
+      }
+      positive(at, name);
+      return false;
+    }
+    if (node->has(zones::kDelegation)) {
+      referral(at, name);
+      return false;
+    }
+    if (node->has(zones::kDname)) return dname(at, name);
+    if (node->has(zones::kWildcardChild)) {
+      const std::uint32_t wildcard = snap_.extra(*node).wildcard;
+      const Node& w = snap_.node(wildcard);
+      if (w.has(zones::kCname) && chases(qtype_)) chain(snap_.extra(w).chain, name);
+      else positive(wildcard, name);
+      return false;
+    }
+    negative(node->zone, name, Rcode::kNxDomain);
+    return false;
+  }
+
+  static bool chases(std::uint16_t qtype) noexcept { return qtype != rr::CNAME && qtype != rr::ANY; }
+
+  // The RRset of QTYPE at `node_id`, owned by `owner`; NODATA when absent.
+  void positive(std::uint32_t node_id, NameRef owner) noexcept {
+    const Node& node = snap_.node(node_id);
+    const RRset* set = nullptr;
+    if (qtype_ == rr::ANY) {
+      if (node.rrset_count != 0) set = &snap_.rrsets(node)[0];  // RFC 8482: one RRset
+    } else {
+      set = snap_.rrset(node, qtype_);
+    }
+    if (set == nullptr) {
+      negative(node.zone, owner, Rcode::kNoError);
+      return;
+    }
+    const std::size_t start = put(Section::kAnswer, *set, owner);
+    if (start != 0 && set->additional != zones::kNone) additional(*set, start, owner);
+  }
+
+  // RFC 2308: the zone's SOA in authority, TTL min(SOA TTL, MINIMUM).
+  void negative(std::uint32_t zone_id, NameRef name, Rcode rcode) noexcept {
+    result_.rcode = rcode;
+    const zones::Zone& zone = snap_.zone(zone_id);
+    if (zone.soa_rrset == zones::kNone) return;
+    const RRset& soa = snap_.rrset_at(zone.soa_rrset);
+    if (w_.put_rrset(Section::kAuthority, snap_.wire(soa), soa.count, name.suffix(zone.origin_length),
+                     zone.negative_ttl) == 0) {
+      result_.truncated = true;
+    }
+  }
+
+  void referral(std::uint32_t cut_id, NameRef name) noexcept {
+    const Node& cut = snap_.node(cut_id);
+    const RRset* ns = snap_.rrset(cut, rr::NS);
+    if (w_.count(Section::kAnswer) == 0) result_.authoritative = false;
+    if (ns == nullptr) return;
+    const NameRef owner = name.suffix(cut.name_length);
+    const std::size_t start = w_.put_rrset(Section::kAuthority, snap_.wire(*ns), ns->count, owner);
+    if (start == 0) {
+      result_.truncated = true;
+      return;
+    }
+    if (ns->additional != zones::kNone) additional(*ns, start, owner);
+  }
+
+  // The DNAME at `node_id` and the CNAME it synthesizes for `name`; on
+  // success `name` becomes the synthesized target and the walk goes on.
+  bool dname(std::uint32_t node_id, NameRef& name) noexcept {
+    const Node& node = snap_.node(node_id);
+    const RRset& set = *snap_.rrset(node, rr::DNAME);
+    if (put(Section::kAnswer, set, name.suffix(node.name_length)) == 0) return false;
+    const auto target = snap_.rdata(set).data();
+    const std::size_t prefix = name.length - node.name_length;
+    if (prefix + target.size() > zones::kMaxNameLength) {
+      result_.rcode = Rcode::kYxDomain;  // RFC 6672 §2.2
+      return false;
+    }
+    std::uint8_t synthesized[zones::kMaxNameLength];
+    std::memcpy(synthesized, w_.packet() + name.offset, prefix);
+    std::memcpy(synthesized + prefix, target.data(), target.size());
+    const std::size_t rdata = w_.put_rr(Section::kAnswer, name, rr::CNAME, zones::rr_class::IN,
+                                        set.ttl, {synthesized, prefix + target.size()});
+    if (rdata == 0) {
+      result_.truncated = true;
+      return false;
+    }
+    ++result_.links;
+    name = NameRef{static_cast<std::uint16_t>(rdata), static_cast<std::uint8_t>(prefix + target.size())};
+    return true;
+  }
+
+  // The compiler's chain from an alias, its first link owned by `owner`.
+  void chain(std::uint32_t chain_id, NameRef owner) noexcept {
+    const zones::Chain& c = snap_.chain(chain_id);
+    for (const zones::ChainLink& link : snap_.links(c)) {
+      if (result_.links >= zones::kMaxChainLinks) return;
+      const Node& node = snap_.node(link.node);
+      if (link.kind == LinkKind::kDname) {
+        const RRset& set = *snap_.rrset(node, rr::DNAME);
+        if (put(Section::kAnswer, set, owner.suffix(node.name_length)) == 0) return;
+        const std::uint8_t* target = snap_.name(link.target_name);
+        const std::size_t length = zones::wire_name_length({target, zones::kMaxNameLength});
+        const std::size_t rdata = w_.put_rr(Section::kAnswer, owner, rr::CNAME,
+                                            zones::rr_class::IN, set.ttl, {target, length});
+        if (rdata == 0) {
+          result_.truncated = true;
+          return;
+        }
+        owner = NameRef{static_cast<std::uint16_t>(rdata), static_cast<std::uint8_t>(length)};
+      } else {
+        const RRset& set = *snap_.rrset(node, rr::CNAME);
+        if (put(Section::kAnswer, set, owner) == 0) return;
+        owner = NameRef{static_cast<std::uint16_t>(w_.last_rdata()),
+                        static_cast<std::uint8_t>(snap_.rdata(set).data().size())};
+      }
+      ++result_.links;
+    }
+    switch (c.end) {
+      case ChainEnd::kNode: {
+        const Node& end = snap_.node(c.end_node);
+        if (qtype_ == rr::DS && end.has(zones::kChildApexData)) positive(snap_.extra(end).parent_side, owner);
+        else positive(c.end_node, owner);
+        break;
+      }
+      case ChainEnd::kWildcard:
+        positive(c.end_node, owner);
+        break;
+      case ChainEnd::kReferral:
+        if (qtype_ == rr::DS && owner.length == snap_.node(c.end_node).name_length) positive(c.end_node, owner);
+        else referral(c.end_node, owner);
+        break;
+      case ChainEnd::kNxdomain:
+        negative(snap_.node(c.end_node).zone, owner, Rcode::kNxDomain);
+        break;
+      case ChainEnd::kYxdomain: {
+        const Node& node = snap_.node(c.end_node);
+        if (put(Section::kAnswer, *snap_.rrset(node, rr::DNAME), owner.suffix(node.name_length)) != 0) {
+          result_.rcode = Rcode::kYxDomain;
+        }
+        break;
+      }
+      case ChainEnd::kOutside:
+      case ChainEnd::kLoop:
+      case ChainEnd::kTooLong:
+        break;
+    }
+  }
+
+  // A/AAAA of the in-zone targets of an MX, SRV or NS set written at `start`.
+  // Best effort: what does not fit is left out, without TC (RFC 2181 §9).
+  void additional(const RRset& set, std::size_t start, NameRef owner) noexcept {
+    std::uint32_t done[8];
+    unsigned done_count = 0;
+    for (const zones::Additional& entry : snap_.additional(set)) {
+      bool repeat = false;
+      for (unsigned i = 0; i < done_count; ++i) repeat = repeat || done[i] == entry.node;
+      if (repeat) continue;
+      if (done_count < 8) done[done_count++] = entry.node;
+      const NameRef target{static_cast<std::uint16_t>(w_.rdata_offset(start, owner, entry.rr) + entry.name_offset),
+                           snap_.node(entry.node).name_length};
+      const Node& node = snap_.node(entry.node);
+      for (const std::uint16_t type : {rr::A, rr::AAAA}) {
+        const RRset* address = snap_.rrset(node, type);
+        if (address == nullptr) continue;
+        if (w_.put_rrset(Section::kAdditional, snap_.wire(*address), address->count, target) == 0) return;
+      }
+    }
+  }
+
+  // Appends an RRset; a set that does not fit truncates the answer.
+  std::size_t put(Section section, const RRset& set, NameRef owner) noexcept {
+    const std::size_t start = w_.put_rrset(section, snap_.wire(set), set.count, owner);
+    if (start == 0) result_.truncated = true;
+    return start;
+  }
+
+  bool already_seen(NameRef name) const noexcept {
+    const std::uint8_t* packet = w_.packet();
+    for (unsigned i = 0; i < seen_count_; ++i) {
+      const NameRef other = seen_[i];
+      if (other.length != name.length) continue;
+      bool same = true;
+      for (std::uint8_t j = 0; j < name.length && same; ++j) {
+        same = zones::to_lower(packet[other.offset + j]) == zones::to_lower(packet[name.offset + j]);
+      }
+      if (same) return true;
+    }
+    return false;
+  }
+
+  const Snapshot& snap_;
+  const Query& query_;
+  ResponseWriter& w_;
+  const std::uint16_t qtype_;
+  AnswerResult result_;
+  NameRef seen_[zones::kMaxChainLinks + 2];
+  unsigned seen_count_ = 0;
+};
+
+}  // namespace
+
+AnswerResult answer_query(const Snapshot& snap, const Query& query, const zones::TrieMatch& match,
+                          ResponseWriter& writer) noexcept {
+  Answerer answerer(snap, query, writer);
+  return answerer.run(match);
+}
+
+}  // namespace canon::engine

@@ -1,0 +1,20 @@
+// What an operator can set about answers. Read-only on the data path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace canon::engine {
+
+struct EngineConfig {
+  // Largest UDP answer we send with EDNS (RFC 6891; 1232 avoids fragmentation).
+  std::uint16_t max_udp_payload = 1232;
+  // RFC 5001 NSID, returned when a query asks for it; empty: not sent.
+  std::string nsid;
+  // CHAOS TXT id.server / hostname.bind, version.bind / version.server.
+  bool chaos = true;
+  std::string identity = "canon";
+  std::string version = "canon 0.1";
+};
+
+}  // namespace canon::engine

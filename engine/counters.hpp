@@ -1,0 +1,30 @@
+// Per-worker counters: one cache-aligned struct per worker, written only by
+// that worker; readers sum them (torn reads of single words are harmless).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "zones/snapshot.hpp"
+
+namespace canon::engine {
+
+// Query types counted by name; everything else is kOther.
+enum class QtypeBucket : std::uint8_t { kA, kAaaa, kCname, kMx, kNs, kSoa, kSrv, kTxt, kPtr, kDs, kAny, kOther, kCount };
+
+[[nodiscard]] QtypeBucket qtype_bucket(std::uint16_t qtype) noexcept;
+[[nodiscard]] const char* qtype_bucket_name(QtypeBucket b) noexcept;
+
+struct alignas(64) WorkerCounters {
+  std::uint64_t queries = 0;      // packets given to the engine
+  std::uint64_t responses = 0;    // answers written
+  std::uint64_t dropped = 0;      // no answer (QR=1, too short to answer)
+  std::uint64_t truncated = 0;    // TC=1 answers
+  std::array<std::uint64_t, 17> rcodes{};   // by RCODE, BADVERS at 16
+  std::array<std::uint64_t, static_cast<std::size_t>(QtypeBucket::kCount)> qtypes{};
+  std::array<std::uint64_t, zones::kMaxChainLinks + 1> chain_links{};  // answers by links followed
+
+  void add(const WorkerCounters& other) noexcept;
+};
+
+}  // namespace canon::engine

@@ -1,0 +1,142 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+
+#include "engine/answer.hpp"
+#include "engine/chaos.hpp"
+#include "engine/wire.hpp"
+
+namespace canon::engine {
+
+namespace {
+
+Rcode rcode_of(Verdict verdict) noexcept {
+  switch (verdict) {
+    case Verdict::kFormErr: return Rcode::kFormErr;
+    case Verdict::kNotImp: return Rcode::kNotImp;
+    case Verdict::kRefused: return Rcode::kRefused;
+    case Verdict::kBadVers: return Rcode::kBadVers;
+    default: return Rcode::kNoError;
+  }
+}
+
+// Our OPT (RFC 6891): root owner, our payload size, the extended RCODE bits,
+// version 0, the DO bit echoed, and NSID (RFC 5001) when asked and configured.
+std::size_t opt_size(const EngineConfig& config, const Query& query) noexcept {
+  if (!query.has_edns) return 0;
+  return kOptFixedSize + (query.nsid_requested && !config.nsid.empty() ? 4 + config.nsid.size() : 0);
+}
+
+std::size_t write_opt(const EngineConfig& config, const Query& query, Rcode rcode,
+                      std::uint8_t* at) noexcept {
+  const bool nsid = query.nsid_requested && !config.nsid.empty();
+  const std::size_t rdlength = nsid ? 4 + config.nsid.size() : 0;
+  at[0] = 0;
+  store16(at + 1, 41);
+  store16(at + 3, config.max_udp_payload);
+  at[5] = static_cast<std::uint8_t>(static_cast<std::uint16_t>(rcode) >> 4);
+  at[6] = 0;
+  at[7] = query.do_bit ? 0x80 : 0;
+  at[8] = 0;
+  store16(at + 9, static_cast<std::uint16_t>(rdlength));
+  if (nsid) {
+    store16(at + 11, kEdnsOptionNsid);
+    store16(at + 13, static_cast<std::uint16_t>(config.nsid.size()));
+    std::memcpy(at + 15, config.nsid.data(), config.nsid.size());
+  }
+  return kOptFixedSize + rdlength;
+}
+
+}  // namespace
+
+std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
+                            const zones::TrieMatch& match, std::uint8_t* data,
+                            std::size_t capacity, Transport transport) noexcept {
+  ++counters_.queries;
+  if (query.verdict == Verdict::kDrop) {
+    ++counters_.dropped;
+    return 0;
+  }
+  // Size limit: 512 without EDNS, else the client's payload within our maximum.
+  std::size_t limit = 65535;
+  if (transport == Transport::kUdp) {
+    limit = query.has_edns
+                ? std::max<std::size_t>(kMinUdpPayload, std::min(query.udp_payload, config_.max_udp_payload))
+                : kMinUdpPayload;
+  }
+  const std::size_t opt = opt_size(config_, query);
+  const std::size_t question_end = query.question_ok ? query.question_end : header::kSize;
+  ResponseWriter writer;
+  writer.start(data, capacity, question_end, limit, opt);
+
+  AnswerResult result;
+  switch (query.verdict) {
+    case Verdict::kAnswer:
+      result = answer_query(snap, query, match, writer);
+      counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
+      break;
+    case Verdict::kChaos:
+      result = answer_chaos(config_, query, writer);
+      break;
+    default:
+      result.rcode = rcode_of(query.verdict);
+      result.authoritative = false;
+      break;
+  }
+
+  // Header: QR, the query's OPCODE, RD and CD kept; RA, Z, AD clear.
+  std::size_t length = writer.size();
+  const std::uint16_t rcode = static_cast<std::uint16_t>(result.rcode);
+  data[header::kFlags] = static_cast<std::uint8_t>(
+      header::kQr | (data[header::kFlags] & (header::kOpcodeMask | header::kRd)) |
+      (result.authoritative ? header::kAa : 0) | (result.truncated ? header::kTc : 0));
+  data[header::kFlags + 1] = static_cast<std::uint8_t>((data[header::kFlags + 1] & header::kCd) | (rcode & 0x0f));
+  store16(data + header::kQdCount, query.question_ok ? 1 : 0);
+  store16(data + header::kAnCount, writer.count(Section::kAnswer));
+  store16(data + header::kNsCount, writer.count(Section::kAuthority));
+  store16(data + header::kArCount, static_cast<std::uint16_t>(writer.count(Section::kAdditional) + (opt ? 1 : 0)));
+  if (opt) length += write_opt(config_, query, result.rcode, data + length);
+
+  ++counters_.responses;
+  counters_.rcodes[std::min<std::size_t>(rcode, counters_.rcodes.size() - 1)]++;
+  counters_.chain_links[result.links]++;
+  if (result.truncated) ++counters_.truncated;
+  return length;
+}
+
+void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::size_t count,
+                          Transport transport) noexcept {
+  for (std::size_t first = 0; first < count; first += kMaxBurst) {
+    const std::size_t n = std::min(kMaxBurst, count - first);
+    Packet* burst = packets + first;
+    // 1. Parse every query.
+    std::size_t lookups = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      parse_query(burst[i].data, burst[i].length, transport, queries_[i]);
+      if (queries_[i].verdict == Verdict::kAnswer) {
+        keys_[lookups] = queries_[i].key.view();
+        lookups_[lookups++] = static_cast<std::uint8_t>(i);
+      }
+    }
+    // 2. Look them all up at once, so their cache misses overlap.
+    zones::TrieMatch found[kMaxBurst];
+    snap.find_burst(keys_, lookups, found);
+    for (std::size_t j = 0; j < lookups; ++j) matches_[lookups_[j]] = found[j];
+    // 3. Answer and write each in place.
+    for (std::size_t i = 0; i < n; ++i) {
+      burst[i].length = static_cast<std::uint16_t>(
+          respond(snap, queries_[i], matches_[i], burst[i].data, burst[i].capacity, transport));
+    }
+  }
+}
+
+std::size_t Engine::answer_one(const zones::Snapshot& snap, std::uint8_t* data, std::size_t length,
+                               std::size_t capacity, Transport transport) noexcept {
+  Query& query = queries_[0];
+  parse_query(data, length, transport, query);
+  zones::TrieMatch match;
+  if (query.verdict == Verdict::kAnswer) match = snap.find(query.key.view());
+  return respond(snap, query, match, data, capacity, transport);
+}
+
+}  // namespace canon::engine

@@ -1,0 +1,58 @@
+// The engine's entry point: a burst of queries in, a burst of answers out,
+// each written over its query in the same buffer. One Engine per worker; it
+// holds the worker's counters and scratch, and is never shared.
+//
+//   answer_burst:  parse all ─▶ look up all (trie, prefetched) ─▶ answer and
+//                  write each ─▶ finish headers, OPT ─▶ count
+//
+// No allocation, no locks, no system calls. The snapshot is passed in per
+// burst: the caller (the worker loop) reads the published pointer once per
+// burst and reports a quiescent state after it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/config.hpp"
+#include "engine/counters.hpp"
+#include "engine/query.hpp"
+#include "zones/snapshot.hpp"
+
+namespace canon::engine {
+
+// A query buffer: `length` bytes of query at `data`, room for `capacity`.
+// On return `length` is the answer's length, 0 when nothing must be sent.
+struct Packet {
+  std::uint8_t* data;
+  std::uint16_t length;
+  std::uint16_t capacity;
+};
+
+inline constexpr std::size_t kMaxBurst = 64;
+
+class alignas(64) Engine {
+ public:
+  explicit Engine(const EngineConfig& config) noexcept : config_(config) {}
+
+  void answer_burst(const zones::Snapshot& snap, Packet* packets, std::size_t count,
+                    Transport transport) noexcept;
+
+  // One packet; returns the answer's length (0: send nothing).
+  std::size_t answer_one(const zones::Snapshot& snap, std::uint8_t* data, std::size_t length,
+                         std::size_t capacity, Transport transport) noexcept;
+
+  [[nodiscard]] const WorkerCounters& counters() const noexcept { return counters_; }
+
+ private:
+  std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
+                      std::uint8_t* data, std::size_t capacity, Transport transport) noexcept;
+
+  WorkerCounters counters_;
+  const EngineConfig& config_;
+  Query queries_[kMaxBurst];
+  zones::TrieMatch matches_[kMaxBurst];
+  std::span<const std::uint8_t> keys_[kMaxBurst];
+  std::uint8_t lookups_[kMaxBurst];
+};
+
+}  // namespace canon::engine

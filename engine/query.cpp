@@ -1,0 +1,173 @@
+#include "engine/query.hpp"
+
+#include "engine/wire.hpp"
+#include "zones/rr_type.hpp"
+
+namespace canon::engine {
+
+namespace {
+
+namespace rr = zones::rr;
+
+// Validates the question name at `pos` and builds its key. Returns the name's
+// wire length, or 0 when it is malformed.
+std::size_t parse_qname(const std::uint8_t* packet, std::size_t length, std::size_t pos,
+                        zones::LookupKey& key) noexcept {
+  std::uint8_t starts[zones::kMaxLabels + 1];
+  unsigned labels = 0;
+  const std::size_t begin = pos;
+  for (;;) {
+    if (pos >= length) return 0;
+    const std::uint8_t len = packet[pos];
+    if (len == 0) break;
+    if (len > zones::kMaxLabelLength) return 0;  // pointer (0xC0) or reserved type (0x40, 0x80)
+    if (pos - begin + 1 + len + 1 > zones::kMaxNameLength) return 0;
+    starts[labels++] = static_cast<std::uint8_t>(pos - begin);
+    pos += 1 + len;
+  }
+  const std::size_t name_length = pos + 1 - begin;
+  if (name_length > zones::kMaxNameLength) return 0;
+  // Key: labels back to front, lower-cased.
+  std::size_t out = 0;
+  for (unsigned i = labels; i-- > 0;) {
+    const std::uint8_t* label = packet + begin + starts[i];
+    const std::uint8_t len = label[0];
+    key.bytes[out++] = len;
+    for (std::uint8_t j = 1; j <= len; ++j) key.bytes[out++] = zones::to_lower(label[j]);
+  }
+  key.length = static_cast<std::uint8_t>(out);
+  key.label_count = static_cast<std::uint8_t>(labels);
+  return name_length;
+}
+
+// Skips a (possibly compressed) name outside the question. Returns the
+// offset after it, or 0 when it overruns.
+std::size_t skip_name(const std::uint8_t* packet, std::size_t length, std::size_t pos) noexcept {
+  for (std::size_t seen = 0; seen < zones::kMaxNameLength; ) {
+    if (pos >= length) return 0;
+    const std::uint8_t len = packet[pos];
+    if (len == 0) return pos + 1;
+    if ((len & 0xc0) == 0xc0) return pos + 2 <= length ? pos + 2 : 0;
+    if (len > zones::kMaxLabelLength) return 0;
+    seen += 1 + len;
+    pos += 1 + len;
+  }
+  return 0;
+}
+
+// Reads the OPT record's RDATA: EDNS options, which must tile it exactly.
+bool parse_options(const std::uint8_t* rdata, std::size_t length, Query& query) noexcept {
+  std::size_t pos = 0;
+  while (pos < length) {
+    if (pos + 4 > length) return false;
+    const std::uint16_t code = load16(rdata + pos);
+    const std::uint16_t option_length = load16(rdata + pos + 2);
+    pos += 4;
+    if (pos + option_length > length) return false;
+    if (code == kEdnsOptionNsid) query.nsid_requested = true;
+    pos += option_length;
+  }
+  return true;
+}
+
+}  // namespace
+
+void parse_query(const std::uint8_t* packet, std::size_t length, Transport transport,
+                 Query& query) noexcept {
+  // Field by field: value-initializing would clear the 255-byte key each time.
+  query.verdict = Verdict::kDrop;
+  query.question_ok = query.has_edns = query.do_bit = query.nsid_requested = false;
+  query.qtype = query.qclass = query.udp_payload = 0;
+  query.qname_length = query.question_end = 0;
+  query.key.length = 0;
+  if (length < header::kSize || (packet[header::kFlags] & header::kQr)) {
+    query.verdict = Verdict::kDrop;
+    return;
+  }
+  const unsigned opcode = (packet[header::kFlags] & header::kOpcodeMask) >> 3;
+  const std::uint16_t qdcount = load16(packet + header::kQdCount);
+  const std::uint16_t ancount = load16(packet + header::kAnCount);
+  const std::uint16_t nscount = load16(packet + header::kNsCount);
+  const std::uint16_t arcount = load16(packet + header::kArCount);
+
+  // The question, if there is exactly one and it is well-formed.
+  std::size_t pos = header::kSize;
+  if (qdcount == 1) {
+    const std::size_t name_length = parse_qname(packet, length, pos, query.key);
+    if (name_length != 0 && pos + name_length + 4 <= length) {
+      query.question_ok = true;
+      query.qname_length = static_cast<std::uint16_t>(name_length);
+      pos += name_length;
+      query.qtype = load16(packet + pos);
+      query.qclass = load16(packet + pos + 2);
+      pos += 4;
+      query.question_end = static_cast<std::uint16_t>(pos);
+    }
+  }
+  if (opcode != 0) {
+    query.verdict = Verdict::kNotImp;
+    return;
+  }
+  if (qdcount != 1 || !query.question_ok) {
+    query.question_ok = false;
+    query.verdict = Verdict::kFormErr;
+    return;
+  }
+
+  // The other sections: every record must fit; only one OPT, in additional.
+  const unsigned total = unsigned{ancount} + nscount + arcount;
+  bool opt_seen = false;
+  bool edns_ok = true;
+  unsigned edns_version = 0;
+  for (unsigned i = 0; i < total; ++i) {
+    const std::size_t owner = pos;
+    pos = skip_name(packet, length, pos);
+    if (pos == 0 || pos + 10 > length) {
+      query.verdict = Verdict::kFormErr;
+      return;
+    }
+    const std::uint16_t type = load16(packet + pos);
+    const std::uint16_t rdlength = load16(packet + pos + 8);
+    if (pos + 10 + rdlength > length) {
+      query.verdict = Verdict::kFormErr;
+      return;
+    }
+    if (type == rr::OPT) {
+      const bool in_additional = i >= unsigned{ancount} + nscount;
+      if (!in_additional || opt_seen || packet[owner] != 0) {
+        query.verdict = Verdict::kFormErr;
+        return;
+      }
+      opt_seen = true;
+      query.has_edns = true;
+      query.udp_payload = load16(packet + pos + 2);
+      edns_version = packet[pos + 5];
+      query.do_bit = (packet[pos + 6] & 0x80) != 0;
+      edns_ok = parse_options(packet + pos + 10, rdlength, query);
+    }
+    pos += 10 + rdlength;
+  }
+  if (pos != length || !edns_ok) {
+    query.verdict = Verdict::kFormErr;
+    return;
+  }
+  if (query.has_edns && edns_version > 0) {
+    query.verdict = Verdict::kBadVers;
+    return;
+  }
+  if (query.qclass == zones::rr_class::CH) {
+    query.verdict = Verdict::kChaos;
+    return;
+  }
+  if (query.qclass != zones::rr_class::IN && query.qclass != zones::rr_class::ANY) {
+    query.verdict = Verdict::kRefused;
+    return;
+  }
+  if (transport == Transport::kUdp && (query.qtype == rr::AXFR || query.qtype == rr::IXFR)) {
+    query.verdict = Verdict::kFormErr;
+    return;
+  }
+  query.verdict = Verdict::kAnswer;
+}
+
+}  // namespace canon::engine

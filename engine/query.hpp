@@ -1,0 +1,47 @@
+// Stage 1: parse a query in place. Nothing is copied but the lookup key,
+// which is built (lower-cased, labels reversed) while the question name is
+// validated; the client's spelling stays in the packet and is echoed.
+//
+// What the parser decides (the first rule that applies wins):
+//   shorter than a header, or QR=1 ............ kDrop (never answer a response)
+//   OPCODE ≠ QUERY ............................. kNotImp
+//   QDCOUNT ≠ 1, bad question name (label > 63, name > 255, compression
+//   pointer, reserved label type, overrun), counts that overrun the packet or
+//   leave bytes over, OPT not in additional, a second OPT, an OPT owner that
+//   is not the root, options overrunning the OPT ...... kFormErr
+//   EDNS version > 0 ........................... kBadVers
+//   class CH ................................... kChaos
+//   class other than IN, CH, ANY ............... kRefused
+//   AXFR/IXFR over UDP ......................... kFormErr
+//   otherwise .................................. kAnswer
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "zones/name.hpp"
+
+namespace canon::engine {
+
+enum class Verdict : std::uint8_t { kAnswer, kChaos, kDrop, kFormErr, kNotImp, kRefused, kBadVers };
+enum class Transport : std::uint8_t { kUdp, kTcp };
+
+struct Query {
+  Verdict verdict = Verdict::kDrop;
+  bool question_ok = false;         // the question can be echoed
+  bool has_edns = false;
+  bool do_bit = false;
+  bool nsid_requested = false;
+  std::uint16_t qtype = 0;
+  std::uint16_t qclass = 0;
+  std::uint16_t udp_payload = 0;    // the client's EDNS payload size
+  std::uint16_t qname_length = 0;   // wire octets of the question name at offset 12
+  std::uint16_t question_end = 0;   // offset just after QCLASS
+  zones::LookupKey key;             // of the question name
+};
+
+// Parses `length` bytes at `packet`.
+void parse_query(const std::uint8_t* packet, std::size_t length, Transport transport,
+                 Query& query) noexcept;
+
+}  // namespace canon::engine
