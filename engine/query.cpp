@@ -27,16 +27,7 @@ std::size_t parse_qname(const std::uint8_t* packet, std::size_t length, std::siz
   }
   const std::size_t name_length = pos + 1 - begin;
   if (name_length > zones::kMaxNameLength) return 0;
-  // Key: labels back to front, lower-cased.
-  std::size_t out = 0;
-  for (unsigned i = labels; i-- > 0;) {
-    const std::uint8_t* label = packet + begin + starts[i];
-    const std::uint8_t len = label[0];
-    key.bytes[out++] = len;
-    for (std::uint8_t j = 1; j <= len; ++j) key.bytes[out++] = zones::to_lower(label[j]);
-  }
-  key.length = static_cast<std::uint8_t>(out);
-  key.label_count = static_cast<std::uint8_t>(labels);
+  zones::make_key(packet + begin, starts, labels, key);
   return name_length;
 }
 

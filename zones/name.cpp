@@ -17,24 +17,58 @@ std::size_t wire_name_length(std::span<const std::uint8_t> wire) noexcept {
   return 0;
 }
 
-void make_key(const std::uint8_t* wire, LookupKey& key) noexcept {
-  // Remember where each label starts, then copy them back to front.
-  std::uint8_t starts[kMaxLabels + 1];
-  unsigned count = 0;
-  std::size_t pos = 0;
-  while (wire[pos] != 0) {
-    starts[count++] = static_cast<std::uint8_t>(pos);
-    pos += 1 + wire[pos];
-  }
+namespace {
+
+// ASCII upper → lower on 8 bytes at once (SWAR): a byte gets 0x20 added when
+// it is in 'A'..'Z'. Length bytes (< 64) and non-ASCII bytes are untouched.
+inline std::uint64_t lower8(std::uint64_t x) noexcept {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  const std::uint64_t seven = x & ~kHigh;
+  const std::uint64_t at_least_a = seven + 0x3f3f3f3f3f3f3f3full;  // high bit: byte >= 'A'
+  const std::uint64_t above_z = seven + 0x2525252525252525ull;     // high bit: byte >  'Z'
+  const std::uint64_t upper = at_least_a & ~above_z & ~x & kHigh;
+  return x | (upper >> 2);
+}
+
+}  // namespace
+
+void make_key(const std::uint8_t* wire, const std::uint8_t* label_starts, unsigned label_count,
+              LookupKey& key) noexcept {
+  // One copy of the name into a buffer with slack, then each label moved in
+  // 8-byte chunks (the overshoot lands where the next label goes, or in the
+  // key's slack): no call per label.
+  std::uint8_t copy[kMaxNameLength + 16];
+  const std::size_t length =
+      label_count ? label_starts[label_count - 1] + 1u + wire[label_starts[label_count - 1]] : 0;
+  std::memcpy(copy, wire, length);
   std::size_t out = 0;
-  for (unsigned i = count; i-- > 0;) {
-    const std::uint8_t* label = wire + starts[i];
-    const std::uint8_t len = label[0];
-    key.bytes[out++] = len;
-    for (std::uint8_t j = 1; j <= len; ++j) key.bytes[out++] = to_lower(label[j]);
+  for (unsigned i = label_count; i-- > 0;) {
+    const std::uint8_t* label = copy + label_starts[i];
+    const std::size_t n = 1u + label[0];
+    for (std::size_t j = 0; j < n; j += 8) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, label + j, 8);
+      std::memcpy(key.bytes + out + j, &chunk, 8);
+    }
+    out += n;
+  }
+  for (std::size_t i = 0; i < out; i += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, key.bytes + i, 8);
+    chunk = lower8(chunk);
+    std::memcpy(key.bytes + i, &chunk, 8);
   }
   key.length = static_cast<std::uint8_t>(out);
-  key.label_count = static_cast<std::uint8_t>(count);
+  key.label_count = static_cast<std::uint8_t>(label_count);
+}
+
+void make_key(const std::uint8_t* wire, LookupKey& key) noexcept {
+  std::uint8_t starts[kMaxLabels + 1];
+  unsigned count = 0;
+  for (std::size_t pos = 0; wire[pos] != 0; pos += 1 + wire[pos]) {
+    starts[count++] = static_cast<std::uint8_t>(pos);
+  }
+  make_key(wire, starts, count, key);
 }
 
 std::size_t key_to_wire(std::span<const std::uint8_t> key, std::uint8_t* out) noexcept {

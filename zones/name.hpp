@@ -36,11 +36,12 @@ inline constexpr std::size_t kMaxLabels = 127;
   return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c;
 }
 
-// A lookup key with room for the longest name; built on the stack, never allocated.
+// A lookup key with room for the longest name; built on the stack, never
+// allocated. `bytes` has slack so the key can be lower-cased 8 bytes at a time.
 struct LookupKey {
   std::uint8_t length = 0;
   std::uint8_t label_count = 0;
-  std::uint8_t bytes[kMaxKeyLength + 1];
+  std::uint8_t bytes[kMaxKeyLength + 10];
 
   [[nodiscard]] std::span<const std::uint8_t> view() const noexcept { return {bytes, length}; }
 };
@@ -51,6 +52,11 @@ struct LookupKey {
 
 // Builds the lookup key of a well-formed wire name (checked by the caller).
 void make_key(const std::uint8_t* wire, LookupKey& key) noexcept;
+
+// The same, for a name whose label offsets the caller already found (the
+// query parser validates the name and collects them in one pass).
+void make_key(const std::uint8_t* wire, const std::uint8_t* label_starts, unsigned label_count,
+              LookupKey& key) noexcept;
 
 // The wire name of a lookup key; returns the wire length written to `out`
 // (which holds at least kMaxNameLength bytes).
