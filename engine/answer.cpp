@@ -141,7 +141,11 @@ class Answerer {
   bool dname(std::uint32_t node_id, NameRef& name) noexcept {
     const Node& node = snap_.node(node_id);
     const RRset& set = *snap_.rrset(node, rr::DNAME);
-    if (put(Section::kAnswer, set, name.suffix(node.name_length)) == 0) return false;
+    // A DNAME that maps below itself applies again and again; its record
+    // goes into the answer once.
+    if (!dname_written(node_id) && put(Section::kAnswer, set, name.suffix(node.name_length)) == 0) {
+      return false;
+    }
     const auto target = snap_.rdata(set).data();
     const std::size_t prefix = name.length - node.name_length;
     if (prefix + target.size() > zones::kMaxNameLength) {
@@ -158,8 +162,21 @@ class Answerer {
       return false;
     }
     ++result_.links;
+    // The synthesized CNAME answers a CNAME query itself, exactly as a CNAME
+    // record would (RFC 1034 §4.3.2 step 3a); ANY goes on to the target.
+    // Knot and NSD do both the same.
+    if (qtype_ == rr::CNAME) return false;
     name = NameRef{static_cast<std::uint16_t>(rdata), static_cast<std::uint8_t>(prefix + target.size())};
     return true;
+  }
+
+  // True when the DNAME of `node_id` is already in the answer; remembers it.
+  bool dname_written(std::uint32_t node_id) noexcept {
+    for (unsigned i = 0; i < dnames_count_; ++i) {
+      if (dnames_[i] == node_id) return true;
+    }
+    if (dnames_count_ < zones::kMaxChainLinks + 1) dnames_[dnames_count_++] = node_id;
+    return false;
   }
 
   // The compiler's chain from an alias, its first link owned by `owner`.
@@ -170,7 +187,9 @@ class Answerer {
       const Node& node = snap_.node(link.node);
       if (link.kind == LinkKind::kDname) {
         const RRset& set = *snap_.rrset(node, rr::DNAME);
-        if (put(Section::kAnswer, set, owner.suffix(node.name_length)) == 0) return;
+        if (!dname_written(link.node) && put(Section::kAnswer, set, owner.suffix(node.name_length)) == 0) {
+          return;
+        }
         const std::uint8_t* target = snap_.name(link.target_name);
         const std::size_t length = zones::wire_name_length({target, zones::kMaxNameLength});
         const std::size_t rdata = w_.put_rr(Section::kAnswer, owner, rr::CNAME,
@@ -207,7 +226,8 @@ class Answerer {
         break;
       case ChainEnd::kYxdomain: {
         const Node& node = snap_.node(c.end_node);
-        if (put(Section::kAnswer, *snap_.rrset(node, rr::DNAME), owner.suffix(node.name_length)) != 0) {
+        if (dname_written(c.end_node) ||
+            put(Section::kAnswer, *snap_.rrset(node, rr::DNAME), owner.suffix(node.name_length)) != 0) {
           result_.rcode = Rcode::kYxDomain;
         }
         break;
@@ -221,14 +241,9 @@ class Answerer {
 
   // A/AAAA of the in-zone targets of an MX, SRV or NS set written at `start`.
   // Best effort: what does not fit is left out, without TC (RFC 2181 §9).
+  // The compiler lists each target node once per RRset.
   void additional(const RRset& set, std::size_t start, NameRef owner) noexcept {
-    std::uint32_t done[8];
-    unsigned done_count = 0;
     for (const zones::Additional& entry : snap_.additional(set)) {
-      bool repeat = false;
-      for (unsigned i = 0; i < done_count; ++i) repeat = repeat || done[i] == entry.node;
-      if (repeat) continue;
-      if (done_count < 8) done[done_count++] = entry.node;
       const NameRef target{static_cast<std::uint16_t>(w_.rdata_offset(start, owner, entry.rr) + entry.name_offset),
                            snap_.node(entry.node).name_length};
       const Node& node = snap_.node(entry.node);
@@ -268,6 +283,8 @@ class Answerer {
   AnswerResult result_;
   NameRef seen_[zones::kMaxChainLinks + 2];
   unsigned seen_count_ = 0;
+  std::uint32_t dnames_[zones::kMaxChainLinks + 1];
+  unsigned dnames_count_ = 0;
 };
 
 }  // namespace

@@ -64,8 +64,10 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
                 ? std::max<std::size_t>(kMinUdpPayload, std::min(query.udp_payload, config_.max_udp_payload))
                 : kMinUdpPayload;
   }
-  const std::size_t opt = opt_size(config_, query);
   const std::size_t question_end = query.question_ok ? query.question_end : header::kSize;
+  // Our OPT is left out only when the buffer itself cannot hold it.
+  std::size_t opt = opt_size(config_, query);
+  if (question_end + opt > capacity) opt = 0;
   ResponseWriter writer;
   writer.start(data, capacity, question_end, limit, opt);
 

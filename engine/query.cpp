@@ -95,13 +95,10 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
       query.question_end = static_cast<std::uint16_t>(pos);
     }
   }
-  if (opcode != 0) {
-    query.verdict = Verdict::kNotImp;
-    return;
-  }
   if (qdcount != 1 || !query.question_ok) {
     query.question_ok = false;
-    query.verdict = Verdict::kFormErr;
+    // Without a question the other sections cannot be found.
+    query.verdict = opcode != 0 ? Verdict::kNotImp : Verdict::kFormErr;
     return;
   }
 
@@ -142,6 +139,10 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
     query.verdict = Verdict::kFormErr;
     return;
   }
+  if (opcode != 0) {
+    query.verdict = Verdict::kNotImp;  // with our OPT when the query had one (RFC 6891 §7)
+    return;
+  }
   if (query.has_edns && edns_version > 0) {
     query.verdict = Verdict::kBadVers;
     return;
@@ -154,8 +155,10 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
     query.verdict = Verdict::kRefused;
     return;
   }
-  if (transport == Transport::kUdp && (query.qtype == rr::AXFR || query.qtype == rr::IXFR)) {
-    query.verdict = Verdict::kFormErr;
+  if (query.qtype == rr::AXFR || query.qtype == rr::IXFR) {
+    // Over UDP a transfer is malformed; over TCP canon serves none (yet), and
+    // says so as Knot does for a transfer its ACL does not allow.
+    query.verdict = transport == Transport::kUdp ? Verdict::kFormErr : Verdict::kRefused;
     return;
   }
   query.verdict = Verdict::kAnswer;

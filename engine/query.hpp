@@ -4,15 +4,16 @@
 //
 // What the parser decides (the first rule that applies wins):
 //   shorter than a header, or QR=1 ............ kDrop (never answer a response)
-//   OPCODE ≠ QUERY ............................. kNotImp
 //   QDCOUNT ≠ 1, bad question name (label > 63, name > 255, compression
 //   pointer, reserved label type, overrun), counts that overrun the packet or
 //   leave bytes over, OPT not in additional, a second OPT, an OPT owner that
 //   is not the root, options overrunning the OPT ...... kFormErr
+//   OPCODE ≠ QUERY ............................. kNotImp (OPT kept)
 //   EDNS version > 0 ........................... kBadVers
 //   class CH ................................... kChaos
 //   class other than IN, CH, ANY ............... kRefused
 //   AXFR/IXFR over UDP ......................... kFormErr
+//   AXFR/IXFR over TCP ......................... kRefused (no transfers)
 //   otherwise .................................. kAnswer
 #pragma once
 

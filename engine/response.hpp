@@ -39,7 +39,8 @@ class ResponseWriter {
              std::size_t limit, std::size_t opt_size) noexcept {
     packet_ = packet;
     pos_ = question_end;
-    end_ = (limit < capacity ? limit : capacity) - opt_size;
+    const std::size_t room = limit < capacity ? limit : capacity;
+    end_ = room >= question_end + opt_size ? room - opt_size : question_end;
     counts_[0] = counts_[1] = counts_[2] = 0;
   }
 

@@ -230,23 +230,9 @@ Parsed parse(const std::uint8_t* msg, std::size_t length) {
 }  // namespace
 
 std::optional<std::uint16_t> type_from_text(std::string_view text) {
-  std::string upper(text);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (upper.rfind("TYPE", 0) == 0 && upper.size() > 4) {
-    try {
-      const unsigned long v = std::stoul(upper.substr(4));
-      if (v <= 0xffff) return static_cast<std::uint16_t>(v);
-    } catch (...) {
-    }
-    return std::nullopt;
-  }
-  if (upper == "ANY") return zones::rr::ANY;
-  if (upper == "AXFR") return zones::rr::AXFR;
-  if (upper == "IXFR") return zones::rr::IXFR;
-  for (unsigned t = 1; t < 300; ++t) {
-    if (zones::type_name(static_cast<std::uint16_t>(t)) == upper) return static_cast<std::uint16_t>(t);
-  }
-  return std::nullopt;
+  const std::uint16_t type = zones::type_from_name(text);
+  if (type == 0) return std::nullopt;
+  return type;
 }
 
 std::optional<std::vector<std::uint8_t>> build_query(std::string_view name, std::string_view type,

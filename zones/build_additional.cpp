@@ -5,6 +5,8 @@
 // Additional entry {target node, RR index, offset of the name in the RDATA}.
 // Delegation NS sets take their targets below the cut too (glue); MX and SRV
 // only authoritative (non-occluded) ones.
+#include <algorithm>
+
 #include "zones/rr_type.hpp"
 #include "zones/snapshot_builder.hpp"
 
@@ -32,11 +34,11 @@ void SnapshotBuilder::link_additional() {
     for (std::uint32_t s = node.rrset_begin; s < node.rrset_begin + node.rrset_count; ++s) {
       RRset& set = snap_->rrsets_[s];
       if (set.type != rr::MX && set.type != rr::SRV && set.type != rr::NS) continue;
-      const Record& rec = record_of_rrset(s);
       std::vector<Additional> entries;
       std::uint16_t index = 0;
       for (auto it = snap_->rdata(set); it; ++it, ++index) {
         const auto rdata = it.data();
+        const Record& rec = record_of_rr(s, index);
         const std::size_t offset = target_offset(set.type);
         if (rdata.size() <= offset) continue;
         const std::uint8_t* target = rdata.data() + offset;
@@ -65,7 +67,9 @@ void SnapshotBuilder::link_additional() {
             found && (snap_->rrset(*found, rr::A) || snap_->rrset(*found, rr::AAAA));
         const bool usable = has_address && found->zone == node.zone &&
                             (set.type == rr::NS || !found->has(kOccluded));
-        if (usable) {
+        const bool listed = std::any_of(entries.begin(), entries.end(),
+                                        [&](const Additional& e) { return e.node == match.exact; });
+        if (usable && !listed) {  // each address set once (RFC 2181 §5)
           entries.push_back(Additional{match.exact, index,
                                        static_cast<std::uint16_t>(offset)});
         }

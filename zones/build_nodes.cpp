@@ -198,7 +198,8 @@ void SnapshotBuilder::build_nodes() {
     std::size_t j = i + 1;
     while (j < order_.size() && compare_bytes(store_.key(records[order_[j]]), key) == 0) ++j;
     visit_apexes_before(key);
-    visit(key, first.zone, std::span(order_).subspan(i, j - i));
+    const auto group = served_records(key, first.zone, std::span(order_).subspan(i, j - i));
+    if (!group.empty()) visit(key, first.zone, group);
     i = j;
   }
   for (; next_apex < apexes.size(); ++next_apex) {
@@ -220,6 +221,53 @@ void SnapshotBuilder::build_nodes() {
   }
 }
 
+// The records of one name that are served: a parent zone's records strictly
+// below a served child's apex are not (the child answers for those names), so
+// they are dropped: glue (an address the parent's NS at the cut names)
+// silently, anything else with a warning. Returns an empty span when nothing
+// is left: the name then does not exist.
+std::span<const std::uint32_t> SnapshotBuilder::served_records(std::span<const std::uint8_t> key,
+                                                               std::uint32_t hint,
+                                                               std::span<const std::uint32_t> group) {
+  const std::uint32_t zone = deepest_zone(key, hint);
+  const bool apex = key.size() == zones_[zone].origin_key.length;
+  const bool all_served = apex || std::all_of(group.begin(), group.end(), [&](std::uint32_t r) {
+                            return store_.records[r].zone == zone;
+                          });
+  if (all_served) return group;
+  served_scratch_.clear();
+  for (std::uint32_t r : group) {
+    const Record& rec = store_.records[r];
+    if (rec.zone == zone) {
+      served_scratch_.push_back(r);
+    } else if (!is_parent_glue(rec, zone)) {
+      report(CheckId::kOccluded, rec,
+             "below the served zone " + zones_[zone].origin_text +
+                 ", which answers for this name; this record is never served");
+    }
+  }
+  return served_scratch_;
+}
+
+bool SnapshotBuilder::is_parent_glue(const Record& rec, std::uint32_t child_zone) const {
+  if (rec.type != rr::A && rec.type != rr::AAAA) return false;
+  const auto owner = store_.key(rec);
+  for (const auto& [apex, records] : parent_side_) {
+    if (snap_->nodes_[apex].zone != child_zone) continue;
+    for (std::uint32_t r : records) {
+      const Record& ns = store_.records[r];
+      if (ns.type != rr::NS || ns.zone != rec.zone) continue;
+      LookupKey target;
+      make_key(store_.rdata(ns).data(), target);
+      if (target.view().size() == owner.size() &&
+          std::equal(owner.begin(), owner.end(), target.bytes)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::uint32_t zone,
                                         std::span<const std::uint32_t> group) {
   const std::uint32_t id = static_cast<std::uint32_t>(snap_->nodes_.size());
@@ -234,7 +282,7 @@ std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::
   if (apex) node.flags |= kApex;
 
   // Records from the node's own zone; a parent zone's records at a served
-  // child's apex are kept aside; a parent's records below it are not served.
+  // child's apex (its NS and DS for the cut) are kept aside.
   const bool all_own = std::all_of(group.begin(), group.end(), [&](std::uint32_t r) {
     return store_.records[r].zone == zone;
   });
@@ -242,16 +290,7 @@ std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::
   std::vector<std::uint32_t> own_copy, parent;
   if (!all_own) {
     for (std::uint32_t r : group) {
-      const Record& rec = store_.records[r];
-      if (rec.zone == zone) {
-        own_copy.push_back(r);
-      } else if (apex) {
-        parent.push_back(r);
-      } else {
-        report(CheckId::kOccluded, rec,
-               "below the served zone " + zones_[zone].origin_text +
-                   "; the data there is served from that zone");
-      }
+      (store_.records[r].zone == zone ? own_copy : parent).push_back(r);
     }
     own = own_copy;
   }
@@ -276,24 +315,32 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
   unsigned sets = 0;
   while (i < group.size()) {
     const Record& first = store_.records[group[i]];
+    // Records arrive sorted by RDATA; messages refer to the earliest line.
+    std::size_t j = i;
+    std::uint32_t earliest = group[i];
+    while (j < group.size() && store_.records[group[j]].type == first.type) {
+      if (store_.records[group[j]].line < store_.records[earliest].line) earliest = group[j];
+      ++j;
+    }
+    const Record& reference = store_.records[earliest];
     RRset set{};
     set.type = first.type;
-    set.ttl = first.ttl;
+    set.ttl = reference.ttl;
     set.wire = static_cast<std::uint32_t>(wire.size());
     set.additional = kNone;
+    const std::uint32_t first_rr = static_cast<std::uint32_t>(rr_records_.size());
     const Record* previous = nullptr;
-    std::size_t j = i;
-    for (; j < group.size() && store_.records[group[j]].type == first.type; ++j) {
-      const Record& rec = store_.records[group[j]];
+    for (std::size_t k = i; k < j; ++k) {
+      const Record& rec = store_.records[group[k]];
       if (previous && compare_bytes(store_.rdata(*previous), store_.rdata(rec)) == 0) {
         report(CheckId::kDuplicateRecord, rec,
                "same record as line " + std::to_string(previous->line) + "; the copy is dropped");
         continue;
       }
-      if (rec.ttl != first.ttl) {
+      if (rec.ttl != reference.ttl) {
         report(CheckId::kTtlMismatch, rec,
-               "TTL " + std::to_string(rec.ttl) + " differs from " + std::to_string(first.ttl) +
-                   " at line " + std::to_string(first.line) +
+               "TTL " + std::to_string(rec.ttl) + " differs from " + std::to_string(reference.ttl) +
+                   " at line " + std::to_string(reference.line) +
                    " in the same RRset (RFC 2181 §5.2); the lowest is served");
       }
       set.ttl = std::min(set.ttl, rec.ttl);
@@ -313,6 +360,7 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
       wire.insert(wire.end(), header, header + kRrHeader);
       const auto bytes = store_.rdata(rec);
       wire.insert(wire.end(), bytes.begin(), bytes.end());
+      rr_records_.push_back(group[k]);
       previous = &rec;
     }
     if (wire.size() > 0xffffff00u) throw std::length_error("record data exceeds 4 GiB");
@@ -327,8 +375,10 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
     if (sets == 255) {
       report(CheckId::kLimit, first, "more than 255 record types at one name");
       wire.resize(set.wire);
+      rr_records_.resize(first_rr);
     } else {
-      rrset_record_.push_back(group[i]);
+      rrset_record_.push_back(earliest);
+      rrset_first_rr_.push_back(first_rr);
       snap_->rrsets_.push_back(set);
       ++sets;
     }

@@ -121,6 +121,21 @@ bool substitute(std::string_view tmpl, std::int64_t value, std::string& out, std
 
 }  // namespace
 
+std::string_view strip_comment(std::string_view line) noexcept {
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\\') {
+      ++i;  // an escaped character is never a quote or a comment
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ';' && !quoted) {
+      return line.substr(0, i);
+    }
+  }
+  return line;
+}
+
 bool expand_generate(std::string_view args, const std::function<void(std::string_view)>& emit,
                      std::string& error) {
   std::string_view rest = args;
@@ -131,14 +146,15 @@ bool expand_generate(std::string_view args, const std::function<void(std::string
     error = "$GENERATE needs RANGE LHS [TTL] [CLASS] TYPE RHS";
     return false;
   }
-  std::string_view body = rest.substr(body_start);
-  if (const auto comment = body.find(';'); comment != std::string_view::npos) {
-    body = body.substr(0, comment);
-  }
+  const std::string_view body = strip_comment(rest.substr(body_start));
   Range range;
   if (!parse_range(range_text, range, error)) return false;
   std::string line;
-  for (std::int64_t value = range.start; value <= range.stop; value += range.step) {
+  // Counted, not compared against STOP: START + k*STEP never passes STOP, so
+  // nothing overflows even at the top of the integers.
+  const std::int64_t count = (range.stop - range.start) / range.step + 1;
+  for (std::int64_t k = 0; k < count; ++k) {
+    const std::int64_t value = range.start + k * range.step;
     line.clear();
     if (!substitute(lhs, value, line, error)) return false;
     line.push_back(' ');

@@ -19,6 +19,10 @@ namespace canon::zones {
 
 inline constexpr std::size_t kMaxGeneratedRecords = 10'000'000;
 
+// `line` without its comment: from the first ';' outside a quoted string
+// (TXT data such as "v=DKIM1; k=rsa" keeps its semicolons).
+[[nodiscard]] std::string_view strip_comment(std::string_view line) noexcept;
+
 // `args` is the line after the "$GENERATE" keyword. Calls `emit` once per
 // generated record line. Returns false with `error` set on a malformed line.
 [[nodiscard]] bool expand_generate(std::string_view args,

@@ -67,6 +67,7 @@ class ZoneLoader {
     ZoneLoader* loader;
     std::uint16_t file;
     const std::string* path;
+    const std::string* text;
     std::uint32_t generate_line;  // nonzero while feeding $GENERATE output
     bool failed;
   };
@@ -88,7 +89,7 @@ class ZoneLoader {
       report(CheckId::kSyntax, path, 0, {}, 0, "invalid origin '" + origin + "'");
       return false;
     }
-    Context ctx{this, store_.file_index(path), &path, 0, false};
+    Context ctx{this, store_.file_index(path), &path, &text, 0, false};
     zs_set_processing(scanner.get(), &on_record, &on_error, &ctx);
 
     const std::string saved_path = current_path_;
@@ -168,7 +169,7 @@ class ZoneLoader {
 
   bool include(zs_scanner_t* s, Context& ctx, std::string_view args, std::uint32_t line,
                unsigned depth) {
-    std::istringstream words{std::string(args)};
+    std::istringstream words{std::string(strip_comment(args))};
     std::string file, origin;
     words >> file >> origin;
     if (file.empty()) {
@@ -206,8 +207,60 @@ class ZoneLoader {
     auto& ctx = *static_cast<Context*>(s->process.data);
     const std::uint32_t line =
         ctx.generate_line ? ctx.generate_line : static_cast<std::uint32_t>(s->line_counter);
-    ctx.loader->report(CheckId::kSyntax, *ctx.path, line, {}, 0, zs_strerror(s->error.code));
+    // libzscanner knows only class IN and calls anything else a syntax
+    // error; say what is really wrong when the line names another class.
+    std::uint16_t type = 0;
+    const std::string_view other_class = class_token(line_text(*ctx.text, line), type);
+    if (!other_class.empty()) {
+      // The scanner has read the owner before it stumbled on the class.
+      LookupKey key;
+      make_key(s->r_owner, key);
+      ctx.loader->report(CheckId::kClass, *ctx.path, line, key_to_text(key.view()), type,
+                         "class " + std::string(other_class) + " is not IN; canon serves IN zones only");
+    } else {
+      ctx.loader->report(CheckId::kSyntax, *ctx.path, line, {}, 0, zs_strerror(s->error.code));
+    }
     ctx.failed = true;
+  }
+
+  // Line `line` (1-based) of `text`; only used on the error path.
+  static std::string_view line_text(std::string_view text, std::uint32_t line) {
+    std::size_t start = 0;
+    for (std::uint32_t n = 1; n < line && start != std::string_view::npos; ++n) {
+      start = text.find('\n', start);
+      if (start != std::string_view::npos) ++start;
+    }
+    if (start == std::string_view::npos || start >= text.size()) return {};
+    const std::size_t end = text.find('\n', start);
+    return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+  }
+
+  // A class other than IN named on the line (CH, HS, NONE, CLASSnnn), if
+  // any, and the type that follows it.
+  static std::string_view class_token(std::string_view line, std::uint16_t& type) {
+    std::string_view found;
+    line = strip_comment(line);
+    std::size_t pos = 0;
+    while (pos < line.size()) {
+      const std::size_t start = line.find_first_not_of(" \t()", pos);
+      if (start == std::string_view::npos) break;
+      std::size_t end = line.find_first_of(" \t()", start);
+      if (end == std::string_view::npos) end = line.size();
+      const std::string_view word = line.substr(start, end - start);
+      std::string upper(word);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const bool numbered = upper.size() > 5 && upper.rfind("CLASS", 0) == 0 &&
+                            upper.find_first_not_of("0123456789", 5) == std::string::npos &&
+                            upper != "CLASS1";
+      if (!found.empty()) {
+        type = type_from_name(word);
+        if (type != 0) return found;
+      } else if (upper == "CH" || upper == "HS" || upper == "CS" || upper == "NONE" || numbered) {
+        found = word;
+      }
+      pos = end;
+    }
+    return found;
   }
 
   void add_record(zs_scanner_t* s, Context& ctx) {

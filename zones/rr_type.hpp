@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace canon::zones {
 
@@ -35,6 +36,9 @@ inline constexpr std::uint16_t ANY = 255;
 
 // "A", "MX", ... or "TYPE65000" (RFC 3597) for types without a mnemonic.
 [[nodiscard]] std::string type_name(std::uint16_t type);
+
+// The number of a mnemonic ("mx", "AAAA", "TYPE65000"); 0 when unknown.
+[[nodiscard]] std::uint16_t type_from_name(std::string_view name);
 
 // DNSSEC records that may stand beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5).
 [[nodiscard]] constexpr bool may_accompany_cname(std::uint16_t type) noexcept {

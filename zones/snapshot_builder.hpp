@@ -45,6 +45,10 @@ class SnapshotBuilder {
   // build_nodes.cpp
   void sort_records();
   void build_nodes();
+  std::span<const std::uint32_t> served_records(std::span<const std::uint8_t> key,
+                                                std::uint32_t hint,
+                                                std::span<const std::uint32_t> group);
+  [[nodiscard]] bool is_parent_glue(const Record& rec, std::uint32_t child_zone) const;
   std::uint32_t add_node(std::span<const std::uint8_t> key, std::uint32_t zone,
                          std::span<const std::uint32_t> records);
   void add_rrsets(Node& node, std::span<const std::uint32_t> records);
@@ -64,8 +68,12 @@ class SnapshotBuilder {
   std::uint32_t add_name(const std::uint8_t* wire);
   void report(CheckId id, const Record& at, std::string message);
   void report_zone(CheckId id, std::uint32_t zone, std::uint16_t type, std::string message);
+  // The record behind an RRset (its earliest line) or behind one of its RRs.
   [[nodiscard]] const Record& record_of_rrset(std::uint32_t rrset) const {
     return store_.records[rrset_record_[rrset]];
+  }
+  [[nodiscard]] const Record& record_of_rr(std::uint32_t rrset, std::uint16_t rr) const {
+    return store_.records[rr_records_[rrset_first_rr_[rrset] + rr]];
   }
   [[nodiscard]] std::string node_text(std::uint32_t node_id) const;
 
@@ -74,7 +82,9 @@ class SnapshotBuilder {
   Findings& findings_;
   std::unique_ptr<Snapshot> snap_;
   std::vector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
-  std::vector<std::uint32_t> rrset_record_;  // per RRset: its first record, for file:line
+  std::vector<std::uint32_t> rrset_record_;    // per RRset: its earliest record, for file:line
+  std::vector<std::uint32_t> rrset_first_rr_;  // per RRset: index of its first RR in rr_records_
+  std::vector<std::uint32_t> rr_records_;      // per RR in wire order: its record
   // Keys of the trie nodes, copied in sorted order into one arena so the
   // passes that walk them in order read memory in order.
   struct KeyArena {
@@ -93,6 +103,7 @@ class SnapshotBuilder {
   };
   KeyArena node_keys_;
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> parent_side_;  // (node, records)
+  std::vector<std::uint32_t> served_scratch_;
 };
 
 }  // namespace canon::zones

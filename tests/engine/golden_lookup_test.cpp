@@ -1,0 +1,271 @@
+// Golden answers for plain lookups: exact matches, negative answers
+// (RFC 2308), empty non-terminals, ANY (RFC 8482), additional-section
+// addresses for MX/SRV/NS targets in the same zone, minimal responses,
+// REFUSED outside the served zones, and the client's case echoed.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/engine/engine_fixture.hpp"
+
+namespace canon::engine::testing {
+namespace {
+
+const ZoneText kCom{"example.com.", R"(
+@          A     192.0.2.1
+@          NS    ns2.example.net.
+@          MX    10 mail
+@          MX    20 mx.example.net.
+foo        A     192.0.2.23
+bar        CNAME foo
+mail       A     192.0.2.25
+mail       AAAA  2001:db8::25
+_sip._udp  SRV   10 60 5060 sip
+_ldap._tcp SRV   0 0 389 ldap.example.net.
+sip        A     192.0.2.60
+x.y.ent    A     192.0.2.70
+)"};
+
+// Every target the example.com data names in example.net has an address here,
+// so an additional section without them shows the same-zone rule at work.
+const ZoneText kNet{"example.net.", R"(
+mx    A 203.0.113.25
+ldap  A 203.0.113.89
+ns2   A 203.0.113.53
+)"};
+
+// SOA TTL (60) below MINIMUM (600): negative answers carry 60 (RFC 2308 §5).
+const ZoneText kOrg{"example.org.", R"($TTL 3600
+@   60 SOA ns1 hostmaster 2024010101 7200 3600 1209600 600
+@   NS ns1
+ns1 A  192.0.2.53
+)",
+                    false};
+const std::string kOrgSoa =
+    "example.org. 60 IN SOA ns1.example.org. hostmaster.example.org. 2024010101 7200 3600 1209600 "
+    "600\n";
+
+// Ten MX RRs naming nine hosts: m9 twice.
+ZoneText nine_mx_targets() {
+  std::string body;
+  for (int i = 1; i <= 9; ++i)
+    body += "@ MX " + std::to_string(i) + " m" + std::to_string(i) + "\n";
+  body += "@ MX 10 m9\n";
+  for (int i = 1; i <= 9; ++i)
+    body += "m" + std::to_string(i) + " A 192.0.2." + std::to_string(i) + "\n";
+  return {"example.com.", body};
+}
+
+std::vector<GoldenCase> cases() {
+  const std::vector<ZoneText> zones{kCom, kNet, kOrg};
+  const std::string soa_com = soa_line("example.com.", 300);
+  return {
+      {"exact_match", zones, "foo.example.com", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+foo.example.com. IN A
+;; ANSWER
+foo.example.com. 3600 IN A 192.0.2.23
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"positive_answer_at_apex_has_no_ns_in_authority", zones, "example.com", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+example.com. IN A
+;; ANSWER
+example.com. 3600 IN A 192.0.2.1
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"client_case_is_echoed", zones, "BaR.ExAmPle.CoM", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+BaR.ExAmPle.CoM. IN A
+;; ANSWER
+BaR.ExAmPle.CoM. 3600 IN CNAME foo.example.com.
+foo.example.com. 3600 IN A 192.0.2.23
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"nxdomain_ttl_is_soa_minimum_when_lower", zones, "nothing.example.com", "A", golden(R"(
+;; NXDOMAIN qr aa rd
+;; QUESTION
+nothing.example.com. IN A
+;; ANSWER
+;; AUTHORITY
+)") + soa_com + ";; ADDITIONAL\n"},
+      {"nxdomain_ttl_is_soa_ttl_when_lower", zones, "nothing.example.org", "A", golden(R"(
+;; NXDOMAIN qr aa rd
+;; QUESTION
+nothing.example.org. IN A
+;; ANSWER
+;; AUTHORITY
+)") + kOrgSoa + ";; ADDITIONAL\n"},
+      {"nxdomain_below_an_existing_name", zones, "deep.foo.example.com", "A", golden(R"(
+;; NXDOMAIN qr aa rd
+;; QUESTION
+deep.foo.example.com. IN A
+;; ANSWER
+;; AUTHORITY
+)") + soa_com + ";; ADDITIONAL\n"},
+      {"nodata_ttl_is_soa_minimum_when_lower", zones, "foo.example.com", "AAAA", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+foo.example.com. IN AAAA
+;; ANSWER
+;; AUTHORITY
+)") + soa_com + ";; ADDITIONAL\n"},
+      {"nodata_ttl_is_soa_ttl_when_lower", zones, "ns1.example.org", "AAAA", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+ns1.example.org. IN AAAA
+;; ANSWER
+;; AUTHORITY
+)") + kOrgSoa + ";; ADDITIONAL\n"},
+      {"empty_non_terminal_is_nodata", zones, "ent.example.com", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+ent.example.com. IN A
+;; ANSWER
+;; AUTHORITY
+)") + soa_com + ";; ADDITIONAL\n"},
+      {"inner_empty_non_terminal_is_nodata", zones, "y.ent.example.com", "TXT", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+y.ent.example.com. IN TXT
+;; ANSWER
+;; AUTHORITY
+)") + soa_com + ";; ADDITIONAL\n"},
+      // RFC 8482: one RRset (canon picks the lowest type), never all of them.
+      {"any_gives_one_rrset", zones, "mail.example.com", "ANY", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+mail.example.com. IN ANY
+;; ANSWER
+mail.example.com. 3600 IN A 192.0.2.25
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"any_at_an_alias_gives_the_cname_unchased", zones, "bar.example.com", "ANY", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+bar.example.com. IN ANY
+;; ANSWER
+bar.example.com. 3600 IN CNAME foo.example.com.
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"any_at_an_empty_non_terminal_is_nodata", zones, "ent.example.com", "ANY", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+ent.example.com. IN ANY
+;; ANSWER
+;; AUTHORITY
+)") + soa_com + ";; ADDITIONAL\n"},
+      {"mx_targets_in_zone_get_addresses", zones, "example.com", "MX", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+example.com. IN MX
+;; ANSWER
+example.com. 3600 IN MX 10 mail.example.com.
+example.com. 3600 IN MX 20 mx.example.net.
+;; AUTHORITY
+;; ADDITIONAL
+mail.example.com. 3600 IN A 192.0.2.25
+mail.example.com. 3600 IN AAAA 2001:db8::25
+)")},
+      // RFC 2181 §5: an RRset appears once in a section, however many RRs name its owner.
+      {"additional_address_set_appears_once_per_target",
+       {nine_mx_targets()},
+       "example.com",
+       "MX",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+example.com. IN MX
+;; ANSWER
+example.com. 3600 IN MX 1 m1.example.com.
+example.com. 3600 IN MX 2 m2.example.com.
+example.com. 3600 IN MX 3 m3.example.com.
+example.com. 3600 IN MX 4 m4.example.com.
+example.com. 3600 IN MX 5 m5.example.com.
+example.com. 3600 IN MX 6 m6.example.com.
+example.com. 3600 IN MX 7 m7.example.com.
+example.com. 3600 IN MX 8 m8.example.com.
+example.com. 3600 IN MX 9 m9.example.com.
+example.com. 3600 IN MX 10 m9.example.com.
+;; AUTHORITY
+;; ADDITIONAL
+m1.example.com. 3600 IN A 192.0.2.1
+m2.example.com. 3600 IN A 192.0.2.2
+m3.example.com. 3600 IN A 192.0.2.3
+m4.example.com. 3600 IN A 192.0.2.4
+m5.example.com. 3600 IN A 192.0.2.5
+m6.example.com. 3600 IN A 192.0.2.6
+m7.example.com. 3600 IN A 192.0.2.7
+m8.example.com. 3600 IN A 192.0.2.8
+m9.example.com. 3600 IN A 192.0.2.9
+)"),
+       {},
+       Transport::kTcp},
+      {"srv_target_in_zone_gets_its_address", zones, "_sip._udp.example.com", "SRV", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+_sip._udp.example.com. IN SRV
+;; ANSWER
+_sip._udp.example.com. 3600 IN SRV 10 60 5060 sip.example.com.
+;; AUTHORITY
+;; ADDITIONAL
+sip.example.com. 3600 IN A 192.0.2.60
+)")},
+      {"srv_target_in_another_zone_gets_nothing", zones, "_ldap._tcp.example.com", "SRV", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+_ldap._tcp.example.com. IN SRV
+;; ANSWER
+_ldap._tcp.example.com. 3600 IN SRV 0 0 389 ldap.example.net.
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"ns_targets_in_zone_get_addresses", zones, "example.com", "NS", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+example.com. IN NS
+;; ANSWER
+example.com. 3600 IN NS ns1.example.com.
+example.com. 3600 IN NS ns2.example.net.
+;; AUTHORITY
+;; ADDITIONAL
+ns1.example.com. 3600 IN A 192.0.2.53
+)")},
+      {"refused_outside_the_served_zones", zones, "www.example.test", "A", golden(R"(
+;; REFUSED qr rd
+;; QUESTION
+www.example.test. IN A
+;; ANSWER
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"refused_above_a_served_zone", zones, "com", "A", golden(R"(
+;; REFUSED qr rd
+;; QUESTION
+com. IN A
+;; ANSWER
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+  };
+}
+
+class GoldenLookup : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(GoldenLookup, ResponseReadsAsExpected) {
+  check_golden(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Contract, GoldenLookup, ::testing::ValuesIn(cases()), golden_name);
+
+}  // namespace
+}  // namespace canon::engine::testing

@@ -1,0 +1,123 @@
+// libFuzzer target: any bytes as a query → the engine must not crash, and
+// whatever it sends must be a well-formed DNS response to that query:
+// QR=1, the query's ID, within the buffer and the size limit, and parseable
+// to the last byte. Both transports, and the burst path.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "tools/dns_text.hpp"
+#include "zones/compiler.hpp"
+
+namespace {
+
+// Rich in aliases so inputs reach every branch of the answer walk.
+constexpr const char* kZone = R"(
+$ORIGIN example.com.
+$TTL 300
+@        SOA ns hostmaster 1 7200 3600 1209600 60
+         NS  ns
+         MX  10 mail
+ns       A   192.0.2.1
+mail     A   192.0.2.2
+         AAAA 2001:db8::2
+a        CNAME b
+b        CNAME c.example.net.
+loop1    CNAME loop2
+loop2    CNAME loop1
+d        DNAME example.net.
+long     DNAME aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.
+*.w      A   192.0.2.3
+*.wc     CNAME a
+sub      NS  ns.sub
+ns.sub   A   192.0.2.4
+_s._udp  SRV 0 0 53 ns
+big      TXT "0123456789012345678901234567890123456789012345678901234567890123456789"
+big      TXT "1123456789012345678901234567890123456789012345678901234567890123456789"
+big      TXT "2123456789012345678901234567890123456789012345678901234567890123456789"
+big      TXT "3123456789012345678901234567890123456789012345678901234567890123456789"
+big      TXT "4123456789012345678901234567890123456789012345678901234567890123456789"
+big      TXT "5123456789012345678901234567890123456789012345678901234567890123456789"
+big      TXT "6123456789012345678901234567890123456789012345678901234567890123456789"
+big      TXT "7123456789012345678901234567890123456789012345678901234567890123456789"
+)";
+constexpr const char* kZoneNet = R"(
+$ORIGIN example.net.
+$TTL 300
+@        SOA ns.example.com. hostmaster.example.com. 1 7200 3600 1209600 60
+         NS  ns.example.com.
+c        A   198.51.100.1
+x        CNAME a.example.com.
+)";
+
+std::shared_ptr<const canon::zones::Snapshot> g_snapshot;
+canon::engine::EngineConfig g_config;
+
+void check_response(const std::uint8_t* query, std::size_t query_length, const std::uint8_t* response,
+                    std::size_t length, std::size_t capacity) {
+  if (length == 0) return;
+  if (length > capacity || length < 12) std::abort();
+  if (!(response[2] & 0x80)) std::abort();                       // QR
+  if (query_length >= 2 && std::memcmp(query, response, 2) != 0) std::abort();  // ID
+  if (!canon::tools::message_parses(response, length)) {
+    std::fprintf(stderr, "%s", canon::tools::message_to_text(response, length).c_str());
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  char dir[] = "/tmp/canon-fuzz-XXXXXX";
+  if (mkdtemp(dir) == nullptr) std::abort();
+  const std::string com = std::string(dir) + "/example.com.zone";
+  const std::string net = std::string(dir) + "/example.net.zone";
+  std::ofstream(com) << kZone;
+  std::ofstream(net) << kZoneNet;
+  const std::vector<canon::zones::ZoneSource> sources = {{"example.com.", com}, {"example.net.", net}};
+  auto result = canon::zones::compile(sources);
+  if (!result.snapshot) {
+    for (const auto& f : result.findings.items) std::fprintf(stderr, "%s\n", f.to_string().c_str());
+    std::abort();
+  }
+  g_snapshot = result.snapshot;
+  g_config.nsid = "fuzz";
+  std::remove(com.c_str());
+  std::remove(net.c_str());
+  rmdir(dir);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace canon::engine;
+  static Engine engine(g_config);
+  if (size > 4096) size = 4096;
+  std::vector<std::uint8_t> buffer(65535);
+
+  std::memcpy(buffer.data(), data, size);
+  std::size_t n = engine.answer_one(*g_snapshot, buffer.data(), size, 4096, Transport::kUdp);
+  check_response(data, size, buffer.data(), n, 4096);
+  // UDP answers stay within the client's limit: 512 without EDNS, else at
+  // most our configured maximum.
+  if (n > g_config.max_udp_payload) std::abort();
+
+  std::memcpy(buffer.data(), data, size);
+  n = engine.answer_one(*g_snapshot, buffer.data(), size, buffer.size(), Transport::kTcp);
+  check_response(data, size, buffer.data(), n, buffer.size());
+
+  // The burst path gives the same bytes as the single path.
+  std::vector<std::uint8_t> single(4096), burst(4096);
+  std::memcpy(single.data(), data, size);
+  std::memcpy(burst.data(), data, size);
+  const std::size_t single_length = engine.answer_one(*g_snapshot, single.data(), size, 4096, Transport::kUdp);
+  Packet packet{burst.data(), static_cast<std::uint16_t>(size), 4096};
+  engine.answer_burst(*g_snapshot, &packet, 1, Transport::kUdp);
+  if (packet.length != single_length || std::memcmp(single.data(), burst.data(), single_length) != 0) std::abort();
+  return 0;
+}
