@@ -220,16 +220,20 @@ class Snapshot {
  private:
   friend class SnapshotBuilder;
 
+  // What queries read lives on huge pages when it is large (huge_pages.hpp).
+  template <class T>
+  using Array = std::vector<T, HugePageAllocator<T>>;
+
   Trie trie_;
-  std::vector<Node> nodes_;          // trie nodes first, then parent-side nodes
-  std::vector<NodeExtra> extras_;
-  std::vector<RRset> rrsets_;
-  std::vector<std::uint8_t> wire_;
-  std::vector<Additional> additional_;  // per RRset: a header {node = count}, then the entries
-  std::vector<Chain> chains_;
-  std::vector<ChainLink> links_;
-  std::vector<std::uint8_t> names_;
-  std::vector<Zone> zones_;
+  Array<Node> nodes_;          // trie nodes first, then parent-side nodes
+  Array<NodeExtra> extras_;
+  Array<RRset> rrsets_;
+  Array<std::uint8_t> wire_;
+  Array<Additional> additional_;  // per RRset: a header {node = count}, then the entries
+  Array<Chain> chains_;
+  Array<ChainLink> links_;
+  Array<std::uint8_t> names_;
+  Array<Zone> zones_;
   std::vector<ZoneInfo> zone_infos_;
   std::uint64_t record_count_ = 0;
 };

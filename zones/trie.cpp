@@ -61,12 +61,31 @@ inline std::uint32_t child_of(const std::uint8_t* body, std::uint8_t kind, std::
   return load32(body + 36 + 4u * index);
 }
 
+// Where the child offset for byte `c` is stored (a byte offset in the blob),
+// or 0 when there is no such child. `body` is at blob offset `body_offset`.
+inline std::uint32_t child_slot(const std::uint8_t* body, std::uint32_t body_offset,
+                                std::uint8_t kind, std::uint16_t count, std::uint8_t c) noexcept {
+  if (kind == Trie::kSparse) {
+    for (std::uint16_t i = 0; i < count; ++i) {
+      if (body[i] == c) return body_offset + static_cast<std::uint32_t>(align4(count) + 4u * i);
+    }
+    return 0;
+  }
+  const unsigned word = c >> 6;
+  const std::uint64_t bits = load64(body + 8u * word);
+  if (((bits >> (c & 63)) & 1u) == 0) return 0;
+  const std::uint64_t below = bits & ((std::uint64_t{1} << (c & 63)) - 1);
+  const unsigned index = body[32 + word] + static_cast<unsigned>(std::popcount(below));
+  return body_offset + 36 + 4u * index;
+}
+
 }  // namespace
 
 struct Trie::Step {
   std::uint32_t offset = 0;
   std::uint32_t pos = 0;
   TrieMatch* out = nullptr;
+  std::uint32_t slot = 0;  // burst only: a child-offset slot to read next round, 0 = none
 };
 
 // One record of the descent. Returns true when the query moved to a child,
@@ -97,6 +116,39 @@ struct Trie::Step {
   return true;
 }
 
+// step() for bursts: the same descent, but a child slot beyond the record's
+// first 128 bytes is left in s.slot for the next round instead of being read.
+inline bool Trie::half_step(Step& s, std::span<const std::uint8_t> key) const noexcept {
+  const std::uint8_t* rec = blob_.data() + s.offset;
+  const std::uint32_t value = load32(rec);
+  const std::uint8_t prefix_length = rec[4];
+  const std::uint8_t kind = rec[5];
+  const std::uint16_t count = load16(rec + 6);
+  const std::uint8_t* prefix = rec + kHeaderBytes;
+  if (key.size() - s.pos < prefix_length || !same_bytes(key.data() + s.pos, prefix, prefix_length)) {
+    return false;
+  }
+  s.pos += prefix_length;
+  if (value != kNoValue) {
+    s.out->encloser = value;
+    s.out->encloser_key_length = static_cast<std::uint8_t>(s.pos);
+  }
+  if (s.pos == key.size()) {
+    s.out->exact = value;
+    return false;
+  }
+  const std::uint32_t body_offset = s.offset + static_cast<std::uint32_t>(kHeaderBytes + align4(prefix_length));
+  const std::uint32_t slot = child_slot(blob_.data() + body_offset, body_offset, kind, count, key[s.pos]);
+  if (slot == 0) return false;
+  s.pos += 1;
+  if (slot - s.offset + 4 <= 128) {
+    s.offset = load32(blob_.data() + slot);
+  } else {
+    s.slot = slot;
+  }
+  return true;
+}
+
 TrieMatch Trie::find(std::span<const std::uint8_t> key) const noexcept {
   TrieMatch match;
   if (blob_.empty()) return match;
@@ -119,21 +171,32 @@ void Trie::find_burst(const std::span<const std::uint8_t>* keys, std::size_t cou
     std::uint8_t active[kMaxBurst];
     for (std::size_t i = 0; i < n; ++i) {
       out[first + i] = TrieMatch{};
-      steps[i] = Step{0, 0, &out[first + i]};
+      steps[i] = Step{0, 0, &out[first + i], 0};
       active[i] = static_cast<std::uint8_t>(i);
     }
-    // Each round advances every unfinished query by one record and prefetches
-    // the record it moves to; by the time the round comes back to it, the
-    // line is (with luck) in cache.
+    // Each round advances every unfinished query by half a record at most:
+    // it reads a record (prefetched a round earlier) and either finishes,
+    // or finds where its child's offset is stored. When that slot is on a
+    // line already read, it follows it now and prefetches the child's first
+    // two lines; when it is further on (dense records are up to 1 KiB), it
+    // prefetches the slot and reads it next round. Every miss a query waits
+    // for is overlapped with the other queries' work.
     std::size_t live = n;
     while (live > 0) {
       std::size_t kept = 0;
       for (std::size_t j = 0; j < live; ++j) {
         const std::uint8_t i = active[j];
-        if (step(steps[i], keys[first + i])) {
-          __builtin_prefetch(blob_.data() + steps[i].offset);
-          active[kept++] = i;
+        Step& s = steps[i];
+        if (s.slot != 0) {
+          s.offset = load32(blob_.data() + s.slot);
+          s.slot = 0;
+        } else if (!half_step(s, keys[first + i])) {
+          continue;
         }
+        const std::uint8_t* next = blob_.data() + (s.slot != 0 ? s.slot : s.offset);
+        __builtin_prefetch(next);
+        if (s.slot == 0) __builtin_prefetch(next + 64);
+        active[kept++] = i;
       }
       live = kept;
     }

@@ -43,6 +43,8 @@
 #include <span>
 #include <vector>
 
+#include "zones/huge_pages.hpp"
+
 namespace canon::zones {
 
 inline constexpr std::uint32_t kNoValue = 0xffffffffu;
@@ -56,7 +58,7 @@ struct TrieMatch {
 class Trie {
  public:
   Trie() = default;
-  explicit Trie(std::vector<std::uint8_t> blob) : blob_(std::move(blob)) {}
+  explicit Trie(const std::vector<std::uint8_t>& blob) : blob_(blob.begin(), blob.end()) {}
 
   [[nodiscard]] TrieMatch find(std::span<const std::uint8_t> key) const noexcept;
 
@@ -80,8 +82,9 @@ class Trie {
  private:
   struct Step;
   [[nodiscard]] bool step(Step& s, std::span<const std::uint8_t> key) const noexcept;
+  [[nodiscard]] bool half_step(Step& s, std::span<const std::uint8_t> key) const noexcept;
 
-  std::vector<std::uint8_t> blob_;
+  std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> blob_;
 };
 
 // Builds a trie from keys sorted byte-wise, without duplicates; the value of
