@@ -124,11 +124,32 @@ void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::siz
     zones::TrieMatch found[kMaxBurst];
     snap.find_burst(keys_, lookups, found);
     for (std::size_t j = 0; j < lookups; ++j) matches_[lookups_[j]] = found[j];
-    // 3. Answer and write each in place.
+    // 3. Prefetch, stage by stage across the burst, what the answers read
+    //    next: the node, its RRsets, the RRset's bytes.
+    prefetch_answers(snap, found, lookups);
+    // 4. Answer and write each in place.
     for (std::size_t i = 0; i < n; ++i) {
       burst[i].length = static_cast<std::uint16_t>(
           respond(snap, queries_[i], matches_[i], burst[i].data, burst[i].capacity, transport));
     }
+  }
+}
+
+void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
+                              std::size_t count) noexcept {
+  auto node_of = [&](std::size_t j) {
+    return found[j].exact != zones::kNone ? found[j].exact : found[j].encloser;
+  };
+  for (std::size_t j = 0; j < count; ++j) {
+    if (node_of(j) != zones::kNone) snap.prefetch_node(node_of(j));
+  }
+  for (std::size_t j = 0; j < count; ++j) {
+    if (node_of(j) != zones::kNone) snap.prefetch_rrsets(snap.node(node_of(j)));
+  }
+  for (std::size_t j = 0; j < count; ++j) {
+    if (found[j].exact == zones::kNone) continue;
+    const zones::RRset* set = snap.rrset(snap.node(found[j].exact), queries_[lookups_[j]].qtype);
+    if (set != nullptr) snap.prefetch_wire(*set);
   }
 }
 

@@ -44,6 +44,8 @@ class alignas(64) Engine {
   [[nodiscard]] const WorkerCounters& counters() const noexcept { return counters_; }
 
  private:
+  void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
+                        std::size_t count) noexcept;
   std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
                       std::uint8_t* data, std::size_t capacity, Transport transport) noexcept;
 

@@ -116,9 +116,18 @@ struct Trie::Step {
   return true;
 }
 
+TrieMatch Trie::find(std::span<const std::uint8_t> key) const noexcept {
+  TrieMatch match;
+  if (blob_.empty()) return match;
+  Step s{0, 0, &match};
+  while (step(s, key)) {
+  }
+  return match;
+}
+
 // step() for bursts: the same descent, but a child slot beyond the record's
 // first 128 bytes is left in s.slot for the next round instead of being read.
-inline bool Trie::half_step(Step& s, std::span<const std::uint8_t> key) const noexcept {
+[[gnu::always_inline]] inline bool Trie::half_step(Step& s, std::span<const std::uint8_t> key) const noexcept {
   const std::uint8_t* rec = blob_.data() + s.offset;
   const std::uint32_t value = load32(rec);
   const std::uint8_t prefix_length = rec[4];
@@ -147,15 +156,6 @@ inline bool Trie::half_step(Step& s, std::span<const std::uint8_t> key) const no
     s.slot = slot;
   }
   return true;
-}
-
-TrieMatch Trie::find(std::span<const std::uint8_t> key) const noexcept {
-  TrieMatch match;
-  if (blob_.empty()) return match;
-  Step s{0, 0, &match};
-  while (step(s, key)) {
-  }
-  return match;
 }
 
 void Trie::find_burst(const std::span<const std::uint8_t>* keys, std::size_t count,
