@@ -18,8 +18,9 @@ using zones::Snapshot;
 
 class Answerer {
  public:
-  Answerer(const Snapshot& snap, const Query& query, ResponseWriter& writer) noexcept
-      : snap_(snap), query_(query), w_(writer), qtype_(query.qtype) {}
+  Answerer(const Snapshot& snap, const Query& query, ResponseWriter& writer,
+           const zones::TrieMatch* restart) noexcept
+      : snap_(snap), query_(query), w_(writer), qtype_(query.qtype), restart_(restart) {}
 
   AnswerResult run(const zones::TrieMatch& first) noexcept {
     if (first.encloser == zones::kNone) {
@@ -35,9 +36,14 @@ class Answerer {
     while (answer_name(match, name)) {
       if (result_.links >= zones::kMaxChainLinks || already_seen(name)) break;
       seen_[seen_count_++] = name;
-      zones::LookupKey key;
-      zones::make_key(w_.packet() + name.offset, key);
-      match = snap_.find(key.view());
+      if (restart_ != nullptr) {
+        match = *restart_;  // looked up with the rest of the burst
+        restart_ = nullptr;
+      } else {
+        zones::LookupKey key;
+        zones::make_key(w_.packet() + name.offset, key);
+        match = snap_.find(key.view());
+      }
       if (match.encloser == zones::kNone) break;  // the chain leaves the served data
     }
     return result_;
@@ -280,6 +286,7 @@ class Answerer {
   const Query& query_;
   ResponseWriter& w_;
   const std::uint16_t qtype_;
+  const zones::TrieMatch* restart_;
   AnswerResult result_;
   NameRef seen_[zones::kMaxChainLinks + 2];
   unsigned seen_count_ = 0;
@@ -290,8 +297,8 @@ class Answerer {
 }  // namespace
 
 AnswerResult answer_query(const Snapshot& snap, const Query& query, const zones::TrieMatch& match,
-                          ResponseWriter& writer) noexcept {
-  Answerer answerer(snap, query, writer);
+                          ResponseWriter& writer, const zones::TrieMatch* restart) noexcept {
+  Answerer answerer(snap, query, writer, restart);
   return answerer.run(match);
 }
 

@@ -34,8 +34,10 @@ struct AnswerResult {
   std::uint8_t links = 0;     // CNAME/DNAME links followed
 };
 
+// `restart` (optional) is the trie result for the name a DNAME substitution
+// of the question leads to, when the caller already looked it up in a batch.
 [[nodiscard]] AnswerResult answer_query(const zones::Snapshot& snap, const Query& query,
-                                        const zones::TrieMatch& match,
-                                        ResponseWriter& writer) noexcept;
+                                        const zones::TrieMatch& match, ResponseWriter& writer,
+                                        const zones::TrieMatch* restart = nullptr) noexcept;
 
 }  // namespace canon::engine

@@ -1,10 +1,12 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/answer.hpp"
 #include "engine/chaos.hpp"
 #include "engine/wire.hpp"
+#include "zones/rr_type.hpp"
 
 namespace canon::engine {
 
@@ -47,11 +49,38 @@ std::size_t write_opt(const EngineConfig& config, const Query& query, Rcode rcod
   return kOptFixedSize + rdlength;
 }
 
+// When the question lies below a DNAME (RFC 6672), the lookup key of the
+// name the substitution makes: the DNAME target's key, then the labels of
+// the question below the DNAME owner. False when no DNAME applies or the
+// name would be too long (the answer is then YXDOMAIN, with no lookup).
+bool dname_target_key(const zones::Snapshot& snap, const zones::LookupKey& question,
+                      const zones::TrieMatch& match, zones::LookupKey& out) noexcept {
+  std::uint32_t at = match.exact != zones::kNone ? match.exact : match.encloser;
+  if (at == zones::kNone) return false;
+  const zones::Node* node = &snap.node(at);
+  if (node->has(zones::kOccluded)) {
+    at = snap.extra(*node).cut;
+    node = &snap.node(at);
+  } else if (match.exact != zones::kNone) {
+    return false;  // a DNAME never applies to its own owner
+  }
+  if (!node->has(zones::kDname) || node->has(zones::kDelegation)) return false;
+  const auto target = snap.rdata(*snap.rrset(*node, zones::rr::DNAME)).data();
+  zones::make_key(target.data(), out);
+  const std::size_t owner_key_length = node->name_length - 1u;
+  const std::size_t rest = question.length - owner_key_length;
+  if (out.length + rest > zones::kMaxKeyLength) return false;
+  std::memcpy(out.bytes + out.length, question.bytes + owner_key_length, rest);
+  out.length = static_cast<std::uint8_t>(out.length + rest);
+  return true;
+}
+
 }  // namespace
 
 std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
                             const zones::TrieMatch& match, std::uint8_t* data,
-                            std::size_t capacity, Transport transport) noexcept {
+                            std::size_t capacity, Transport transport,
+                            const zones::TrieMatch* restart) noexcept {
   ++counters_.queries;
   if (query.verdict == Verdict::kDrop) {
     ++counters_.dropped;
@@ -74,7 +103,7 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   AnswerResult result;
   switch (query.verdict) {
     case Verdict::kAnswer:
-      result = answer_query(snap, query, match, writer);
+      result = answer_query(snap, query, match, writer, restart);
       counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
       break;
     case Verdict::kChaos:
@@ -124,13 +153,28 @@ void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::siz
     zones::TrieMatch found[kMaxBurst];
     snap.find_burst(keys_, lookups, found);
     for (std::size_t j = 0; j < lookups; ++j) matches_[lookups_[j]] = found[j];
-    // 3. Prefetch, stage by stage across the burst, what the answers read
+    // 3. Names below a DNAME: look the substituted names up in a second batch.
+    std::size_t restarts = 0;
+    for (std::size_t j = 0; j < lookups; ++j) {
+      const std::uint8_t i = lookups_[j];
+      restart_of_[i] = kNoRestart;
+      if (dname_target_key(snap, queries_[i].key, found[j], restart_keys_[restarts])) {
+        restart_views_[restarts] = restart_keys_[restarts].view();
+        restart_of_[i] = static_cast<std::uint8_t>(restarts++);
+      }
+    }
+    if (restarts != 0) snap.find_burst(restart_views_, restarts, restart_matches_);
+    // 4. Prefetch, stage by stage across the burst, what the answers read
     //    next: the node, its RRsets, the RRset's bytes.
     prefetch_answers(snap, found, lookups);
-    // 4. Answer and write each in place.
+    // 5. Answer and write each in place.
     for (std::size_t i = 0; i < n; ++i) {
-      burst[i].length = static_cast<std::uint16_t>(
-          respond(snap, queries_[i], matches_[i], burst[i].data, burst[i].capacity, transport));
+      const zones::TrieMatch* restart =
+          queries_[i].verdict == Verdict::kAnswer && restart_of_[i] != kNoRestart
+              ? &restart_matches_[restart_of_[i]]
+              : nullptr;
+      burst[i].length = static_cast<std::uint16_t>(respond(snap, queries_[i], matches_[i], burst[i].data,
+                                                           burst[i].capacity, transport, restart));
     }
   }
 }
@@ -159,7 +203,7 @@ std::size_t Engine::answer_one(const zones::Snapshot& snap, std::uint8_t* data, 
   parse_query(data, length, transport, query);
   zones::TrieMatch match;
   if (query.verdict == Verdict::kAnswer) match = snap.find(query.key.view());
-  return respond(snap, query, match, data, capacity, transport);
+  return respond(snap, query, match, data, capacity, transport, nullptr);
 }
 
 }  // namespace canon::engine

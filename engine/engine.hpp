@@ -2,8 +2,9 @@
 // each written over its query in the same buffer. One Engine per worker; it
 // holds the worker's counters and scratch, and is never shared.
 //
-//   answer_burst:  parse all ─▶ look up all (trie, prefetched) ─▶ answer and
-//                  write each ─▶ finish headers, OPT ─▶ count
+//   answer_burst:  parse all ─▶ look up all (trie, prefetched) ─▶ look up all
+//                  DNAME-substituted names ─▶ prefetch nodes, RRsets, bytes ─▶
+//                  answer and write each ─▶ finish headers, OPT ─▶ count
 //
 // No allocation, no locks, no system calls. The snapshot is passed in per
 // burst: the caller (the worker loop) reads the published pointer once per
@@ -47,7 +48,8 @@ class alignas(64) Engine {
   void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
                         std::size_t count) noexcept;
   std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
-                      std::uint8_t* data, std::size_t capacity, Transport transport) noexcept;
+                      std::uint8_t* data, std::size_t capacity, Transport transport,
+                      const zones::TrieMatch* restart) noexcept;
 
   WorkerCounters counters_;
   const EngineConfig& config_;
@@ -55,6 +57,12 @@ class alignas(64) Engine {
   zones::TrieMatch matches_[kMaxBurst];
   std::span<const std::uint8_t> keys_[kMaxBurst];
   std::uint8_t lookups_[kMaxBurst];
+  // Second batch: names made by DNAME substitution (see answer_burst).
+  static constexpr std::uint8_t kNoRestart = 0xff;
+  std::uint8_t restart_of_[kMaxBurst];
+  zones::LookupKey restart_keys_[kMaxBurst];
+  std::span<const std::uint8_t> restart_views_[kMaxBurst];
+  zones::TrieMatch restart_matches_[kMaxBurst];
 };
 
 }  // namespace canon::engine

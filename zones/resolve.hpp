@@ -1,6 +1,9 @@
 // One step of an alias chase, the rules of RFC 1034 §4.3.2, RFC 6672 and
-// RFC 4592 in one place: the compiler uses it to prepare every CNAME's chain,
-// the engine to continue a chain that starts with a DNAME substitution.
+// RFC 4592, without a query type: the compiler uses it to prepare every
+// CNAME's chain. The engine's answer walk (engine/answer.cpp) applies the same
+// rules with the query type in hand (DS at a cut, QTYPE CNAME, ANY) and
+// follows these prepared chains; the golden and differential tests hold the
+// two to the same answers.
 //
 //   name exists, not occluded ......... CNAME here?  link (kCname)
 //                                       delegation?  end kReferral

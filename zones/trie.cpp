@@ -44,23 +44,6 @@ constexpr std::size_t align4(std::size_t n) noexcept { return (n + 3) & ~std::si
   return i == n || a[i] == b[i];
 }
 
-// Offset of the child for byte `c`, or kNoValue. `body` points after the prefix.
-inline std::uint32_t child_of(const std::uint8_t* body, std::uint8_t kind, std::uint16_t count,
-                              std::uint8_t c) noexcept {
-  if (kind == Trie::kSparse) {
-    for (std::uint16_t i = 0; i < count; ++i) {
-      if (body[i] == c) return load32(body + align4(count) + 4u * i);
-    }
-    return kNoValue;
-  }
-  const unsigned word = c >> 6;
-  const std::uint64_t bits = load64(body + 8u * word);
-  const std::uint64_t below = bits & ((std::uint64_t{1} << (c & 63)) - 1);
-  if (((bits >> (c & 63)) & 1u) == 0) return kNoValue;
-  const unsigned index = body[32 + word] + static_cast<unsigned>(std::popcount(below));
-  return load32(body + 36 + 4u * index);
-}
-
 // Where the child offset for byte `c` is stored (a byte offset in the blob),
 // or 0 when there is no such child. `body` is at blob offset `body_offset`.
 inline std::uint32_t child_slot(const std::uint8_t* body, std::uint32_t body_offset,
@@ -88,46 +71,12 @@ struct Trie::Step {
   std::uint32_t slot = 0;  // burst only: a child-offset slot to read next round, 0 = none
 };
 
-// One record of the descent. Returns true when the query moved to a child,
-// false when its answer is complete in *s.out.
-[[gnu::always_inline]] inline bool Trie::step(Step& s, std::span<const std::uint8_t> key) const noexcept {
-  const std::uint8_t* rec = blob_.data() + s.offset;
-  const std::uint32_t value = load32(rec);
-  const std::uint8_t prefix_length = rec[4];
-  const std::uint8_t kind = rec[5];
-  const std::uint16_t count = load16(rec + 6);
-  const std::uint8_t* prefix = rec + kHeaderBytes;
-  if (key.size() - s.pos < prefix_length || !same_bytes(key.data() + s.pos, prefix, prefix_length)) {
-    return false;
-  }
-  s.pos += prefix_length;
-  if (value != kNoValue) {
-    s.out->encloser = value;
-    s.out->encloser_key_length = static_cast<std::uint8_t>(s.pos);
-  }
-  if (s.pos == key.size()) {
-    s.out->exact = value;
-    return false;
-  }
-  const std::uint32_t child = child_of(prefix + align4(prefix_length), kind, count, key[s.pos]);
-  if (child == kNoValue) return false;
-  s.pos += 1;
-  s.offset = child;
-  return true;
-}
-
-TrieMatch Trie::find(std::span<const std::uint8_t> key) const noexcept {
-  TrieMatch match;
-  if (blob_.empty()) return match;
-  Step s{0, 0, &match};
-  while (step(s, key)) {
-  }
-  return match;
-}
-
-// step() for bursts: the same descent, but a child slot beyond the record's
-// first 128 bytes is left in s.slot for the next round instead of being read.
-[[gnu::always_inline]] inline bool Trie::half_step(Step& s, std::span<const std::uint8_t> key) const noexcept {
+// One record of the descent. Returns true when the query moved on (to a
+// child, or, with kSplit, to a child slot left in s.slot for the next round
+// when it lies beyond the record's first 128 bytes), false when its answer
+// is complete in *s.out.
+template <bool kSplit>
+[[gnu::always_inline]] inline bool Trie::descend(Step& s, std::span<const std::uint8_t> key) const noexcept {
   const std::uint8_t* rec = blob_.data() + s.offset;
   const std::uint32_t value = load32(rec);
   const std::uint8_t prefix_length = rec[4];
@@ -150,12 +99,21 @@ TrieMatch Trie::find(std::span<const std::uint8_t> key) const noexcept {
   const std::uint32_t slot = child_slot(blob_.data() + body_offset, body_offset, kind, count, key[s.pos]);
   if (slot == 0) return false;
   s.pos += 1;
-  if (slot - s.offset + 4 <= 128) {
-    s.offset = load32(blob_.data() + slot);
-  } else {
+  if (kSplit && slot - s.offset + 4 > 128) {
     s.slot = slot;
+  } else {
+    s.offset = load32(blob_.data() + slot);
   }
   return true;
+}
+
+TrieMatch Trie::find(std::span<const std::uint8_t> key) const noexcept {
+  TrieMatch match;
+  if (blob_.empty()) return match;
+  Step s{0, 0, &match, 0};
+  while (descend<false>(s, key)) {
+  }
+  return match;
 }
 
 void Trie::find_burst(const std::span<const std::uint8_t>* keys, std::size_t count,
@@ -190,7 +148,7 @@ void Trie::find_burst(const std::span<const std::uint8_t>* keys, std::size_t cou
         if (s.slot != 0) {
           s.offset = load32(blob_.data() + s.slot);
           s.slot = 0;
-        } else if (!half_step(s, keys[first + i])) {
+        } else if (!descend<true>(s, keys[first + i])) {
           continue;
         }
         const std::uint8_t* next = blob_.data() + (s.slot != 0 ? s.slot : s.offset);

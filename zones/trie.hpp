@@ -81,8 +81,8 @@ class Trie {
 
  private:
   struct Step;
-  [[nodiscard]] bool step(Step& s, std::span<const std::uint8_t> key) const noexcept;
-  [[nodiscard]] bool half_step(Step& s, std::span<const std::uint8_t> key) const noexcept;
+  template <bool kSplit>
+  [[nodiscard]] bool descend(Step& s, std::span<const std::uint8_t> key) const noexcept;
 
   std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> blob_;
 };
