@@ -160,13 +160,15 @@ void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::siz
       restart_of_[i] = kNoRestart;
       if (dname_target_key(snap, queries_[i].key, found[j], restart_keys_[restarts])) {
         restart_views_[restarts] = restart_keys_[restarts].view();
+        restart_query_[restarts] = i;
         restart_of_[i] = static_cast<std::uint8_t>(restarts++);
       }
     }
     if (restarts != 0) snap.find_burst(restart_views_, restarts, restart_matches_);
     // 4. Prefetch, stage by stage across the burst, what the answers read
     //    next: the node, its RRsets, the RRset's bytes.
-    prefetch_answers(snap, found, lookups);
+    prefetch_answers(snap, found, lookups_, lookups);
+    prefetch_answers(snap, restart_matches_, restart_query_, restarts);
     // 5. Answer and write each in place.
     for (std::size_t i = 0; i < n; ++i) {
       const zones::TrieMatch* restart =
@@ -179,8 +181,9 @@ void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::siz
   }
 }
 
+// found[j] is the lookup for query queries_[query_of[j]].
 void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
-                              std::size_t count) noexcept {
+                              const std::uint8_t* query_of, std::size_t count) noexcept {
   auto node_of = [&](std::size_t j) {
     return found[j].exact != zones::kNone ? found[j].exact : found[j].encloser;
   };
@@ -192,7 +195,7 @@ void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatc
   }
   for (std::size_t j = 0; j < count; ++j) {
     if (found[j].exact == zones::kNone) continue;
-    const zones::RRset* set = snap.rrset(snap.node(found[j].exact), queries_[lookups_[j]].qtype);
+    const zones::RRset* set = snap.rrset(snap.node(found[j].exact), queries_[query_of[j]].qtype);
     if (set != nullptr) snap.prefetch_wire(*set);
   }
 }

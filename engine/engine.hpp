@@ -46,7 +46,7 @@ class alignas(64) Engine {
 
  private:
   void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
-                        std::size_t count) noexcept;
+                        const std::uint8_t* query_of, std::size_t count) noexcept;
   std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
                       std::uint8_t* data, std::size_t capacity, Transport transport,
                       const zones::TrieMatch* restart) noexcept;
@@ -59,7 +59,8 @@ class alignas(64) Engine {
   std::uint8_t lookups_[kMaxBurst];
   // Second batch: names made by DNAME substitution (see answer_burst).
   static constexpr std::uint8_t kNoRestart = 0xff;
-  std::uint8_t restart_of_[kMaxBurst];
+  std::uint8_t restart_of_[kMaxBurst];     // query → its index in the second batch
+  std::uint8_t restart_query_[kMaxBurst];  // second batch → its query
   zones::LookupKey restart_keys_[kMaxBurst];
   std::span<const std::uint8_t> restart_views_[kMaxBurst];
   zones::TrieMatch restart_matches_[kMaxBurst];
