@@ -75,7 +75,7 @@ class Answerer {
         return false;
       }
       if (node->has(zones::kCname) && chases(qtype_)) {
-        chain(snap_.extra(*node).chain, name);
+        chain(snap_.extra(*node).chain, name, /*question_is_alias=*/name.offset == header::kSize);
         return false;
       }
       positive(at, name);
@@ -89,7 +89,7 @@ class Answerer {
     if (node->has(zones::kWildcardChild)) {
       const std::uint32_t wildcard = snap_.extra(*node).wildcard;
       const Node& w = snap_.node(wildcard);
-      if (w.has(zones::kCname) && chases(qtype_)) chain(snap_.extra(w).chain, name);
+      if (w.has(zones::kCname) && chases(qtype_)) chain(snap_.extra(w).chain, name, false);
       else positive(wildcard, name);
       return false;
     }
@@ -186,8 +186,24 @@ class Answerer {
   }
 
   // The compiler's chain from an alias, its first link owned by `owner`.
-  void chain(std::uint32_t chain_id, NameRef owner) noexcept {
+  // When the question is the alias itself, the links are one copy of the
+  // compiler's pre-rendered bytes; otherwise (a wildcard alias, a chain
+  // reached after a DNAME, or bytes that do not fit) they are written link
+  // by link, which truncates RRset by RRset.
+  void chain(std::uint32_t chain_id, NameRef owner, bool question_is_alias) noexcept {
     const zones::Chain& c = snap_.chain(chain_id);
+    if (question_is_alias && c.rendered_length != 0 && result_.links == 0 &&
+        w_.put_prepared(Section::kAnswer, snap_.rendered(c), c.rendered_rrs)) {
+      result_.links = c.link_count;
+      owner = NameRef{c.end_owner, c.end_owner_length};
+      if (c.end == ChainEnd::kYxdomain) {
+        for (const zones::ChainLink& link : snap_.links(c)) {
+          if (link.kind == LinkKind::kDname) (void)dname_written(link.node);
+        }
+      }
+      chain_end(c, owner);
+      return;
+    }
     for (const zones::ChainLink& link : snap_.links(c)) {
       if (result_.links >= zones::kMaxChainLinks) return;
       const Node& node = snap_.node(link.node);
@@ -213,6 +229,11 @@ class Answerer {
       }
       ++result_.links;
     }
+    chain_end(c, owner);
+  }
+
+  // The answer at the end of a chain whose last target is `owner`.
+  void chain_end(const zones::Chain& c, NameRef owner) noexcept {
     switch (c.end) {
       case ChainEnd::kNode: {
         const Node& end = snap_.node(c.end_node);

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace canon::engine {
@@ -54,6 +55,16 @@ class ResponseWriter {
   // Returns the offset of its RDATA, or 0 when it does not fit.
   std::size_t put_rr(Section section, NameRef owner, std::uint16_t type, std::uint16_t rclass,
                      std::uint32_t ttl, std::span<const std::uint8_t> rdata) noexcept;
+
+  // Appends bytes prepared for exactly this spot (a pre-rendered chain),
+  // holding `count` RRs. False, with nothing written, when they do not fit.
+  bool put_prepared(Section section, std::span<const std::uint8_t> bytes, std::uint16_t count) noexcept {
+    if (pos_ + bytes.size() > end_) return false;
+    std::memcpy(packet_ + pos_, bytes.data(), bytes.size());
+    pos_ += bytes.size();
+    counts_[static_cast<int>(section)] += count;
+    return true;
+  }
 
   // Offset of the RDATA of the last RR written.
   [[nodiscard]] std::size_t last_rdata() const noexcept { return last_rdata_; }

@@ -10,6 +10,7 @@
 // Rules (RFC 1034 §4.3.2, RFC 6672, RFC 4592): an exact match wins; a DNAME
 // rewrites names strictly below its owner; a wildcard answers names that do
 // not exist below its parent; a delegation ends the chase with a referral.
+#include <algorithm>
 #include <cstring>
 
 #include "zones/resolve.hpp"
@@ -43,6 +44,70 @@ struct Name {
 };
 
 }  // namespace
+
+// The answer-section bytes of a chain for a question that is the alias
+// itself (see Chain in snapshot.hpp); the engine's per-link walk writes the
+// same bytes. Leaves rendered_length 0 when a pointer would not fit in 14 bits.
+void SnapshotBuilder::render_chain(Chain& chain, std::span<const ChainLink> links,
+                                   std::uint8_t alias_length) {
+  // Built aside: the RRs copied in come from wire_ itself, which may move as it grows.
+  std::vector<std::uint8_t> out;
+  std::size_t pos = 12 + alias_length + 4;  // where the answer section starts in the packet
+  std::size_t owner = 12, owner_length = alias_length;
+  std::vector<std::uint32_t> dnames;
+  bool fits = true;
+  auto pointer = [&](std::size_t offset) {
+    fits = fits && offset < 0x4000;
+    out.push_back(static_cast<std::uint8_t>(0xc0 | (offset >> 8)));
+    out.push_back(static_cast<std::uint8_t>(offset));
+  };
+  auto copy_rr = [&](std::span<const std::uint8_t> rr, std::size_t owner_at) {
+    pointer(owner_at);
+    out.insert(out.end(), rr.begin() + 2, rr.end());
+    pos += rr.size();
+    ++chain.rendered_rrs;
+  };
+  for (const ChainLink& link : links) {
+    const Node& node = snap_->node(link.node);
+    if (link.kind == LinkKind::kDname) {
+      const RRset& set = *snap_->rrset(node, rr::DNAME);
+      if (std::find(dnames.begin(), dnames.end(), link.node) == dnames.end()) {
+        dnames.push_back(link.node);
+        for (auto it = snap_->rdata(set); it; ++it) copy_rr(it.wire(), owner + owner_length - node.name_length);
+      }
+      const std::uint8_t* target = snap_->name(link.target_name);
+      const std::size_t length = wire_name_length({target, kMaxNameLength});
+      const std::uint8_t header[10] = {0, static_cast<std::uint8_t>(rr::CNAME), 0, 1,
+                                       static_cast<std::uint8_t>(set.ttl >> 24),
+                                       static_cast<std::uint8_t>(set.ttl >> 16),
+                                       static_cast<std::uint8_t>(set.ttl >> 8),
+                                       static_cast<std::uint8_t>(set.ttl), 0,
+                                       static_cast<std::uint8_t>(length)};
+      pointer(owner);
+      out.insert(out.end(), header, header + 10);
+      out.insert(out.end(), target, target + length);
+      owner = pos + kRrHeader;
+      owner_length = length;
+      pos += kRrHeader + length;
+      ++chain.rendered_rrs;
+    } else {
+      const RRset& set = *snap_->rrset(node, rr::CNAME);
+      const auto rr = snap_->rdata(set).wire();
+      copy_rr(rr, owner);
+      owner = pos - rr.size() + kRrHeader;
+      owner_length = rr.size() - kRrHeader;
+    }
+  }
+  if (!fits || out.size() > 0xffff) {
+    chain.rendered_rrs = 0;
+    return;
+  }
+  chain.rendered = static_cast<std::uint32_t>(snap_->wire_.size());
+  snap_->wire_.insert(snap_->wire_.end(), out.begin(), out.end());
+  chain.rendered_length = static_cast<std::uint16_t>(out.size());
+  chain.end_owner = static_cast<std::uint16_t>(owner);
+  chain.end_owner_length = static_cast<std::uint8_t>(owner_length);
+}
 
 void SnapshotBuilder::resolve_chains() {
   auto first_rdata = [&](const Node& n, std::uint16_t type) {
@@ -112,6 +177,7 @@ void SnapshotBuilder::resolve_chains() {
     chain.end = end;
     chain.end_node = end_node;
     chain.end_name = add_name(target.wire);
+    render_chain(chain, links, start.name_length);
     snap_->links_.insert(snap_->links_.end(), links.begin(), links.end());
     extra_of(id).chain = static_cast<std::uint32_t>(snap_->chains_.size());
     snap_->chains_.push_back(chain);

@@ -119,13 +119,27 @@ struct ChainLink {              // 16 bytes
   std::uint8_t reserved[3] = {0, 0, 0};
 };
 
-struct Chain {                  // 16 bytes
+// A chain also comes pre-rendered: the answer-section bytes of all its links
+// as they appear after the question when the question is the alias itself.
+// The question's length is then fixed (the alias's name), so every
+// compression pointer in the bytes is too:
+//
+//   [12-byte header][question: alias name, type, class][rendered chain ...]
+//                                                      ^ 12 + name_length + 4
+//
+// The engine copies them in one piece and answers the end from end_owner.
+struct Chain {                  // 28 bytes
   std::uint32_t link_begin;     // index into links
   std::uint8_t link_count;      // 1..kMaxChainLinks
   ChainEnd end;
-  std::uint16_t reserved = 0;
+  std::uint16_t rendered_rrs;   // RRs in the rendered bytes (CNAMEs and DNAMEs)
   std::uint32_t end_node;       // see ChainEnd; for kNxdomain the zone's apex node
   std::uint32_t end_name;       // offset in names: the last target
+  std::uint32_t rendered;       // offset in wire of the rendered links
+  std::uint16_t rendered_length;
+  std::uint16_t end_owner;      // packet offset of the last target inside them
+  std::uint8_t end_owner_length;
+  std::uint8_t reserved[3] = {0, 0, 0};
 };
 
 struct Zone {
@@ -216,6 +230,9 @@ class Snapshot {
   }
   [[nodiscard]] const std::uint8_t* name(std::uint32_t offset) const noexcept {
     return names_.data() + offset;
+  }
+  [[nodiscard]] std::span<const std::uint8_t> rendered(const Chain& c) const noexcept {
+    return {wire_.data() + c.rendered, c.rendered_length};
   }
 
   // ---- sizes, for benchmarks and status ----------------------------------------

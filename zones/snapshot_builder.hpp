@@ -62,6 +62,7 @@ class SnapshotBuilder {
   void build_zones();
   // build_chains.cpp
   void resolve_chains();
+  void render_chain(Chain& chain, std::span<const ChainLink> links, std::uint8_t alias_length);
   // build_additional.cpp
   void link_additional();
 
