@@ -37,6 +37,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tools/synthetic_labels.hpp"
 #include "zones/name.hpp"
 #include "zones/trie.hpp"
 
@@ -51,29 +52,9 @@ constexpr std::size_t kBurst = 32;
 // example.com. as a lookup key: the labels reversed, each with its length.
 constexpr std::string_view kApexKey{"\3com\7example", 12};
 
-// A bijection on 32-bit integers: distinct name numbers give distinct labels.
-constexpr std::uint32_t mix32(std::uint32_t x) noexcept {
-  x ^= x >> 16;
-  x *= 0x7feb352du;
-  x ^= x >> 15;
-  x *= 0x846ca68bu;
-  x ^= x >> 16;
-  return x;
-}
-
-// Label of name number i: 7 base-26 letters of mix32(i) (26^7 > 2^32: unique),
-// then 0-7 more letters from a second hash, for a spread of lengths.
-std::string label(std::uint32_t i) {
-  std::string out;
-  std::uint32_t code = mix32(i);
-  for (int n = 0; n < 7; ++n, code /= 26) out.push_back(static_cast<char>('a' + code % 26));
-  std::uint32_t pad = mix32(i ^ 0x9e3779b9u);
-  for (std::uint32_t n = pad & 7; n > 0; --n) {
-    pad = pad * 1664525u + 1013904223u;
-    out.push_back(static_cast<char>('a' + (pad >> 24) % 26));
-  }
-  return out;
-}
+// Labels of the generated zones (tools/synthetic_labels.hpp): unique,
+// 7-14 letters, spread like host names.
+std::string label(std::uint32_t i) { return canon::tools::LabelMaker(1).label(i); }
 
 // Many keys in one block, laid out in the order given: queries are read in
 // that order, so their bytes stream through the cache the way a burst of
