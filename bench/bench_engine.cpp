@@ -15,16 +15,9 @@
 // same kinds.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
-#include <vector>
 
 #include "bench/engine_workload.hpp"
-#include "engine/engine.hpp"
 
 namespace {
 
@@ -36,25 +29,10 @@ void BM_answer(benchmark::State& state, const char* kind) {
     state.SkipWithError(w.error.c_str());
     return;
   }
-  const auto& queries = w.queries.at(kind);
-  canon::engine::EngineConfig config;
-  auto engine = std::make_unique<canon::engine::Engine>(config);
-  constexpr std::size_t kBurst = 32;
-  std::vector<std::vector<std::uint8_t>> buffers(kBurst, std::vector<std::uint8_t>(1500));
-  canon::engine::Packet packets[kBurst];
-  std::size_t next = 0;
+  canon::bench::BurstRunner runner(w, kind);
+  constexpr std::size_t kBurst = canon::bench::BurstRunner::kBurst;
   std::size_t answered = 0;
-  for ([[maybe_unused]] auto _ : state) {
-    // Refill the burst (the answers overwrote the queries).
-    for (std::size_t i = 0; i < kBurst; ++i) {
-      const auto& q = queries[next++ % queries.size()];
-      std::copy(q.begin(), q.end(), buffers[i].begin());
-      packets[i] = {buffers[i].data(), static_cast<std::uint16_t>(q.size()), 1500};
-    }
-    engine->answer_burst(*w.snapshot, packets, kBurst, canon::engine::Transport::kUdp);
-    for (const auto& p : packets) answered += p.length != 0;
-    benchmark::DoNotOptimize(packets);
-  }
+  for ([[maybe_unused]] auto _ : state) answered += runner.run();
   if (answered != state.iterations() * kBurst) state.SkipWithError("a query went unanswered");
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBurst));
   state.counters["ns_per_query"] = benchmark::Counter(

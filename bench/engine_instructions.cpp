@@ -1,6 +1,6 @@
 // Counts what one answer costs in instructions, for callgrind:
 //
-//   valgrind --tool=callgrind --toggle-collect='canon::engine::Engine::answer_burst*' \
+//   valgrind --tool=callgrind --toggle-collect='canon::engine::Engine::answer_burst*'
 //            bench/engine-instructions KIND COUNT
 //
 // answers COUNT queries of KIND (a_hit, chain3, dname, nxdomain; see
@@ -8,13 +8,13 @@
 // total divided by COUNT is the engine's instructions per answer: parsing,
 // lookup, chase, writing. bench/instructions runs it for every kind beside
 // knotd under the same tool.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "bench/engine_workload.hpp"
-#include "engine/engine.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -28,22 +28,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "engine-instructions: %s\n", w.error.empty() ? "unknown kind" : w.error.c_str());
     return 1;
   }
-  const auto& queries = w.queries.at(kind);
-  canon::engine::EngineConfig config;
-  auto engine = std::make_unique<canon::engine::Engine>(config);
-  constexpr std::size_t kBurst = 32;
-  std::vector<std::vector<std::uint8_t>> buffers(kBurst, std::vector<std::uint8_t>(1500));
-  canon::engine::Packet packets[kBurst];
-  std::size_t answered = 0, next = 0;
-  for (std::size_t done = 0; done < count; done += kBurst) {
-    const std::size_t n = std::min(kBurst, count - done);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& q = queries[next++ % queries.size()];
-      std::copy(q.begin(), q.end(), buffers[i].begin());
-      packets[i] = {buffers[i].data(), static_cast<std::uint16_t>(q.size()), 1500};
-    }
-    engine->answer_burst(*w.snapshot, packets, n, canon::engine::Transport::kUdp);
-    for (std::size_t i = 0; i < n; ++i) answered += packets[i].length != 0;
+  canon::bench::BurstRunner runner(w, kind);
+  std::size_t answered = 0;
+  for (std::size_t done = 0; done < count; done += canon::bench::BurstRunner::kBurst) {
+    answered += runner.run(std::min(canon::bench::BurstRunner::kBurst, count - done));
   }
   std::printf("%s: %zu queries, %zu answered\n", kind.c_str(), count, answered);
   return answered == count ? 0 : 1;

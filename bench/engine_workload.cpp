@@ -97,6 +97,24 @@ Workload build(const std::string& genzone, const std::string& dir) {
 
 }  // namespace
 
+BurstRunner::BurstRunner(const Workload& workload, const std::string& kind)
+    : workload_(workload),
+      queries_(workload.queries.at(kind)),
+      engine_(std::make_unique<engine::Engine>(config_)),
+      buffers_(kBurst, std::vector<std::uint8_t>(1500)) {}
+
+std::size_t BurstRunner::run(std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& q = queries_[next_++ % queries_.size()];
+    std::copy(q.begin(), q.end(), buffers_[i].begin());
+    packets_[i] = {buffers_[i].data(), static_cast<std::uint16_t>(q.size()), 1500};
+  }
+  engine_->answer_burst(*workload_.snapshot, packets_, n, engine::Transport::kUdp);
+  std::size_t answered = 0;
+  for (std::size_t i = 0; i < n; ++i) answered += packets_[i].length != 0;
+  return answered;
+}
+
 const Workload& Workload::get(const std::string& genzone, const std::string& dir) {
   static const Workload workload = build(genzone, dir);
   return workload;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine.hpp"
 #include "zones/snapshot.hpp"
 
 namespace canon::bench {
@@ -21,6 +22,26 @@ struct Workload {
   // `genzone`: path of canon-genzone; `dir`: where zone files are kept.
   // $CANON_BENCH_NAMES overrides the size of the large zone (default 1M).
   static const Workload& get(const std::string& genzone, const std::string& dir);
+};
+
+// Feeds one kind of the workload's queries to an Engine in bursts, each
+// answer overwriting its query in the buffer as it would in a NIC's mbuf.
+class BurstRunner {
+ public:
+  static constexpr std::size_t kBurst = 32;
+  BurstRunner(const Workload& workload, const std::string& kind);
+
+  // Answers the next `n` (at most kBurst) queries; returns how many got an answer.
+  std::size_t run(std::size_t n = kBurst);
+
+ private:
+  const Workload& workload_;
+  const std::vector<std::vector<std::uint8_t>>& queries_;
+  engine::EngineConfig config_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::vector<std::vector<std::uint8_t>> buffers_;
+  engine::Packet packets_[kBurst];
+  std::size_t next_ = 0;
 };
 
 }  // namespace canon::bench
