@@ -332,7 +332,7 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
     const Record* previous = nullptr;
     for (std::size_t k = i; k < j; ++k) {
       const Record& rec = store_.records[group[k]];
-      if (previous && compare_bytes(store_.rdata(*previous), store_.rdata(rec)) == 0) {
+      if (previous && store_.same_rdata(*previous, rec)) {
         report(CheckId::kDuplicateRecord, rec,
                "same record as line " + std::to_string(previous->line) + "; the copy is dropped");
         continue;

@@ -20,10 +20,7 @@ std::vector<const Record*> distinct_of_type(const RecordStore& store,
   for (std::uint32_t index : records) {
     const Record& rec = store.records[index];
     if (rec.type != type) continue;
-    const auto a = previous ? store.rdata(*previous) : std::span<const std::uint8_t>{};
-    const auto b = store.rdata(rec);
-    const bool duplicate =
-        previous && a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+    const bool duplicate = previous && store.same_rdata(*previous, rec);
     previous = &rec;
     if (!duplicate) out.push_back(&rec);
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +40,11 @@ struct RecordStore {
     return {bytes.data() + r.rdata, r.rdata_length};
   }
   [[nodiscard]] std::string owner_text(const Record& r) const { return key_to_text(key(r)); }
+  // Identical RDATA: the same record twice when owner and type match too.
+  [[nodiscard]] bool same_rdata(const Record& a, const Record& b) const noexcept {
+    return a.rdata_length == b.rdata_length &&
+           std::memcmp(bytes.data() + a.rdata, bytes.data() + b.rdata, a.rdata_length) == 0;
+  }
 
   // Appends bytes to the arena and returns their offset.
   std::uint32_t append(std::span<const std::uint8_t> data);
