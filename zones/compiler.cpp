@@ -56,12 +56,13 @@ std::vector<ZoneMeta> describe_zones(std::span<const ZoneSource> zones, Findings
 
 }  // namespace
 
-CompileResult compile(std::span<const ZoneSource> zones) {
+CompileResult compile(std::span<const ZoneSource> zones, const LoadProgress& progress) {
   CompileResult result;
   try {
     const auto start = std::chrono::steady_clock::now();
     std::vector<ZoneMeta> metas = describe_zones(zones, result.findings);
     RecordStore store;
+    store.on_progress = progress;
     for (std::uint32_t z = 0; z < metas.size(); ++z) {
       load_zone(ZoneSource{metas[z].origin_text, metas[z].file}, z, store, result.findings);
     }

@@ -2,6 +2,7 @@
 // thread, canon-checkzone and the benchmarks use.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 
@@ -26,8 +27,12 @@ struct CompileResult {
   CompileStats stats;
 };
 
+// Told the running record count every RecordStore::kProgressEvery records.
+using LoadProgress = std::function<void(std::uint64_t records)>;
+
 // Loads, checks and compiles all zones into one snapshot. Never throws for bad
 // input: every problem is a finding.
-[[nodiscard]] CompileResult compile(std::span<const ZoneSource> zones);
+[[nodiscard]] CompileResult compile(std::span<const ZoneSource> zones,
+                                    const LoadProgress& progress = {});
 
 }  // namespace canon::zones

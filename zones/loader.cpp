@@ -295,6 +295,9 @@ class ZoneLoader {
     record.type = s->r_type;
     record.file = ctx.file;
     store_.records.push_back(record);
+    if (store_.on_progress && store_.records.size() % RecordStore::kProgressEvery == 0) {
+      store_.on_progress(store_.records.size());
+    }
   }
 
   void report(CheckId id, const std::string& file, std::uint32_t line, std::string owner,

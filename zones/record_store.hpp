@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct Record {
 };
 
 struct RecordStore {
+  // Called every kProgressEvery records while loading (large zones log it).
+  static constexpr std::uint64_t kProgressEvery = 1u << 20;
+  std::function<void(std::uint64_t records)> on_progress;
+
   std::vector<Record> records;
   std::vector<std::uint8_t> bytes;
   std::vector<std::string> files;

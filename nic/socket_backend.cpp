@@ -1,0 +1,68 @@
+#include "nic/socket_backend.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "nic/cpu_affinity.hpp"
+
+namespace canon::nic {
+
+SocketBackend::SocketBackend(const SocketBackendConfig& config, const engine::EngineConfig& engine,
+                             zones::SnapshotPublisher& publisher)
+    : config_(config), publisher_(publisher) {
+  tcp_ = std::make_unique<TcpServer>(config_.listen, config_.tcp, engine);
+  for (unsigned w = 0; w < config_.workers; ++w) {
+    const int cpu = config_.cpus.empty() ? -1 : config_.cpus[w % config_.cpus.size()];
+    workers_.push_back(std::make_unique<UdpWorker>(w, cpu, config_.listen, engine));
+  }
+}
+
+void SocketBackend::start() {
+  for (auto& worker : workers_) {
+    UdpWorker* w = worker.get();
+    zones::SnapshotReader reader = publisher_.reader(w->index());
+    threads_.emplace_back([this, w, reader] {
+      w->run(reader, stop_);
+      publisher_.unregister(reader);
+    });
+    if (w->cpu() >= 0) {
+      const std::string error = pin_thread(threads_.back(), w->cpu());
+      if (!error.empty()) {
+        stop();
+        throw std::runtime_error("worker " + std::to_string(w->index()) + ": " + error);
+      }
+    }
+  }
+  zones::SnapshotReader tcp_reader = publisher_.reader(config_.workers);
+  threads_.emplace_back([this, tcp_reader] {
+    tcp_->run(tcp_reader, stop_);
+    publisher_.unregister(tcp_reader);
+  });
+}
+
+void SocketBackend::stop() noexcept {
+  stop_.store(true, std::memory_order_relaxed);
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+BackendReport SocketBackend::report() const {
+  BackendReport report;
+  for (const auto& w : workers_) {
+    report.workers.push_back(WorkerReport{w->index(), w->cpu(), w->engine_counters()});
+    report.udp.add(w->counters());
+  }
+  report.tcp_engine = tcp_->engine_counters();
+  report.tcp = tcp_->counters();
+  return report;
+}
+
+std::vector<std::string> SocketBackend::listening() const {
+  std::vector<std::string> out;
+  for (const ListenAddress& where : config_.listen) out.push_back(where.text);
+  return out;
+}
+
+}  // namespace canon::nic

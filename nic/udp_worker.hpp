@@ -1,0 +1,81 @@
+// One socket-backend worker: a pinned thread with its own SO_REUSEPORT UDP
+// socket per listen address, answering in bursts.
+//
+//   loop:  offline ─ epoll_wait ─ online
+//          per ready socket, up to kDrainBursts times:
+//            recvmmsg (≤ 64, non-blocking) ─▶ Engine::answer_burst (in place)
+//            ─▶ sendmmsg the non-empty answers ─▶ quiescent
+//
+// Each datagram lives in its own 4 KiB slot; the answer is written over the
+// query and sent from the same slot to the address it came from. On wildcard
+// sockets the received IP(V6)_PKTINFO goes back as the source address.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "nic/fd.hpp"
+#include "nic/listen_address.hpp"
+#include "nic/socket_counters.hpp"
+#include "zones/publication.hpp"
+
+namespace canon::nic {
+
+inline constexpr std::size_t kUdpSlotBytes = 4096;  // largest UDP answer we write
+
+class UdpWorker {
+ public:
+  // Opens the worker's sockets; throws std::runtime_error when one fails.
+  UdpWorker(unsigned index, int cpu, std::span<const ListenAddress> listen,
+            const engine::EngineConfig& config);
+  UdpWorker(const UdpWorker&) = delete;
+  UdpWorker& operator=(const UdpWorker&) = delete;
+
+  // The thread body: serves until `stop` is set.
+  void run(zones::SnapshotReader reader, const std::atomic<bool>& stop) noexcept;
+
+  [[nodiscard]] unsigned index() const noexcept { return index_; }
+  [[nodiscard]] int cpu() const noexcept { return cpu_; }
+  [[nodiscard]] const engine::WorkerCounters& engine_counters() const noexcept {
+    return engine_->counters();
+  }
+  [[nodiscard]] const UdpCounters& counters() const noexcept { return counters_; }
+
+ private:
+  struct Socket {
+    Fd fd;
+    bool pktinfo;
+  };
+  // One recvmmsg burst answered and sent; returns how many were received.
+  std::size_t serve_burst(const Socket& socket, zones::SnapshotReader& reader) noexcept;
+  void send_answers(const Socket& socket, std::size_t received) noexcept;
+
+  static constexpr std::size_t kBurst = engine::kMaxBurst;
+  static constexpr std::size_t kControlBytes = 64;  // one in6_pktinfo cmsg
+  struct Slot {
+    alignas(64) std::uint8_t data[kUdpSlotBytes];
+    sockaddr_storage peer;
+    alignas(alignof(cmsghdr)) std::uint8_t control[kControlBytes];
+  };
+
+  unsigned index_;
+  int cpu_;
+  Fd epoll_;
+  std::vector<Socket> sockets_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<Slot[]> slots_;
+  UdpCounters counters_;
+  mmsghdr rx_[kBurst]{};
+  iovec rx_iov_[kBurst]{};
+  mmsghdr tx_[kBurst]{};
+  iovec tx_iov_[kBurst]{};
+  engine::Packet packets_[kBurst]{};
+};
+
+}  // namespace canon::nic

@@ -1,0 +1,101 @@
+// The TOML config file (toml++): keys are canond's long option names.
+#include <toml++/toml.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "tools/canond/options.hpp"
+
+namespace canon::daemon {
+
+namespace {
+
+class FileReader {
+ public:
+  FileReader(const std::string& path, DaemonOptions& options) : path_(path), o_(options) {}
+
+  void read() {
+    toml::table table;
+    try {
+      table = toml::parse_file(path_);
+    } catch (const toml::parse_error& e) {
+      throw std::runtime_error("config " + path_ + ":" + std::to_string(e.source().begin.line) + ": " +
+                               std::string(e.description()));
+    }
+    for (auto&& [key, node] : table) apply(std::string(key.str()), node);
+  }
+
+ private:
+  [[noreturn]] void fail(const toml::node& node, const std::string& what) const {
+    throw std::runtime_error("config " + path_ + ":" + std::to_string(node.source().begin.line) + ": " + what);
+  }
+
+  std::string text(const std::string& key, const toml::node& node) const {
+    if (auto v = node.value<std::string>()) return *v;
+    fail(node, "'" + key + "' must be a string");
+  }
+  unsigned number(const std::string& key, const toml::node& node) const {
+    if (auto v = node.value<std::int64_t>(); v && *v >= 0 && *v <= 1'000'000'000) {
+      return static_cast<unsigned>(*v);
+    }
+    fail(node, "'" + key + "' must be a non-negative integer");
+  }
+  bool boolean(const std::string& key, const toml::node& node) const {
+    if (auto v = node.value<bool>()) return *v;
+    fail(node, "'" + key + "' must be true or false");
+  }
+  // A list of strings; a single string is a list of one.
+  std::vector<std::string> strings(const std::string& key, const toml::node& node) const {
+    if (auto v = node.value<std::string>()) return {*v};
+    const toml::array* array = node.as_array();
+    if (!array) fail(node, "'" + key + "' must be a list of strings");
+    std::vector<std::string> out;
+    for (const toml::node& item : *array) out.push_back(text(key, item));
+    return out;
+  }
+  // cpus = "1-2" or cpus = [1, 2]
+  std::string cpus(const toml::node& node) const {
+    if (auto v = node.value<std::string>()) return *v;
+    const toml::array* array = node.as_array();
+    if (!array) fail(node, "'cpus' must be a string like \"1-2\" or a list of CPU numbers");
+    std::string out;
+    for (const toml::node& item : *array) {
+      if (!out.empty()) out += ',';
+      out += std::to_string(number("cpus", item));
+    }
+    return out;
+  }
+
+  void apply(const std::string& key, const toml::node& node) {
+    if (key == "zone") o_.zones = strings(key, node);
+    else if (key == "listen") o_.listen = strings(key, node);
+    else if (key == "address") o_.addresses = strings(key, node);
+    else if (key == "workers") o_.workers = number(key, node);
+    else if (key == "cpus") o_.cpus = cpus(node);
+    else if (key == "backend") o_.backend = text(key, node);
+    else if (key == "admin-socket") o_.admin_socket = text(key, node);
+    else if (key == "policy") o_.policy = text(key, node);
+    else if (key == "metrics") o_.metrics = text(key, node);
+    else if (key == "eal") o_.eal = text(key, node);
+    else if (key == "log-level") o_.log_level = text(key, node);
+    else if (key == "nsid") o_.engine.nsid = text(key, node);
+    else if (key == "identity") o_.engine.identity = text(key, node);
+    else if (key == "version") o_.engine.version = text(key, node);
+    else if (key == "chaos") o_.engine.chaos = boolean(key, node);
+    else if (key == "max-udp-payload") o_.engine.max_udp_payload = static_cast<std::uint16_t>(number(key, node));
+    else if (key == "tcp-idle-timeout") o_.tcp_idle_timeout_seconds = number(key, node);
+    else if (key == "tcp-max-connections") o_.tcp_max_connections = number(key, node);
+    else fail(node, "unknown key '" + key + "'");
+  }
+
+  const std::string& path_;
+  DaemonOptions& o_;
+};
+
+}  // namespace
+
+void apply_config_file(const std::string& path, DaemonOptions& options) {
+  FileReader(path, options).read();
+}
+
+}  // namespace canon::daemon

@@ -1,0 +1,146 @@
+// canond: the engine as a server. The main thread is the control thread:
+//
+//   options ─▶ compile the zones ─▶ publisher(snapshot 1) ─▶ admin socket
+//   ─▶ backend (opens every socket, then starts its pinned workers)
+//   ─▶ loop: epoll { signalfd, admin socket, admin clients }
+//        SIGHUP: reload every zone · SIGTERM/SIGINT or `stop`: leave the loop
+//   ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "nic/fd.hpp"
+#include "nic/socket_backend.hpp"
+#include "tools/canond/admin_server.hpp"
+#include "tools/canond/control.hpp"
+#include "tools/canond/log.hpp"
+#include "tools/canond/options.hpp"
+#include "tools/canond/settings.hpp"
+#include "tools/canond/zone_set.hpp"
+
+namespace canon::daemon {
+namespace {
+
+constexpr std::uint64_t kSignalTag = 1;
+
+// Signals are read from a signalfd by the control loop; every thread
+// (workers are started later and inherit the mask) keeps them blocked.
+nic::Fd block_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return nic::Fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+}
+
+int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_set,
+          std::shared_ptr<const zones::Snapshot> first) {
+  nic::Fd signals = block_signals();
+  nic::Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = kSignalTag;
+  ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, signals.get(), &event);
+
+  zones::SnapshotPublisher publisher(std::move(first), nic::SocketBackend::readers_needed(settings.backend));
+  AdminServer admin(options.admin_socket, epoll.get());
+  nic::SocketBackend backend(settings.backend, options.engine, publisher);
+  Control control(options, std::move(zone_set), publisher, backend);
+  backend.start();
+
+  std::string where;
+  for (const std::string& address : backend.listening()) where += (where.empty() ? "" : ", ") + address;
+  log_info("ready: generation " + std::to_string(publisher.generation()) + ", " +
+           std::to_string(publisher.served()->zone_infos().size()) + " zone(s), " +
+           std::to_string(publisher.served()->record_count()) + " records; udp+tcp on " + where + "; " +
+           std::to_string(options.workers) + " worker(s); admin socket " + admin.path());
+
+  bool running = true;
+  while (running && !control.stop_requested()) {
+    epoll_event ready[16];
+    const int count = ::epoll_wait(epoll.get(), ready, 16, 1000);
+    for (int e = 0; e < count; ++e) {
+      if (ready[e].data.u64 != kSignalTag) {
+        admin.on_event(ready[e].data.u64, ready[e].events, control);
+        continue;
+      }
+      signalfd_siginfo info{};
+      while (::read(signals.get(), &info, sizeof(info)) == sizeof(info)) {
+        if (info.ssi_signo == SIGHUP) {
+          log_info("SIGHUP: reloading every zone");
+          (void)control.reload_all();
+        } else {
+          log_info(std::string(info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM") + ": stopping");
+          running = false;
+        }
+      }
+    }
+  }
+  log_info("draining: workers answer what they took, TCP answers get up to 1 s to leave");
+  backend.stop();
+  log_info("stopped");
+  return 0;
+}
+
+int run(int argc, char** argv) {
+  ParsedOptions parsed;
+  try {
+    parsed = parse_options(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "canond: %s\n(canond --help shows the options)\n", e.what());
+    return 2;
+  }
+  if (parsed.outcome == OptionsOutcome::kHelp) {
+    std::fputs(usage_text(), stdout);
+    return 0;
+  }
+  if (parsed.outcome == OptionsOutcome::kVersion) {
+    std::printf("canond %s\n", CANON_VERSION);
+    return 0;
+  }
+  const DaemonOptions& options = parsed.options;
+  Settings settings;
+  try {
+    settings = make_settings(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "canond: %s\n", e.what());
+    return 2;
+  }
+  set_log_level(settings.log_level);
+
+  ZoneSet zone_set;
+  for (const zones::ZoneSource& source : settings.zones) zone_set.put(source);
+  if (zone_set.sources().empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
+  zones::CompileResult result = compile_logged(zone_set, options.check_config ? "check-config" : "start-up");
+  for (const std::string& line : finding_lines(result.findings)) {
+    std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
+  }
+  if (!result.snapshot) {
+    std::fprintf(stderr, "canond: the zones have %zu error(s); nothing is served\n", result.findings.errors());
+    return 1;
+  }
+  if (options.check_config) {
+    std::printf("canond: configuration OK: %zu zone(s), %llu records\n", zone_set.sources().size(),
+                static_cast<unsigned long long>(result.stats.records));
+    return 0;
+  }
+  try {
+    return serve(options, settings, std::move(zone_set), std::move(result.snapshot));
+  } catch (const std::exception& e) {
+    log_error(e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+}  // namespace canon::daemon
+
+int main(int argc, char** argv) { return canon::daemon::run(argc, argv); }

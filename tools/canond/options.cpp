@@ -1,0 +1,111 @@
+#include "tools/canond/options.hpp"
+
+#include <charconv>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+
+namespace canon::daemon {
+
+namespace {
+
+unsigned parse_unsigned(std::string_view name, std::string_view text) {
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    throw std::runtime_error("--" + std::string(name) + " wants a number, not '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+// The command line as name → values, in order, so that it can be applied
+// after the config file is read.
+using CommandLine = std::vector<std::pair<std::string, std::string>>;
+
+bool takes_value(std::string_view name) {
+  static const char* const kWithValue[] = {"config", "zone",    "listen",  "workers", "cpus",
+                                           "backend", "admin-socket", "policy", "metrics", "eal",
+                                           "address", "log-level"};
+  for (const char* n : kWithValue) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* usage_text() {
+  return "usage: canond [--config FILE] [--zone ORIGIN=FILE]... [--listen ADDR:PORT]...\n"
+         "              [--workers N] [--cpus LIST] [--backend socket|dpdk]\n"
+         "              [--admin-socket PATH] [--policy FILE] [--metrics ADDR:PORT]\n"
+         "              [--eal \"EAL ARGS\"] [--address IP]... [--log-level LEVEL]\n"
+         "              [--check-config] [--help] [--version]\n"
+         "\n"
+         "Serves the zones over UDP and TCP on every --listen address (default\n"
+         "127.0.0.1:5353) and takes commands on the admin socket (default\n"
+         "/run/canond/admin.sock; see canonctl --help). Log levels: error, warning,\n"
+         "info, debug. --check-config loads the config and compiles the zones, prints\n"
+         "what is wrong and exits 0 or 1 without serving.\n";
+}
+
+ParsedOptions parse_options(int argc, char** argv) {
+  ParsedOptions parsed;
+  CommandLine given;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      parsed.outcome = OptionsOutcome::kHelp;
+      return parsed;
+    }
+    if (arg == "--version") {
+      parsed.outcome = OptionsOutcome::kVersion;
+      return parsed;
+    }
+    if (arg == "--check-config") {
+      given.emplace_back("check-config", "");
+      continue;
+    }
+    if (arg.substr(0, 2) != "--") throw std::runtime_error("unexpected argument '" + std::string(arg) + "'");
+    std::string name(arg.substr(2));
+    std::string value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else if (takes_value(name)) {
+      if (i + 1 >= argc) throw std::runtime_error("--" + name + " needs a value");
+      value = argv[++i];
+    }
+    if (!takes_value(name)) throw std::runtime_error("unknown option --" + name);
+    given.emplace_back(name, value);
+  }
+
+  DaemonOptions& o = parsed.options;
+  for (const auto& [name, value] : given) {
+    if (name == "config") o.config_file = value;
+  }
+  if (!o.config_file.empty()) apply_config_file(o.config_file, o);
+
+  std::map<std::string, bool> list_replaced;
+  auto add_to = [&](std::vector<std::string>& list, const std::string& name, const std::string& value) {
+    if (!list_replaced[name]) list.clear();
+    list_replaced[name] = true;
+    list.push_back(value);
+  };
+  for (const auto& [name, value] : given) {
+    if (name == "zone") add_to(o.zones, name, value);
+    else if (name == "listen") add_to(o.listen, name, value);
+    else if (name == "address") add_to(o.addresses, name, value);
+    else if (name == "workers") o.workers = parse_unsigned(name, value);
+    else if (name == "cpus") o.cpus = value;
+    else if (name == "backend") o.backend = value;
+    else if (name == "admin-socket") o.admin_socket = value;
+    else if (name == "policy") o.policy = value;
+    else if (name == "metrics") o.metrics = value;
+    else if (name == "eal") o.eal = value;
+    else if (name == "log-level") o.log_level = value;
+    else if (name == "check-config") o.check_config = true;
+  }
+  return parsed;
+}
+
+}  // namespace canon::daemon

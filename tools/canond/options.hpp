@@ -1,0 +1,64 @@
+// canond's settings: built-in defaults, then the TOML file (--config), then
+// the command line. A list given on the command line (--zone, --listen,
+// --address) replaces the file's list instead of adding to it.
+//
+// The TOML file uses the long option names as keys:
+//
+//   zone = ["example.com=/etc/canon/example.com.zone"]
+//   listen = ["127.0.0.1:53", "[::1]:53"]
+//   workers = 2
+//   cpus = "1-2"
+//   admin-socket = "/run/canond/admin.sock"
+//   log-level = "info"
+//   # answers and TCP (file only)
+//   nsid = "edge-7"            identity = "edge-7"     version = "canon"
+//   chaos = true               max-udp-payload = 1232
+//   tcp-idle-timeout = 10      tcp-max-connections = 256
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config.hpp"
+
+namespace canon::daemon {
+
+struct DaemonOptions {
+  std::string config_file;
+  std::vector<std::string> zones = {};  // ORIGIN=FILE
+  std::vector<std::string> listen = {"127.0.0.1:5353"};
+  unsigned workers = 1;
+  std::string cpus;  // empty: workers are not pinned
+  std::string backend = "socket";
+  std::string admin_socket = "/run/canond/admin.sock";
+  std::string policy;
+  std::string metrics;
+  std::string eal;
+  std::vector<std::string> addresses;
+  std::string log_level = "info";
+  bool check_config = false;
+
+  engine::EngineConfig engine;
+  unsigned tcp_idle_timeout_seconds = 10;
+  unsigned tcp_max_connections = 256;
+};
+
+// What the command line asked for besides running.
+enum class OptionsOutcome { kRun, kHelp, kVersion };
+
+struct ParsedOptions {
+  OptionsOutcome outcome = OptionsOutcome::kRun;
+  DaemonOptions options;
+};
+
+// Parses argv (and the file it names). Throws std::runtime_error with a
+// message a person can act on ("config canond.toml:4: unknown key 'listne'").
+[[nodiscard]] ParsedOptions parse_options(int argc, char** argv);
+
+// Reads a TOML config file over `options`.
+void apply_config_file(const std::string& path, DaemonOptions& options);
+
+[[nodiscard]] const char* usage_text();
+
+}  // namespace canon::daemon

@@ -1,0 +1,23 @@
+// DaemonOptions checked and turned into what the parts take: parsed
+// addresses, CPU numbers, zone sources, the log level. Every problem is a
+// std::runtime_error naming the option and what would be right.
+#pragma once
+
+#include <vector>
+
+#include "nic/socket_backend.hpp"
+#include "tools/canond/log.hpp"
+#include "tools/canond/options.hpp"
+#include "zones/zone_source.hpp"
+
+namespace canon::daemon {
+
+struct Settings {
+  std::vector<zones::ZoneSource> zones;
+  nic::SocketBackendConfig backend;
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+[[nodiscard]] Settings make_settings(const DaemonOptions& options);
+
+}  // namespace canon::daemon

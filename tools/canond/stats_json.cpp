@@ -1,0 +1,60 @@
+// `stats`: the backend's counters, summed over workers, as JSON.
+#include "tools/canond/control.hpp"
+
+namespace canon::daemon {
+
+using nlohmann::json;
+
+namespace {
+
+const char* rcode_name(std::size_t rcode) {
+  static const char* const kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
+                                       "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE", "RCODE11",
+                                       "RCODE12",  "RCODE13", "RCODE14",  "RCODE15",  "BADVERS"};
+  return rcode < std::size(kNames) ? kNames[rcode] : "?";
+}
+
+json engine_json(const engine::WorkerCounters& c) {
+  json rcodes = json::object();
+  for (std::size_t r = 0; r < c.rcodes.size(); ++r) {
+    if (c.rcodes[r] || r <= 5) rcodes[rcode_name(r)] = c.rcodes[r];
+  }
+  json qtypes = json::object();
+  for (std::size_t q = 0; q < c.qtypes.size(); ++q) {
+    qtypes[engine::qtype_bucket_name(static_cast<engine::QtypeBucket>(q))] = c.qtypes[q];
+  }
+  return json{{"queries", c.queries},     {"responses", c.responses}, {"dropped", c.dropped},
+              {"truncated", c.truncated}, {"rcodes", rcodes},         {"qtypes", qtypes},
+              {"chain_links", c.chain_links}};
+}
+
+}  // namespace
+
+json Control::stats() const {
+  const nic::BackendReport report = backend_.report();
+  engine::WorkerCounters total = report.tcp_engine;
+  json workers = json::array();
+  for (const nic::WorkerReport& w : report.workers) {
+    total.add(w.engine);
+    workers.push_back(json{{"worker", w.index},
+                           {"cpu", w.cpu},
+                           {"queries", w.engine.queries},
+                           {"responses", w.engine.responses}});
+  }
+  json out = engine_json(total);
+  out["ok"] = true;
+  out["generation"] = publisher_.generation();
+  out["udp"] = json{{"received", report.udp.received},
+                    {"sent", report.udp.sent},
+                    {"send_errors", report.udp.send_errors},
+                    {"receive_errors", report.udp.receive_errors}};
+  out["tcp"] = json{{"accepted", report.tcp.accepted},
+                    {"refused_over_cap", report.tcp.refused_over_cap},
+                    {"idle_closed", report.tcp.idle_closed},
+                    {"queries", report.tcp.queries},
+                    {"open", report.tcp.open}};
+  out["workers"] = workers;
+  return out;
+}
+
+}  // namespace canon::daemon
