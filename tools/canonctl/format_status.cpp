@@ -1,0 +1,124 @@
+#include "format_status.hpp"
+
+#include <cstdio>
+
+namespace canon::ctl {
+
+namespace {
+
+[[nodiscard]] std::string zone_table(const Json& zones) {
+  if (zones.empty()) return "no zones served (canonctl zone-load ORIGIN=FILE adds one)\n";
+  Rows rows{{"origin", "serial", "records", "file"}};
+  for (const Json& zone : zones) {
+    rows.push_back({zone.at("origin").get<std::string>(), scalar_text(zone.at("serial")),
+                    scalar_text(zone.at("records")), scalar_text(zone.value("file", Json()))});
+  }
+  return table(rows, {false, true, true, false});
+}
+
+[[nodiscard]] std::string percent(std::uint64_t part, std::uint64_t whole) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%",
+                whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  return buf;
+}
+
+// name → count, the non-zero ones with their share; zeros would bury the
+// few counters that matter under a dozen lines of 0.
+[[nodiscard]] std::string counts_section(std::string_view title, const Rows& named_counts) {
+  std::uint64_t total = 0;
+  for (const auto& row : named_counts) total += std::stoull(row[1]);
+  Rows rows;
+  for (const auto& row : named_counts) {
+    if (row[1] != "0") rows.push_back({row[0], row[1], percent(std::stoull(row[1]), total)});
+  }
+  if (rows.empty()) return std::string(title) + ": none yet\n";
+  return std::string(title) + ":\n" + table(rows, {false, true, true}, "  ");
+}
+
+[[nodiscard]] Rows named_counts(const Json& counts) {
+  Rows rows;
+  for (const auto& [name, count] : counts.items()) {
+    rows.push_back({name, std::to_string(count.get<std::uint64_t>())});
+  }
+  return rows;
+}
+
+// chain_links[i]: answers that followed i alias links (CNAME/DNAME).
+[[nodiscard]] Rows chain_counts(const Json& histogram) {
+  Rows rows;
+  for (std::size_t i = 0; i < histogram.size(); ++i) {
+    rows.push_back({counted(i, "link"), std::to_string(histogram.at(i).get<std::uint64_t>())});
+  }
+  return rows;
+}
+
+// "received 1200, sent 1196, send errors 0, receive errors 0"
+[[nodiscard]] std::string inline_counts(const Json& counts) {
+  std::string text;
+  for (const auto& [name, count] : counts.items()) {
+    text += (text.empty() ? "" : ", ") + words(name) + " " + scalar_text(count);
+  }
+  return text;
+}
+
+[[nodiscard]] std::string worker_table(const Json& workers) {
+  if (workers.empty()) return {};
+  Rows rows(1);
+  for (const auto& [key, value] : workers.front().items()) rows[0].push_back(words(key));
+  for (const Json& worker : workers) {
+    auto& row = rows.emplace_back();
+    for (const auto& [key, value] : worker.items()) row.push_back(scalar_text(value));
+  }
+  return "per worker:\n" + table(rows, std::vector<bool>(rows[0].size(), true), "  ");
+}
+
+}  // namespace
+
+std::string status_text(const Json& reply) {
+  KeyValues pairs;
+  for (const auto& [key, value] : reply.items()) {
+    if (key == "ok" || key == "zones") continue;
+    if (key == "uptime_seconds")
+      pairs.emplace_back("uptime", duration(value.get<double>()));
+    else
+      pairs.emplace_back(words(key), scalar_text(value));
+  }
+  const Json& zones = reply.at("zones");
+  pairs.emplace_back("zones", std::to_string(zones.size()));
+  return aligned(pairs) + "\n" + zone_table(zones);
+}
+
+std::string zone_list_text(const Json& reply) {
+  const Json& zones = reply.at("zones");
+  std::string head = counted(zones.size(), "zone");
+  if (reply.contains("generation")) head += " in generation " + scalar_text(reply["generation"]);
+  return head + "\n\n" + zone_table(zones);
+}
+
+std::string stats_text(const Json& reply) {
+  Rows totals;
+  KeyValues transports;
+  std::string sections, workers;
+  for (const auto& [key, value] : reply.items()) {
+    if (key == "ok") continue;
+    if (key == "rcodes")
+      sections += counts_section("rcodes", named_counts(value));
+    else if (key == "qtypes")
+      sections += counts_section("qtypes", named_counts(value));
+    else if (key == "chain_links")
+      sections += counts_section("alias links followed per answer", chain_counts(value));
+    else if (key == "workers")
+      workers = worker_table(value);
+    else if (value.is_object())
+      transports.emplace_back(key, inline_counts(value));
+    else
+      totals.push_back({words(key) + ":", scalar_text(value)});
+  }
+  std::string text = table(totals, {false, true}) + "\n" + sections;
+  if (!transports.empty()) text += aligned(transports);
+  if (!workers.empty()) text += "\n" + workers;
+  return text;
+}
+
+}  // namespace canon::ctl
