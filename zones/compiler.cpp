@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <exception>
+#include <limits>
+#include <stdexcept>
 
 #include "zones/loader.hpp"
 #include "zones/snapshot_builder.hpp"
@@ -17,9 +19,11 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // The zone table with nesting worked out: each zone learns the served zones
 // directly above and below it. Zones with a bad or repeated origin are
 // reported and left out.
-std::vector<ZoneMeta> describe_zones(std::span<const ZoneSource> zones, Findings& findings) {
+std::vector<ZoneMeta> describe_zones(std::span<const ZoneSource> zones, Findings& findings,
+                                     std::vector<std::size_t>* accepted = nullptr) {
   std::vector<ZoneMeta> metas;
-  for (const ZoneSource& source : zones) {
+  for (std::size_t index = 0; index < zones.size(); ++index) {
+    const ZoneSource& source = zones[index];
     ZoneMeta meta;
     meta.file = source.file;
     if (!text_to_wire(source.origin, meta.origin_wire)) {
@@ -38,7 +42,10 @@ std::vector<ZoneMeta> describe_zones(std::span<const ZoneSource> zones, Findings
         duplicate = true;
       }
     }
-    if (!duplicate) metas.push_back(std::move(meta));
+    if (!duplicate) {
+      metas.push_back(std::move(meta));
+      if (accepted) accepted->push_back(index);
+    }
   }
   for (std::uint32_t i = 0; i < metas.size(); ++i) {
     const auto self = metas[i].origin_key.view();
@@ -54,20 +61,69 @@ std::vector<ZoneMeta> describe_zones(std::span<const ZoneSource> zones, Findings
   return metas;
 }
 
+// Appends `from`'s records to `into` as zone `zone`, moving their offsets.
+void merge_records(RecordStore& into, const RecordStore& from, std::uint32_t zone) {
+  if (into.bytes.size() + from.bytes.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("zone data exceeds 4 GiB of owner names and RDATA");
+  }
+  const auto byte_base = static_cast<std::uint32_t>(into.bytes.size());
+  std::vector<std::uint16_t> file_of(from.files.size());
+  for (std::size_t f = 0; f < from.files.size(); ++f) file_of[f] = into.file_index(from.files[f]);
+  into.bytes.insert(into.bytes.end(), from.bytes.begin(), from.bytes.end());
+  into.records.reserve(into.records.size() + from.records.size());
+  for (Record r : from.records) {
+    r.key += byte_base;
+    r.rdata += byte_base;
+    r.file = file_of[r.file];
+    r.zone = zone;
+    into.records.push_back(r);
+  }
+}
+
 }  // namespace
 
 CompileResult compile(std::span<const ZoneSource> zones, const LoadProgress& progress) {
+  std::vector<std::shared_ptr<const LoadedZone>> loaded;
+  loaded.reserve(zones.size());
+  for (const ZoneSource& source : zones) loaded.push_back(load_zone_file(source, progress));
+  return compile_loaded(loaded);
+}
+
+std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source, const LoadProgress& progress) {
+  auto zone = std::make_shared<LoadedZone>();
+  zone->source = source;
+  const auto start = std::chrono::steady_clock::now();
+  // Load under the origin as the compiler will name it; a bad origin is
+  // reported by compile_loaded, which refuses the zone.
+  Findings ignored;
+  const std::vector<ZoneMeta> meta = describe_zones(std::span(&source, 1), ignored);
+  if (!meta.empty()) {
+    zone->store.on_progress = progress;
+    try {
+      load_zone(ZoneSource{meta.front().origin_text, source.file}, 0, zone->store, zone->findings);
+    } catch (const std::exception& e) {
+      zone->findings.add(Finding{CheckId::kLimit, source.file, 0, {}, 0, std::string("zone refused: ") + e.what()});
+    }
+    zone->store.on_progress = nullptr;
+  }
+  zone->load_seconds = seconds_since(start);
+  return zone;
+}
+
+CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> zones) {
   CompileResult result;
   try {
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<ZoneMeta> metas = describe_zones(zones, result.findings);
+    std::vector<ZoneSource> sources;
+    for (const auto& zone : zones) sources.push_back(zone->source);
+    std::vector<std::size_t> accepted;
+    std::vector<ZoneMeta> metas = describe_zones(sources, result.findings, &accepted);
     RecordStore store;
-    store.on_progress = progress;
     for (std::uint32_t z = 0; z < metas.size(); ++z) {
-      load_zone(ZoneSource{metas[z].origin_text, metas[z].file}, z, store, result.findings);
+      const LoadedZone& loaded = *zones[accepted[z]];
+      merge_records(store, loaded.store, z);
+      for (const Finding& f : loaded.findings.items) result.findings.add(f);
+      result.stats.load_seconds += loaded.load_seconds;
     }
-    result.stats.load_seconds = seconds_since(start);
-
     const auto compile_start = std::chrono::steady_clock::now();
     SnapshotBuilder builder(store, std::move(metas), result.findings);
     std::unique_ptr<Snapshot> snapshot = builder.build();
@@ -77,7 +133,7 @@ CompileResult compile(std::span<const ZoneSource> zones, const LoadProgress& pro
     result.stats.snapshot_bytes = snapshot->bytes();
     if (result.findings.errors() == 0) result.snapshot = std::move(snapshot);
   } catch (const std::exception& e) {
-    result.findings.add(Finding{CheckId::kLimit, zones.empty() ? "" : zones.front().file, 0, {}, 0,
+    result.findings.add(Finding{CheckId::kLimit, zones.empty() ? "" : zones.front()->source.file, 0, {}, 0,
                                 std::string("zone set refused: ") + e.what()});
     result.snapshot.reset();
   }

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "zones/finding.hpp"
+#include "zones/record_store.hpp"
 #include "zones/snapshot.hpp"
 #include "zones/zone_source.hpp"
 
@@ -29,6 +30,23 @@ struct CompileResult {
 
 // Told the running record count every RecordStore::kProgressEvery records.
 using LoadProgress = std::function<void(std::uint64_t records)>;
+
+// One zone file read into records, kept by the control thread so that
+// changing one zone recompiles the others from memory, not from files that
+// may be mid-edit. Records carry zone index 0 until compile_loaded.
+struct LoadedZone {
+  ZoneSource source;
+  RecordStore store;
+  Findings findings;  // what loading found (syntax, class, out-of-zone, ...)
+  double load_seconds = 0;
+};
+
+[[nodiscard]] std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source,
+                                                              const LoadProgress& progress = {});
+
+// Checks and compiles loaded zones into one snapshot; the findings include
+// each zone's load findings. Never throws for bad input.
+[[nodiscard]] CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> zones);
 
 // Loads, checks and compiles all zones into one snapshot. Never throws for bad
 // input: every problem is a finding.

@@ -109,12 +109,12 @@ json Control::publish(ZoneSet candidate, const std::string& what) {
   const std::uint64_t generation = publisher_.publish(std::move(result.snapshot));
   zones_ = std::move(candidate);
   log_info(what + ": published generation " + std::to_string(generation) + " (" +
-           std::to_string(zones_.sources().size()) + " zones, " + std::to_string(stats.records) +
+           std::to_string(zones_.zones().size()) + " zones, " + std::to_string(stats.records) +
            " records; readers released the old one in " +
            std::to_string(static_cast<long long>(publisher_.last_grace_seconds() * 1e6)) + " us)");
   return json{{"ok", true},
               {"generation", generation},
-              {"zones", zones_.sources().size()},
+              {"zones", zones_.zones().size()},
               {"records", stats.records},
               {"nodes", stats.nodes},
               {"snapshot_bytes", stats.snapshot_bytes},
@@ -129,7 +129,7 @@ json Control::zone_load(const std::vector<std::string>& args) {
   std::vector<zones::ZoneSource> sources = parse_sources(args, error);
   if (sources.empty()) return error_response(error);
   ZoneSet candidate = zones_;
-  for (zones::ZoneSource& source : sources) candidate.put(std::move(source));
+  for (const zones::ZoneSource& source : sources) candidate.put(load_logged(source, "zone-load"));
   return publish(std::move(candidate), "zone-load");
 }
 
@@ -138,9 +138,14 @@ json Control::zone_reload(const std::vector<std::string>& args) {
   if (args.size() == 1 && !zones_.find(args[0])) {
     return error_response("zone " + ZoneSet::canonical(args[0]) + " is not served");
   }
-  // Every file is read again either way (one snapshot holds every zone);
-  // naming a zone only checks that it is served.
-  return publish(zones_, args.empty() ? "reload" : "zone-reload " + ZoneSet::canonical(args[0]));
+  const std::string what = args.empty() ? "reload" : "zone-reload";
+  ZoneSet candidate = zones_;
+  for (const ZoneSet::Zone& zone : zones_.zones()) {
+    if (args.empty() || ZoneSet::canonical(zone->source.origin) == ZoneSet::canonical(args[0])) {
+      candidate.put(load_logged(zone->source, what));
+    }
+  }
+  return publish(std::move(candidate), what);
 }
 
 json Control::zone_drop(const std::vector<std::string>& args) {
@@ -156,7 +161,7 @@ json Control::zone_check(const std::vector<std::string>& args) const {
   std::vector<zones::ZoneSource> sources = parse_sources(args, error);
   if (sources.empty()) return error_response(error);
   ZoneSet candidate = zones_;
-  candidate.put(std::move(sources.front()));
+  candidate.put(load_logged(sources.front(), "zone-check"));
   zones::CompileResult result = compile_logged(candidate, "zone-check");
   json response{{"ok", result.snapshot != nullptr},
                 {"records", result.stats.records},

@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "nic/fd.hpp"
 #include "nic/socket_backend.hpp"
@@ -90,13 +91,20 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   return 0;
 }
 
+bool asks_check_config(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--check-config") return true;
+  }
+  return false;
+}
+
 int run(int argc, char** argv) {
   ParsedOptions parsed;
   try {
     parsed = parse_options(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "canond: %s\n(canond --help shows the options)\n", e.what());
-    return 2;
+    return asks_check_config(argc, argv) ? 1 : 2;  // --check-config answers 0 or 1
   }
   if (parsed.outcome == OptionsOutcome::kHelp) {
     std::fputs(usage_text(), stdout);
@@ -112,14 +120,15 @@ int run(int argc, char** argv) {
     settings = make_settings(options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "canond: %s\n", e.what());
-    return 2;
+    return options.check_config ? 1 : 2;
   }
   set_log_level(settings.log_level);
 
+  const char* what = options.check_config ? "check-config" : "start-up";
   ZoneSet zone_set;
-  for (const zones::ZoneSource& source : settings.zones) zone_set.put(source);
-  if (zone_set.sources().empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
-  zones::CompileResult result = compile_logged(zone_set, options.check_config ? "check-config" : "start-up");
+  for (const zones::ZoneSource& source : settings.zones) zone_set.put(load_logged(source, what));
+  if (zone_set.zones().empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
+  zones::CompileResult result = compile_logged(zone_set, what);
   for (const std::string& line : finding_lines(result.findings)) {
     std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
   }
@@ -128,7 +137,7 @@ int run(int argc, char** argv) {
     return 1;
   }
   if (options.check_config) {
-    std::printf("canond: configuration OK: %zu zone(s), %llu records\n", zone_set.sources().size(),
+    std::printf("canond: configuration OK: %zu zone(s), %llu records\n", zone_set.zones().size(),
                 static_cast<unsigned long long>(result.stats.records));
     return 0;
   }

@@ -17,7 +17,7 @@ const char* rcode_name(std::size_t rcode) {
 json engine_json(const engine::WorkerCounters& c) {
   json rcodes = json::object();
   for (std::size_t r = 0; r < c.rcodes.size(); ++r) {
-    if (c.rcodes[r] || r <= 5) rcodes[rcode_name(r)] = c.rcodes[r];
+    if (c.rcodes[r] || r <= 6 || r == 16) rcodes[rcode_name(r)] = c.rcodes[r];
   }
   json qtypes = json::object();
   for (std::size_t q = 0; q < c.qtypes.size(); ++q) {

@@ -16,53 +16,62 @@ std::string ZoneSet::canonical(std::string_view origin) {
   return out;
 }
 
-void ZoneSet::put(zones::ZoneSource source) {
-  for (zones::ZoneSource& existing : sources_) {
-    if (canonical(existing.origin) == canonical(source.origin)) {
-      existing = std::move(source);
+void ZoneSet::put(Zone zone) {
+  for (Zone& existing : zones_) {
+    if (canonical(existing->source.origin) == canonical(zone->source.origin)) {
+      existing = std::move(zone);
       return;
     }
   }
-  sources_.push_back(std::move(source));
+  zones_.push_back(std::move(zone));
 }
 
 bool ZoneSet::drop(std::string_view origin) {
   const std::string key = canonical(origin);
-  const auto it = std::find_if(sources_.begin(), sources_.end(),
-                               [&](const zones::ZoneSource& s) { return canonical(s.origin) == key; });
-  if (it == sources_.end()) return false;
-  sources_.erase(it);
+  const auto it = std::find_if(zones_.begin(), zones_.end(),
+                               [&](const Zone& z) { return canonical(z->source.origin) == key; });
+  if (it == zones_.end()) return false;
+  zones_.erase(it);
   return true;
 }
 
-const zones::ZoneSource* ZoneSet::find(std::string_view origin) const {
+const zones::LoadedZone* ZoneSet::find(std::string_view origin) const {
   const std::string key = canonical(origin);
-  for (const zones::ZoneSource& s : sources_) {
-    if (canonical(s.origin) == key) return &s;
+  for (const Zone& z : zones_) {
+    if (canonical(z->source.origin) == key) return z.get();
   }
   return nullptr;
 }
 
-zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what) {
+ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what) {
   const auto start = std::chrono::steady_clock::now();
-  log_info(std::string(what) + ": loading " + std::to_string(set.sources().size()) + " zone(s)");
+  const std::string name = std::string(what) + ": " + source.origin;
   const auto progress = [&](std::uint64_t records) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    char line[128];
-    std::snprintf(line, sizeof(line), "%.*s: loaded %llu records (%.2f M records/s)",
-                  static_cast<int>(what.size()), what.data(), static_cast<unsigned long long>(records),
+    char line[160];
+    std::snprintf(line, sizeof(line), "%s: read %llu records (%.2f M records/s)", name.c_str(),
+                  static_cast<unsigned long long>(records),
                   seconds > 0 ? static_cast<double>(records) / seconds / 1e6 : 0.0);
     log_info(line);
   };
-  zones::CompileResult result = zones::compile(set.sources(), progress);
+  ZoneSet::Zone zone = zones::load_zone_file(source, progress);
+  char line[320];
+  std::snprintf(line, sizeof(line), "%s: read %zu records from %s in %.3f s", name.c_str(),
+                zone->store.records.size(), source.file.c_str(), zone->load_seconds);
+  log_info(line);
+  return zone;
+}
+
+zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what) {
+  zones::CompileResult result = zones::compile_loaded(set.zones());
   char line[256];
   std::snprintf(line, sizeof(line),
-                "%.*s: %llu records, %llu names; load %.3f s, compile %.3f s; %zu error(s), %zu warning(s)",
-                static_cast<int>(what.size()), what.data(),
+                "%.*s: %zu zone(s), %llu records, %llu names; compiled in %.3f s; %zu error(s), %zu warning(s)",
+                static_cast<int>(what.size()), what.data(), set.zones().size(),
                 static_cast<unsigned long long>(result.stats.records),
-                static_cast<unsigned long long>(result.stats.nodes), result.stats.load_seconds,
-                result.stats.compile_seconds, result.findings.errors(), result.findings.warnings());
+                static_cast<unsigned long long>(result.stats.nodes), result.stats.compile_seconds,
+                result.findings.errors(), result.findings.warnings());
   log(result.findings.errors() ? LogLevel::kWarning : LogLevel::kInfo, line);
   return result;
 }

@@ -1,8 +1,11 @@
-// The zones canond was told to serve (ORIGIN=FILE, in the order given), and
-// compiling them with progress in the log. The control thread owns it; a
-// command works on a copy and commits it only when the copy compiled.
+// The zones canond serves, each as loaded from its file (records kept in
+// memory, so changing one zone never re-reads another's file), in the order
+// given; and loading/compiling them with progress in the log. The control
+// thread owns it; a command works on a copy and commits it only when the
+// copy compiled.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,22 +17,27 @@ namespace canon::daemon {
 
 class ZoneSet {
  public:
-  // Adds a zone, or replaces the file of the zone with the same origin.
-  void put(zones::ZoneSource source);
+  using Zone = std::shared_ptr<const zones::LoadedZone>;
+
+  // Adds a zone, or replaces the zone with the same origin.
+  void put(Zone zone);
   // False when no such zone is served.
   bool drop(std::string_view origin);
-  [[nodiscard]] const zones::ZoneSource* find(std::string_view origin) const;
-  [[nodiscard]] const std::vector<zones::ZoneSource>& sources() const noexcept { return sources_; }
+  [[nodiscard]] const zones::LoadedZone* find(std::string_view origin) const;
+  [[nodiscard]] const std::vector<Zone>& zones() const noexcept { return zones_; }
 
   // "Example.COM" and "example.com." are the same zone.
   [[nodiscard]] static std::string canonical(std::string_view origin);
 
  private:
-  std::vector<zones::ZoneSource> sources_;
+  std::vector<Zone> zones_;
 };
 
-// zones::compile with the log told what happens: progress every 1M records
-// (count and rate), then the totals. `what` names the occasion ("start-up").
+// Reads a zone file, telling the log the progress every 1M records (count
+// and rate). `what` names the occasion ("start-up", "zone-load").
+[[nodiscard]] ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what);
+
+// Checks and compiles the set, telling the log the totals.
 [[nodiscard]] zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what);
 
 // Findings as the lines canon-checkzone prints, sorted.
