@@ -9,15 +9,16 @@ namespace canon::engine {
 
 namespace {
 
-// Lookup keys (labels reversed, see zones/name.hpp) of the names we answer.
-constexpr std::uint8_t kIdServer[] = {6, 's', 'e', 'r', 'v', 'e', 'r', 2, 'i', 'd'};
-constexpr std::uint8_t kHostnameBind[] = {4, 'b', 'i', 'n', 'd', 8, 'h', 'o', 's', 't', 'n', 'a', 'm', 'e'};
-constexpr std::uint8_t kVersionBind[] = {4, 'b', 'i', 'n', 'd', 7, 'v', 'e', 'r', 's', 'i', 'o', 'n'};
-constexpr std::uint8_t kVersionServer[] = {6, 's', 'e', 'r', 'v', 'e', 'r', 7, 'v', 'e', 'r', 's', 'i', 'o', 'n'};
+// The names we answer, wire form, lower-case (compared with the question
+// name as the parser lower-cased it).
+constexpr std::uint8_t kIdServer[] = {2, 'i', 'd', 6, 's', 'e', 'r', 'v', 'e', 'r', 0};
+constexpr std::uint8_t kHostnameBind[] = {8, 'h', 'o', 's', 't', 'n', 'a', 'm', 'e', 4, 'b', 'i', 'n', 'd', 0};
+constexpr std::uint8_t kVersionBind[] = {7, 'v', 'e', 'r', 's', 'i', 'o', 'n', 4, 'b', 'i', 'n', 'd', 0};
+constexpr std::uint8_t kVersionServer[] = {7, 'v', 'e', 'r', 's', 'i', 'o', 'n', 6, 's', 'e', 'r', 'v', 'e', 'r', 0};
 
 template <std::size_t N>
-bool is(const zones::LookupKey& key, const std::uint8_t (&name)[N]) noexcept {
-  return key.length == N && std::memcmp(key.bytes, name, N) == 0;
+bool is(const zones::IndexedName& name, const std::uint8_t (&wire)[N]) noexcept {
+  return name.length == N && std::memcmp(name.bytes, wire, N) == 0;
 }
 
 }  // namespace
@@ -26,8 +27,8 @@ AnswerResult answer_chaos(const EngineConfig& config, const Query& query,
                           ResponseWriter& writer) noexcept {
   AnswerResult result;
   const std::string* text = nullptr;
-  if (is(query.key, kIdServer) || is(query.key, kHostnameBind)) text = &config.identity;
-  if (is(query.key, kVersionBind) || is(query.key, kVersionServer)) text = &config.version;
+  if (is(query.name, kIdServer) || is(query.name, kHostnameBind)) text = &config.identity;
+  if (is(query.name, kVersionBind) || is(query.name, kVersionServer)) text = &config.version;
   if (!config.chaos || text == nullptr) {
     result.rcode = Rcode::kRefused;
     result.authoritative = false;

@@ -12,7 +12,29 @@ namespace canon::engine {
 // Query types counted by name; everything else is kOther.
 enum class QtypeBucket : std::uint8_t { kA, kAaaa, kCname, kMx, kNs, kSoa, kSrv, kTxt, kPtr, kDs, kAny, kOther, kCount };
 
-[[nodiscard]] QtypeBucket qtype_bucket(std::uint16_t qtype) noexcept;
+namespace detail {
+// QtypeBucket by QTYPE for the types below 256 (all the named ones).
+inline constexpr auto kQtypeBuckets = [] {
+  std::array<QtypeBucket, 256> table{};
+  table.fill(QtypeBucket::kOther);
+  table[1] = QtypeBucket::kA;
+  table[28] = QtypeBucket::kAaaa;
+  table[5] = QtypeBucket::kCname;
+  table[15] = QtypeBucket::kMx;
+  table[2] = QtypeBucket::kNs;
+  table[6] = QtypeBucket::kSoa;
+  table[33] = QtypeBucket::kSrv;
+  table[16] = QtypeBucket::kTxt;
+  table[12] = QtypeBucket::kPtr;
+  table[43] = QtypeBucket::kDs;
+  table[255] = QtypeBucket::kAny;
+  return table;
+}();
+}  // namespace detail
+
+[[nodiscard]] constexpr QtypeBucket qtype_bucket(std::uint16_t qtype) noexcept {
+  return qtype < 256 ? detail::kQtypeBuckets[qtype] : QtypeBucket::kOther;
+}
 [[nodiscard]] const char* qtype_bucket_name(QtypeBucket b) noexcept;
 
 struct alignas(64) WorkerCounters {

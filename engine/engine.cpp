@@ -49,12 +49,24 @@ std::size_t write_opt(const EngineConfig& config, const Query& query, Rcode rcod
   return kOptFixedSize + rdlength;
 }
 
+// The question's trie key, built when first needed (the index answers most
+// names without it).
+const zones::LookupKey& key_of(Query& query) noexcept {
+  if (query.key.length == 0) zones::make_key(query.name.bytes, query.key);
+  return query.key;
+}
+
+// What the trie gives for a name the exact-name index found.
+zones::TrieMatch exact_match(std::uint32_t node, const Query& query) noexcept {
+  return {node, node, static_cast<std::uint8_t>(query.name.length - 1)};
+}
+
 // When the question lies below a DNAME (RFC 6672), the lookup key of the
 // name the substitution makes: the DNAME target's key, then the labels of
 // the question below the DNAME owner. False when no DNAME applies or the
 // name would be too long (the answer is then YXDOMAIN, with no lookup).
-bool dname_target_key(const zones::Snapshot& snap, const zones::LookupKey& question,
-                      const zones::TrieMatch& match, zones::LookupKey& out) noexcept {
+bool dname_target_key(const zones::Snapshot& snap, Query& query, const zones::TrieMatch& match,
+                      zones::LookupKey& out) noexcept {
   std::uint32_t at = match.exact != zones::kNone ? match.exact : match.encloser;
   if (at == zones::kNone) return false;
   const zones::Node* node = &snap.node(at);
@@ -65,6 +77,7 @@ bool dname_target_key(const zones::Snapshot& snap, const zones::LookupKey& quest
     return false;  // a DNAME never applies to its own owner
   }
   if (!node->has(zones::kDname) || node->has(zones::kDelegation)) return false;
+  const zones::LookupKey& question = key_of(query);
   const auto target = snap.rdata(*snap.rrset(*node, zones::rr::DNAME)).data();
   zones::make_key(target.data(), out);
   const std::size_t owner_key_length = node->name_length - 1u;
@@ -75,11 +88,51 @@ bool dname_target_key(const zones::Snapshot& snap, const zones::LookupKey& quest
   return true;
 }
 
+// The answer of an exact match when it is stored bytes only (PlainAnswer,
+// engine.hpp), or {} when it needs answer_query: a name with no cut or DNAME
+// above it, answered with its RRset of QTYPE (`set`, from Snapshot::rrset)
+// or, for an alias, with its prepared chain and the end's RRset; the RRset
+// has no additional-section data. answer_query writes the same bytes for it.
+PlainAnswer plain_answer(const zones::Snapshot& snap, const zones::Node& node, std::uint16_t qtype,
+                         const zones::RRset* set) noexcept {
+  using zones::rr::DS;
+  constexpr std::uint16_t kCut = zones::kOccluded | zones::kDelegation;
+  if ((node.flags & kCut) != 0 || (qtype == DS && node.has(zones::kChildApexData))) return {};
+  if (!node.has(zones::kCname) || qtype == zones::rr::CNAME || qtype == zones::rr::ANY) {
+    // Never QTYPE ANY here: no RRset has type 255.
+    if (set == nullptr || set->additional != zones::kNone) return {};
+    return {set, nullptr};
+  }
+  const zones::Chain& chain = snap.chain(snap.extra(node).chain);
+  if (chain.end != zones::ChainEnd::kNode || chain.rendered_length == 0 || chain.end_owner >= 0x4000) {
+    return {};
+  }
+  const zones::Node& end = snap.node(chain.end_node);
+  if (qtype == DS && end.has(zones::kChildApexData)) return {};
+  const zones::RRset* end_set = snap.rrset(end, qtype);
+  if (end_set == nullptr || end_set->additional != zones::kNone) return {};
+  return {end_set, &chain};
+}
+
+// Writes a plain answer; false, with nothing written, when it does not fit.
+bool write_plain(const zones::Snapshot& snap, const PlainAnswer& plain, ResponseWriter& writer,
+                 AnswerResult& result) noexcept {
+  const auto set = snap.wire(*plain.set);
+  if (plain.chain == nullptr) return writer.put_prepared(Section::kAnswer, set, plain.set->count);
+  const auto rendered = snap.rendered(*plain.chain);
+  if (!writer.fits(rendered.size() + set.size())) return false;
+  (void)writer.put_prepared(Section::kAnswer, rendered, plain.chain->rendered_rrs);
+  (void)writer.put_rrset(Section::kAnswer, set, plain.set->count,
+                         NameRef{plain.chain->end_owner, plain.chain->end_owner_length});
+  result.links = plain.chain->link_count;
+  return true;
+}
+
 }  // namespace
 
 std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
-                            const zones::TrieMatch& match, std::uint8_t* data,
-                            std::size_t capacity, Transport transport,
+                            const zones::TrieMatch& match, const PlainAnswer& plain,
+                            std::uint8_t* data, std::size_t capacity, Transport transport,
                             const zones::TrieMatch* restart) noexcept {
   ++counters_.queries;
   if (query.verdict == Verdict::kDrop) {
@@ -103,7 +156,11 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   AnswerResult result;
   switch (query.verdict) {
     case Verdict::kAnswer:
-      result = answer_query(snap, query, match, writer, restart);
+      // A plain answer is one copy; one that does not fit takes the long way
+      // (which sets TC).
+      if (plain.set == nullptr || !write_plain(snap, plain, writer, result)) {
+        result = answer_query(snap, query, match, writer, restart);
+      }
       counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
       break;
     case Verdict::kChaos:
@@ -140,50 +197,69 @@ void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::siz
   for (std::size_t first = 0; first < count; first += kMaxBurst) {
     const std::size_t n = std::min(kMaxBurst, count - first);
     Packet* burst = packets + first;
-    // 1. Parse every query.
+    // 1. Parse every query; lookup j is for query lookups_[j].
     std::size_t lookups = 0;
     for (std::size_t i = 0; i < n; ++i) {
       parse_query(burst[i].data, burst[i].length, transport, queries_[i]);
       if (queries_[i].verdict == Verdict::kAnswer) {
-        keys_[lookups] = queries_[i].key.view();
+        names_[lookups] = &queries_[i].name;
         lookups_[lookups++] = static_cast<std::uint8_t>(i);
       }
     }
-    // 2. Look them all up at once, so their cache misses overlap.
-    zones::TrieMatch found[kMaxBurst];
-    snap.find_burst(keys_, lookups, found);
-    for (std::size_t j = 0; j < lookups; ++j) matches_[lookups_[j]] = found[j];
+    // 2. Look them all up at once, so their cache misses overlap: first in
+    //    the exact-name index, then the names it does not hold in the trie.
+    snap.find_exact_burst(names_, lookups, exact_);
+    std::size_t misses = 0;
+    for (std::size_t j = 0; j < lookups; ++j) {
+      Query& query = queries_[lookups_[j]];
+      if (exact_[j] != zones::kNone) {
+        found_[j] = exact_match(exact_[j], query);
+      } else {
+        keys_[misses] = key_of(query).view();
+        miss_of_[misses++] = static_cast<std::uint8_t>(j);
+      }
+    }
+    if (misses != 0) {
+      snap.find_burst(keys_, misses, walked_);
+      for (std::size_t m = 0; m < misses; ++m) found_[miss_of_[m]] = walked_[m];
+    }
     // 3. Names below a DNAME: look the substituted names up in a second batch.
     std::size_t restarts = 0;
     for (std::size_t j = 0; j < lookups; ++j) {
-      const std::uint8_t i = lookups_[j];
-      restart_of_[i] = kNoRestart;
-      if (dname_target_key(snap, queries_[i].key, found[j], restart_keys_[restarts])) {
+      restart_of_[j] = kNoRestart;
+      if (dname_target_key(snap, queries_[lookups_[j]], found_[j], restart_keys_[restarts])) {
         restart_views_[restarts] = restart_keys_[restarts].view();
-        restart_query_[restarts] = i;
-        restart_of_[i] = static_cast<std::uint8_t>(restarts++);
+        restart_query_[restarts] = lookups_[j];
+        restart_of_[j] = static_cast<std::uint8_t>(restarts++);
       }
     }
     if (restarts != 0) snap.find_burst(restart_views_, restarts, restart_matches_);
     // 4. Prefetch, stage by stage across the burst, what the answers read
     //    next: the node, its RRsets, the RRset's bytes.
-    prefetch_answers(snap, found, lookups_, lookups);
-    prefetch_answers(snap, restart_matches_, restart_query_, restarts);
+    prefetch_answers(snap, found_, lookups_, lookups, plain_);
+    prefetch_answers(snap, restart_matches_, restart_query_, restarts, nullptr);
     // 5. Answer and write each in place.
-    for (std::size_t i = 0; i < n; ++i) {
-      const zones::TrieMatch* restart =
-          queries_[i].verdict == Verdict::kAnswer && restart_of_[i] != kNoRestart
-              ? &restart_matches_[restart_of_[i]]
-              : nullptr;
-      burst[i].length = static_cast<std::uint16_t>(respond(snap, queries_[i], matches_[i], burst[i].data,
-                                                           burst[i].capacity, transport, restart));
+    for (std::size_t i = 0, j = 0; i < n; ++i) {
+      const zones::TrieMatch* match = &no_match_;
+      PlainAnswer plain;
+      const zones::TrieMatch* restart = nullptr;
+      if (queries_[i].verdict == Verdict::kAnswer) {
+        match = &found_[j];
+        plain = plain_[j];
+        if (restart_of_[j] != kNoRestart) restart = &restart_matches_[restart_of_[j]];
+        ++j;
+      }
+      burst[i].length = static_cast<std::uint16_t>(respond(
+          snap, queries_[i], *match, plain, burst[i].data, burst[i].capacity, transport, restart));
     }
   }
 }
 
-// found[j] is the lookup for query queries_[query_of[j]].
+// found[j] is the lookup for query queries_[query_of[j]]; plain (optional)
+// receives each one's plain_answer.
 void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
-                              const std::uint8_t* query_of, std::size_t count) noexcept {
+                              const std::uint8_t* query_of, std::size_t count,
+                              PlainAnswer* plain) noexcept {
   auto node_of = [&](std::size_t j) {
     return found[j].exact != zones::kNone ? found[j].exact : found[j].encloser;
   };
@@ -194,9 +270,13 @@ void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatc
     if (node_of(j) != zones::kNone) snap.prefetch_rrsets(snap.node(node_of(j)));
   }
   for (std::size_t j = 0; j < count; ++j) {
+    if (plain != nullptr) plain[j] = PlainAnswer{};
     if (found[j].exact == zones::kNone) continue;
-    const zones::RRset* set = snap.rrset(snap.node(found[j].exact), queries_[query_of[j]].qtype);
+    const zones::Node& node = snap.node(found[j].exact);
+    const std::uint16_t qtype = queries_[query_of[j]].qtype;
+    const zones::RRset* set = snap.rrset(node, qtype);
     if (set != nullptr) snap.prefetch_wire(*set);
+    if (plain != nullptr) plain[j] = plain_answer(snap, node, qtype, set);
   }
 }
 
@@ -205,8 +285,18 @@ std::size_t Engine::answer_one(const zones::Snapshot& snap, std::uint8_t* data, 
   Query& query = queries_[0];
   parse_query(data, length, transport, query);
   zones::TrieMatch match;
-  if (query.verdict == Verdict::kAnswer) match = snap.find(query.key.view());
-  return respond(snap, query, match, data, capacity, transport, nullptr);
+  PlainAnswer plain;
+  if (query.verdict == Verdict::kAnswer) {
+    const std::uint32_t node = snap.find_exact(query.name);
+    if (node != zones::kNone) {
+      match = exact_match(node, query);
+      const zones::Node& n = snap.node(node);
+      plain = plain_answer(snap, n, query.qtype, snap.rrset(n, query.qtype));
+    } else {
+      match = snap.find(key_of(query).view());
+    }
+  }
+  return respond(snap, query, match, plain, data, capacity, transport, nullptr);
 }
 
 }  // namespace canon::engine

@@ -2,7 +2,8 @@
 // each written over its query in the same buffer. One Engine per worker; it
 // holds the worker's counters and scratch, and is never shared.
 //
-//   answer_burst:  parse all ─▶ look up all (trie, prefetched) ─▶ look up all
+//   answer_burst:  parse all ─▶ look up all (exact-name index, then the trie
+//                  for the names it does not hold; prefetched) ─▶ look up all
 //                  DNAME-substituted names ─▶ prefetch nodes, RRsets, bytes ─▶
 //                  answer and write each ─▶ finish headers, OPT ─▶ count
 //
@@ -31,6 +32,14 @@ struct Packet {
 
 inline constexpr std::size_t kMaxBurst = 64;
 
+// An answer made of stored bytes only (engine.cpp, plain_answer): `set`
+// after the question, or, for an alias asked by its own name, the chain's
+// pre-rendered links and then `set` owned by the chain's last target.
+struct PlainAnswer {
+  const zones::RRset* set = nullptr;    // nullptr: not plain, answer_query decides
+  const zones::Chain* chain = nullptr;
+};
+
 class alignas(64) Engine {
  public:
   explicit Engine(const EngineConfig& config) noexcept : config_(config) {}
@@ -46,20 +55,29 @@ class alignas(64) Engine {
 
  private:
   void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
-                        const std::uint8_t* query_of, std::size_t count) noexcept;
+                        const std::uint8_t* query_of, std::size_t count,
+                        PlainAnswer* plain) noexcept;
   std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
-                      std::uint8_t* data, std::size_t capacity, Transport transport,
-                      const zones::TrieMatch* restart) noexcept;
+                      const PlainAnswer& plain, std::uint8_t* data, std::size_t capacity,
+                      Transport transport, const zones::TrieMatch* restart) noexcept;
 
   WorkerCounters counters_;
   const EngineConfig& config_;
   Query queries_[kMaxBurst];
-  zones::TrieMatch matches_[kMaxBurst];
+  // Per lookup j (a query with something to look up), in query order:
+  const zones::IndexedName* names_[kMaxBurst];  // its question name
+  std::uint8_t lookups_[kMaxBurst];              // its query
+  std::uint32_t exact_[kMaxBurst];               // the exact-name index's node, or kNone
+  zones::TrieMatch found_[kMaxBurst];            // what it found
+  PlainAnswer plain_[kMaxBurst];                 // its answer when plain
+  // The lookups the index left to the trie (trie lookup m is lookup miss_of_[m]).
   std::span<const std::uint8_t> keys_[kMaxBurst];
-  std::uint8_t lookups_[kMaxBurst];
+  std::uint8_t miss_of_[kMaxBurst];
+  zones::TrieMatch walked_[kMaxBurst];
+  const zones::TrieMatch no_match_{};
   // Second batch: names made by DNAME substitution (see answer_burst).
   static constexpr std::uint8_t kNoRestart = 0xff;
-  std::uint8_t restart_of_[kMaxBurst];     // query → its index in the second batch
+  std::uint8_t restart_of_[kMaxBurst];     // lookup → its index in the second batch
   std::uint8_t restart_query_[kMaxBurst];  // second batch → its query
   zones::LookupKey restart_keys_[kMaxBurst];
   std::span<const std::uint8_t> restart_views_[kMaxBurst];

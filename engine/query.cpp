@@ -9,26 +9,18 @@ namespace {
 
 namespace rr = zones::rr;
 
-// Validates the question name at `pos` and builds its key. Returns the name's
-// wire length, or 0 when it is malformed.
-std::size_t parse_qname(const std::uint8_t* packet, std::size_t length, std::size_t pos,
-                        zones::LookupKey& key) noexcept {
-  std::uint8_t starts[zones::kMaxLabels + 1];
-  unsigned labels = 0;
+// Validates the question name at `pos`. Returns its wire length, or 0 when
+// it is malformed.
+std::size_t parse_qname(const std::uint8_t* packet, std::size_t length, std::size_t pos) noexcept {
   const std::size_t begin = pos;
+  const std::size_t end = length < begin + zones::kMaxNameLength ? length : begin + zones::kMaxNameLength;
   for (;;) {
-    if (pos >= length) return 0;
+    if (pos >= end) return 0;  // overruns the packet, or no root within 255 octets
     const std::uint8_t len = packet[pos];
-    if (len == 0) break;
+    if (len == 0) return pos + 1 - begin;
     if (len > zones::kMaxLabelLength) return 0;  // pointer (0xC0) or reserved type (0x40, 0x80)
-    if (pos - begin + 1 + len + 1 > zones::kMaxNameLength) return 0;
-    starts[labels++] = static_cast<std::uint8_t>(pos - begin);
     pos += 1 + len;
   }
-  const std::size_t name_length = pos + 1 - begin;
-  if (name_length > zones::kMaxNameLength) return 0;
-  zones::make_key(packet + begin, starts, labels, key);
-  return name_length;
 }
 
 // Skips a (possibly compressed) name outside the question. Returns the
@@ -61,15 +53,48 @@ bool parse_options(const std::uint8_t* rdata, std::size_t length, Query& query) 
   return true;
 }
 
+// The answer, authority and additional sections after the question at
+// `pos`: every record must fit and they must end the packet; only one OPT,
+// in additional, owned by the root, with well-formed options. Out of line:
+// only EDNS queries have any.
+[[gnu::noinline]] bool parse_records(const std::uint8_t* packet, std::size_t length, std::size_t pos,
+                                     unsigned ancount, unsigned nscount, unsigned arcount,
+                                     Query& query, unsigned& edns_version) noexcept {
+  const unsigned total = ancount + nscount + arcount;
+  bool opt_seen = false;
+  bool edns_ok = true;
+  for (unsigned i = 0; i < total; ++i) {
+    const std::size_t owner = pos;
+    pos = skip_name(packet, length, pos);
+    if (pos == 0 || pos + 10 > length) return false;
+    const std::uint16_t type = load16(packet + pos);
+    const std::uint16_t rdlength = load16(packet + pos + 8);
+    if (pos + 10 + rdlength > length) return false;
+    if (type == rr::OPT) {
+      const bool in_additional = i >= ancount + nscount;
+      if (!in_additional || opt_seen || packet[owner] != 0) return false;
+      opt_seen = true;
+      query.has_edns = true;
+      query.udp_payload = load16(packet + pos + 2);
+      edns_version = packet[pos + 5];
+      query.do_bit = (packet[pos + 6] & 0x80) != 0;
+      edns_ok = parse_options(packet + pos + 10, rdlength, query);
+    }
+    pos += 10 + rdlength;
+  }
+  return pos == length && edns_ok;
+}
+
 }  // namespace
 
 void parse_query(const std::uint8_t* packet, std::size_t length, Transport transport,
                  Query& query) noexcept {
-  // Field by field: value-initializing would clear the 255-byte key each time.
+  // Field by field: value-initializing would clear the 255-byte names each time.
   query.verdict = Verdict::kDrop;
   query.question_ok = query.has_edns = query.do_bit = query.nsid_requested = false;
   query.qtype = query.qclass = query.udp_payload = 0;
   query.qname_length = query.question_end = 0;
+  query.name.length = 0;
   query.key.length = 0;
   if (length < header::kSize || (packet[header::kFlags] & header::kQr)) {
     query.verdict = Verdict::kDrop;
@@ -84,8 +109,9 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
   // The question, if there is exactly one and it is well-formed.
   std::size_t pos = header::kSize;
   if (qdcount == 1) {
-    const std::size_t name_length = parse_qname(packet, length, pos, query.key);
+    const std::size_t name_length = parse_qname(packet, length, pos);
     if (name_length != 0 && pos + name_length + 4 <= length) {
+      zones::make_indexed_name(packet + pos, name_length, query.name);
       query.question_ok = true;
       query.qname_length = static_cast<std::uint16_t>(name_length);
       pos += name_length;
@@ -102,40 +128,14 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
     return;
   }
 
-  // The other sections: every record must fit; only one OPT, in additional.
-  const unsigned total = unsigned{ancount} + nscount + arcount;
-  bool opt_seen = false;
-  bool edns_ok = true;
+  // The other sections (most queries have none): every record must fit,
+  // nothing may be left over.
   unsigned edns_version = 0;
-  for (unsigned i = 0; i < total; ++i) {
-    const std::size_t owner = pos;
-    pos = skip_name(packet, length, pos);
-    if (pos == 0 || pos + 10 > length) {
-      query.verdict = Verdict::kFormErr;
-      return;
-    }
-    const std::uint16_t type = load16(packet + pos);
-    const std::uint16_t rdlength = load16(packet + pos + 8);
-    if (pos + 10 + rdlength > length) {
-      query.verdict = Verdict::kFormErr;
-      return;
-    }
-    if (type == rr::OPT) {
-      const bool in_additional = i >= unsigned{ancount} + nscount;
-      if (!in_additional || opt_seen || packet[owner] != 0) {
-        query.verdict = Verdict::kFormErr;
-        return;
-      }
-      opt_seen = true;
-      query.has_edns = true;
-      query.udp_payload = load16(packet + pos + 2);
-      edns_version = packet[pos + 5];
-      query.do_bit = (packet[pos + 6] & 0x80) != 0;
-      edns_ok = parse_options(packet + pos + 10, rdlength, query);
-    }
-    pos += 10 + rdlength;
-  }
-  if (pos != length || !edns_ok) {
+  const bool sections_ok = (ancount | nscount | arcount) == 0
+                               ? pos == length
+                               : parse_records(packet, length, pos, ancount, nscount, arcount,
+                                               query, edns_version);
+  if (!sections_ok) {
     query.verdict = Verdict::kFormErr;
     return;
   }

@@ -1,6 +1,7 @@
-// Stage 1: parse a query in place. Nothing is copied but the lookup key,
-// which is built (lower-cased, labels reversed) while the question name is
-// validated; the client's spelling stays in the packet and is echoed.
+// Stage 1: parse a query in place. Nothing is copied but the question name,
+// lower-cased and hashed for the exact-name index once it is validated; the
+// client's spelling stays in the packet and is echoed. Its lookup key (labels
+// reversed, for the trie) is built later, only when the index misses.
 //
 // What the parser decides (the first rule that applies wins):
 //   shorter than a header, or QR=1 ............ kDrop (never answer a response)
@@ -21,6 +22,7 @@
 #include <cstdint>
 
 #include "zones/name.hpp"
+#include "zones/name_index.hpp"
 
 namespace canon::engine {
 
@@ -38,7 +40,8 @@ struct Query {
   std::uint16_t udp_payload = 0;    // the client's EDNS payload size
   std::uint16_t qname_length = 0;   // wire octets of the question name at offset 12
   std::uint16_t question_end = 0;   // offset just after QCLASS
-  zones::LookupKey key;             // of the question name
+  zones::IndexedName name;          // the question name, lower-cased, hashed
+  zones::LookupKey key;             // its trie key; built on demand (length 0 until then)
 };
 
 // Parses `length` bytes at `packet`.

@@ -20,39 +20,45 @@ void ResponseWriter::put_owner(NameRef owner) noexcept {
 std::size_t ResponseWriter::put_rrset(Section section, std::span<const std::uint8_t> rrs,
                                       std::uint16_t count, NameRef owner,
                                       std::uint32_t ttl) noexcept {
+  if (owner_size(owner) != 2) [[unlikely]] return put_rrset_long_owner(section, rrs, count, owner, ttl);
+  // The owner is a pointer, as stored: one copy, then patches when the owner
+  // is not the question or the TTL is set.
   const std::size_t start = pos_;
-  const std::size_t owner_bytes = owner_size(owner);
-  // Stored RRs start with a 2-byte owner; ours may be longer.
-  if (start + rrs.size() + count * (owner_bytes - 2) > end_) return 0;
-  if (owner_bytes == 2) {
-    std::memcpy(packet_ + pos_, rrs.data(), rrs.size());
-    if (owner.offset != 12) {
-      const std::uint16_t pointer = static_cast<std::uint16_t>(0xc000 | owner.offset);
-      std::size_t at = pos_;
-      for (std::uint16_t i = 0; i < count; ++i) {
-        store16(packet_ + at, pointer);
-        at += zones::kRrHeader + load16(packet_ + at + 10);
-      }
-    }
-    std::size_t at = pos_;
-    for (std::uint16_t i = 0; i + 1 < count; ++i) {
+  if (start + rrs.size() > end_) return 0;
+  copy_bytes(packet_ + start, rrs.data(), rrs.size());
+  pos_ = start + rrs.size();
+  counts_[static_cast<int>(section)] += count;
+  std::size_t at = start;
+  if (count != 0 && (owner.offset != header::kSize || ttl != 0)) {
+    const std::uint16_t pointer = static_cast<std::uint16_t>(0xc000 | owner.offset);
+    for (std::uint16_t i = 0;; ++i) {
+      store16(packet_ + at, pointer);
       if (ttl != 0) store32(packet_ + at + 6, ttl);
+      if (i + 1 == count) break;
       at += zones::kRrHeader + load16(packet_ + at + 10);
     }
-    if (ttl != 0) store32(packet_ + at + 6, ttl);
-    last_rdata_ = at + zones::kRrHeader;
-    pos_ += rrs.size();
   } else {
-    const std::uint8_t* rr = rrs.data();
-    for (std::uint16_t i = 0; i < count; ++i) {
-      const std::size_t body = zones::kRrHeader - 2 + load16(rr + 10);
-      put_owner(owner);
-      std::memcpy(packet_ + pos_, rr + 2, body);
-      if (ttl != 0) store32(packet_ + pos_ + 4, ttl);
-      last_rdata_ = pos_ + 10;
-      pos_ += body;
-      rr += 2 + body;
-    }
+    for (std::uint16_t i = 1; i < count; ++i) at += zones::kRrHeader + load16(packet_ + at + 10);
+  }
+  last_rdata_ = at + zones::kRrHeader;
+  return start;
+}
+
+// An owner beyond what a pointer reaches: written out in full, RR by RR.
+std::size_t ResponseWriter::put_rrset_long_owner(Section section, std::span<const std::uint8_t> rrs,
+                                                 std::uint16_t count, NameRef owner,
+                                                 std::uint32_t ttl) noexcept {
+  const std::size_t start = pos_;
+  if (start + rrs.size() + count * (owner.length - 2u) > end_) return 0;
+  const std::uint8_t* rr = rrs.data();
+  for (std::uint16_t i = 0; i < count; ++i) {
+    const std::size_t body = zones::kRrHeader - 2 + load16(rr + 10);
+    put_owner(owner);
+    std::memcpy(packet_ + pos_, rr + 2, body);
+    if (ttl != 0) store32(packet_ + pos_ + 4, ttl);
+    last_rdata_ = pos_ + 10;
+    pos_ += body;
+    rr += 2 + body;
   }
   counts_[static_cast<int>(section)] += count;
   return start;

@@ -18,12 +18,16 @@
 #include <cstring>
 #include <span>
 
+#include "engine/wire.hpp"
+
 namespace canon::engine {
 
 // An uncompressed name at `offset` in the packet, `length` octets with the root.
+// A plain aggregate (no member initializers), so that arrays of them cost
+// nothing until written; NameRef{} is all zero.
 struct NameRef {
-  std::uint16_t offset = 0;
-  std::uint8_t length = 0;
+  std::uint16_t offset;
+  std::uint8_t length;
 
   // The ancestor `suffix_length` octets long (it ends this name's wire form).
   [[nodiscard]] NameRef suffix(std::uint8_t suffix_length) const noexcept {
@@ -60,11 +64,14 @@ class ResponseWriter {
   // holding `count` RRs. False, with nothing written, when they do not fit.
   bool put_prepared(Section section, std::span<const std::uint8_t> bytes, std::uint16_t count) noexcept {
     if (pos_ + bytes.size() > end_) return false;
-    std::memcpy(packet_ + pos_, bytes.data(), bytes.size());
+    copy_bytes(packet_ + pos_, bytes.data(), bytes.size());
     pos_ += bytes.size();
     counts_[static_cast<int>(section)] += count;
     return true;
   }
+
+  // True when `bytes` more fit.
+  [[nodiscard]] bool fits(std::size_t bytes) const noexcept { return pos_ + bytes <= end_; }
 
   // Offset of the RDATA of the last RR written.
   [[nodiscard]] std::size_t last_rdata() const noexcept { return last_rdata_; }
@@ -85,6 +92,8 @@ class ResponseWriter {
     return owner.offset < 0x4000 ? 2 : owner.length;
   }
   void put_owner(NameRef owner) noexcept;
+  std::size_t put_rrset_long_owner(Section section, std::span<const std::uint8_t> rrs,
+                                   std::uint16_t count, NameRef owner, std::uint32_t ttl) noexcept;
 
   std::uint8_t* packet_ = nullptr;
   std::size_t pos_ = 0;

@@ -34,6 +34,7 @@ SnapshotBuilder::SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones
 std::unique_ptr<Snapshot> SnapshotBuilder::build() {
   build_nodes();
   build_trie();
+  build_index();
   build_zones();
   resolve_chains();
   link_additional();

@@ -17,21 +17,6 @@ std::size_t wire_name_length(std::span<const std::uint8_t> wire) noexcept {
   return 0;
 }
 
-namespace {
-
-// ASCII upper → lower on 8 bytes at once (SWAR): a byte gets 0x20 added when
-// it is in 'A'..'Z'. Length bytes (< 64) and non-ASCII bytes are untouched.
-inline std::uint64_t lower8(std::uint64_t x) noexcept {
-  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-  const std::uint64_t seven = x & ~kHigh;
-  const std::uint64_t at_least_a = seven + 0x3f3f3f3f3f3f3f3full;  // high bit: byte >= 'A'
-  const std::uint64_t above_z = seven + 0x2525252525252525ull;     // high bit: byte >  'Z'
-  const std::uint64_t upper = at_least_a & ~above_z & ~x & kHigh;
-  return x | (upper >> 2);
-}
-
-}  // namespace
-
 void make_key(const std::uint8_t* wire, const std::uint8_t* label_starts, unsigned label_count,
               LookupKey& key) noexcept {
   // One copy of the name into a buffer with slack, then each label moved in

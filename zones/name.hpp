@@ -36,6 +36,17 @@ inline constexpr std::size_t kMaxLabels = 127;
   return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c;
 }
 
+// ASCII upper → lower on 8 octets at once (SWAR): an octet gets 0x20 added
+// when it is in 'A'..'Z'. Length octets (< 64) and non-ASCII octets are kept.
+[[nodiscard]] constexpr std::uint64_t lower8(std::uint64_t x) noexcept {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  const std::uint64_t seven = x & ~kHigh;
+  const std::uint64_t at_least_a = seven + 0x3f3f3f3f3f3f3f3full;  // high bit: octet >= 'A'
+  const std::uint64_t above_z = seven + 0x2525252525252525ull;     // high bit: octet >  'Z'
+  const std::uint64_t upper = at_least_a & ~above_z & ~x & kHigh;
+  return x | (upper >> 2);
+}
+
 // A lookup key with room for the longest name; built on the stack, never
 // allocated. `bytes` has slack so the key can be lower-cased 8 bytes at a time.
 struct LookupKey {

@@ -4,6 +4,7 @@
 // one with compile() and publishes it whole. Everything is flat arrays
 // indexed by 32-bit numbers, no pointers:
 //
+//   index ─name─▶ node id                        names that exist (name_index.hpp)
 //   trie ──key──▶ node id ──▶ nodes[id]            one per owner name, incl. empty non-terminals
 //                               │ rrset_begin, rrset_count
 //                               ▼
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "zones/name.hpp"
+#include "zones/name_index.hpp"
 #include "zones/trie.hpp"
 
 namespace canon::zones {
@@ -169,6 +171,15 @@ class Snapshot {
     trie_.find_burst(keys, count, out);
   }
 
+  // The node named `name`, or kNone when the exact-name index does not hold
+  // it: the name may still exist (look its key up with find then). A node
+  // found is what find would give as TrieMatch{node, node, key length}.
+  [[nodiscard]] std::uint32_t find_exact(const IndexedName& name) const noexcept;
+  // The same for `count` names at once, stage by stage across them with
+  // prefetches (directory slot, bucket, node), so their cache misses overlap.
+  void find_exact_burst(const IndexedName* const* names, std::size_t count,
+                        std::uint32_t* out) const noexcept;
+
   // ---- prefetch hints for bursts (no effect on results) -------------------------
   void prefetch_node(std::uint32_t id) const noexcept { __builtin_prefetch(nodes_.data() + id); }
   void prefetch_rrsets(const Node& n) const noexcept {
@@ -249,6 +260,7 @@ class Snapshot {
   using Array = std::vector<T, HugePageAllocator<T>>;
 
   Trie trie_;
+  NameIndex index_;
   Array<Node> nodes_;          // trie nodes first, then parent-side nodes
   Array<NodeExtra> extras_;
   Array<RRset> rrsets_;

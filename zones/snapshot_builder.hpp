@@ -4,6 +4,7 @@
 //                      added), flags, cuts, RRsets in wire form; per-name
 //                      checks (build_nodes.cpp, check_names.cpp)
 //   build_trie         the lookup trie over the node keys
+//   build_index        the exact-name index over the same names (build_index.cpp)
 //   build_zones        zone table, negative-answer SOA; apex checks (build_zones.cpp)
 //   resolve_chains     every CNAME's chain through the whole snapshot; loop and
 //                      length checks (build_chains.cpp)
@@ -59,6 +60,7 @@ class SnapshotBuilder {
   void check_name(std::span<const std::uint32_t> records, bool apex);
   // build_trie / build_zones.cpp
   void build_trie();
+  void build_index();
   void build_zones();
   // build_chains.cpp
   void resolve_chains();
