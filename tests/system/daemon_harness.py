@@ -11,17 +11,10 @@ and ::1 only. CANON_KEEP=1 keeps the temp dirs (zones, daemon logs).
 import os
 import sys
 
-try:
-    import dns.message  # noqa: F401
-except ImportError:  # a pyenv/venv python first in PATH: use the system one
-    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3" \
-            and not os.environ.get("CANON_DAEMON_REEXEC"):
-        os.environ["CANON_DAEMON_REEXEC"] = "1"
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    print("daemon tests: python3-dnspython is required", file=sys.stderr)
-    sys.exit(1)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import system_python  # noqa: E402
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+system_python.ensure_dnspython("daemon tests")
 
 import atexit  # noqa: E402
 import json  # noqa: E402

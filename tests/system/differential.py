@@ -26,18 +26,10 @@ Exit status: 0 pass, 1 fail, 77 skip (knotd or nsd missing).
 import os
 import sys
 
-try:
-    import dns.message  # noqa: F401
-except ImportError:  # a pyenv/venv python first in PATH: use the system one
-    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3" \
-            and not os.environ.get("CANON_DIFF_REEXEC"):
-        os.environ["CANON_DIFF_REEXEC"] = "1"
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    print("differential: python3-dnspython is required", file=sys.stderr)
-    sys.exit(1)
-
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import system_python  # noqa: E402
+
+system_python.ensure_dnspython("differential")
 
 import argparse  # noqa: E402
 import re  # noqa: E402
