@@ -100,7 +100,7 @@ json Control::publish(ZoneSet candidate, const std::string& what) {
                               " error(s); still serving generation " +
                               std::to_string(publisher_.generation());
     log_warning(what + ": " + error);
-    for (const std::string& line : lines) log_warning(line);
+    for (const std::string& line : finding_lines(result.findings, 20)) log_warning(line);
     json response = error_response(error);
     response["findings"] = lines;
     return response;

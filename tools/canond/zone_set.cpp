@@ -76,11 +76,18 @@ zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what) {
   return result;
 }
 
-std::vector<std::string> finding_lines(zones::Findings findings) {
+std::vector<std::string> finding_lines(zones::Findings findings, std::size_t limit) {
   findings.sort();
+  std::stable_partition(findings.items.begin(), findings.items.end(), [](const zones::Finding& f) {
+    return f.severity() == zones::Severity::kError;
+  });
   std::vector<std::string> out;
-  out.reserve(findings.items.size());
-  for (const zones::Finding& f : findings.items) out.push_back(f.to_string());
+  const std::size_t shown = std::min(limit, findings.items.size());
+  out.reserve(shown + 1);
+  for (std::size_t i = 0; i < shown; ++i) out.push_back(findings.items[i].to_string());
+  if (findings.items.size() > shown) {
+    out.push_back("... and " + std::to_string(findings.items.size() - shown) + " more finding(s)");
+  }
   return out;
 }
 

@@ -40,7 +40,11 @@ class ZoneSet {
 // Checks and compiles the set, telling the log the totals.
 [[nodiscard]] zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what);
 
-// Findings as the lines canon-checkzone prints, sorted.
-[[nodiscard]] std::vector<std::string> finding_lines(zones::Findings findings);
+// Findings as the lines canon-checkzone prints, sorted; errors first, at
+// most `limit` lines, then one line saying how many more there were (a
+// broken 1M-record file must not become a 100 MB admin reply or log).
+inline constexpr std::size_t kFindingLinesShown = 1000;
+[[nodiscard]] std::vector<std::string> finding_lines(zones::Findings findings,
+                                                     std::size_t limit = kFindingLinesShown);
 
 }  // namespace canon::daemon
