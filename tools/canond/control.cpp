@@ -1,5 +1,6 @@
 #include "tools/canond/control.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include "tools/canond/log.hpp"
@@ -108,6 +109,9 @@ json Control::publish(ZoneSet candidate, const std::string& what) {
   const zones::CompileStats stats = result.stats;
   const std::uint64_t generation = publisher_.publish(std::move(result.snapshot));
   zones_ = std::move(candidate);
+  // A compile frees hundreds of MB of scratch that glibc would keep mapped
+  // (the old snapshot too); give it back so RSS tracks what is served.
+  ::malloc_trim(0);
   log_info(what + ": published generation " + std::to_string(generation) + " (" +
            std::to_string(zones_.zones().size()) + " zones, " + std::to_string(stats.records) +
            " records; readers released the old one in " +

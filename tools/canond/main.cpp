@@ -5,6 +5,7 @@
 //   ─▶ loop: epoll { signalfd, admin socket, admin clients }
 //        SIGHUP: reload every zone · SIGTERM/SIGINT or `stop`: leave the loop
 //   ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -150,6 +151,7 @@ int run(int argc, char** argv) {
                 static_cast<unsigned long long>(result.stats.records));
     return 0;
   }
+  ::malloc_trim(0);  // the compile's scratch: see Control::publish
   try {
     return serve(options, settings, std::move(zone_set), std::move(result.snapshot));
   } catch (const std::exception& e) {
