@@ -1,5 +1,5 @@
-// What the control thread sees of a packet I/O backend (socket now, DPDK
-// next): start the workers, stop them (draining), read their counters.
+// What the control thread sees of a packet I/O backend (kernel sockets or
+// DPDK): start the workers, stop them (draining), read their counters.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/counters.hpp"
+#include "nic/dpdk_counters.hpp"
 #include "nic/socket_counters.hpp"
 
 namespace canon::nic {
@@ -17,8 +18,27 @@ struct WorkerReport {
   engine::WorkerCounters engine;
 };
 
+// One queue of a DPDK port: the worker's software counters and the port's
+// per-queue hardware counts where the driver has them.
+struct QueueReport {
+  unsigned queue = 0;
+  QueueCounters counters;
+};
+
+struct PortReport {
+  std::string name;  // the ethdev name ("net_af_packet0", "0000:3b:00.0")
+  std::string driver;
+  std::string mac;
+  bool link_up = false;
+  std::uint32_t speed_mbps = 0;
+  std::uint64_t ipackets = 0, opackets = 0, imissed = 0, ierrors = 0, oerrors = 0, rx_nombuf = 0;
+  std::string exception_interface;  // the kernel TAP, or empty
+  std::vector<QueueReport> queues;
+};
+
 struct BackendReport {
   std::vector<WorkerReport> workers;  // UDP workers
+  std::vector<PortReport> ports;      // DPDK only
   engine::WorkerCounters tcp_engine;  // queries answered over TCP
   UdpCounters udp;
   TcpCounters tcp;

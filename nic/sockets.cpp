@@ -9,6 +9,11 @@
 #include <stdexcept>
 #include <string>
 
+// glibc 2.36's <netinet/in.h> lacks it (linux/in6.h has it, but clashes).
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78
+#endif
+
 namespace canon::nic {
 
 namespace {
@@ -51,11 +56,18 @@ int open_udp_socket(const ListenAddress& where) {
   return fd;
 }
 
-int open_tcp_listener(const ListenAddress& where, int backlog) {
+int open_tcp_listener(const ListenAddress& where, int backlog, bool freebind) {
   const int fd = ::socket(where.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) fail(fd, where, "tcp", "socket");
   set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, where, "tcp", "SO_REUSEADDR");
   if (where.family() == AF_INET6) set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, where, "tcp", "IPV6_V6ONLY");
+  if (freebind) {
+    if (where.family() == AF_INET6) {
+      set_int(fd, IPPROTO_IPV6, IPV6_FREEBIND, 1, where, "tcp", "IPV6_FREEBIND");
+    } else {
+      set_int(fd, IPPROTO_IP, IP_FREEBIND, 1, where, "tcp", "IP_FREEBIND");
+    }
+  }
   if (::bind(fd, reinterpret_cast<const sockaddr*>(&where.address), where.length) != 0) {
     fail(fd, where, "tcp", "bind");
   }

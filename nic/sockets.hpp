@@ -12,6 +12,8 @@ namespace canon::nic {
 
 // A non-blocking TCP listener (SO_REUSEADDR, not SO_REUSEPORT: a second
 // canond on the same port must fail here instead of sharing the traffic).
-[[nodiscard]] int open_tcp_listener(const ListenAddress& where, int backlog);
+// `freebind`: the address may not be on an interface yet (the DPDK backend's
+// TAP gets it a moment later).
+[[nodiscard]] int open_tcp_listener(const ListenAddress& where, int backlog, bool freebind = false);
 
 }  // namespace canon::nic

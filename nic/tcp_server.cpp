@@ -26,14 +26,14 @@ std::uint16_t load_be16(const std::uint8_t* p) { return static_cast<std::uint16_
 }  // namespace
 
 TcpServer::TcpServer(std::span<const ListenAddress> listen, TcpLimits limits,
-                     const engine::EngineConfig& config)
+                     const engine::EngineConfig& config, bool freebind)
     : limits_(limits),
       connections_(limits.max_connections),
       engine_(std::make_unique<engine::Engine>(config)) {
   epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
   for (const ListenAddress& where : listen) {
-    listeners_.emplace_back(open_tcp_listener(where, 1024));
+    listeners_.emplace_back(open_tcp_listener(where, 1024, freebind));
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u32 = kListenerBit | static_cast<std::uint32_t>(listeners_.size() - 1);

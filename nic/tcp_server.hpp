@@ -36,7 +36,9 @@ struct TcpLimits {
 class TcpServer {
  public:
   // Opens the listeners; throws std::runtime_error when one fails.
-  TcpServer(std::span<const ListenAddress> listen, TcpLimits limits, const engine::EngineConfig& config);
+  // `freebind`: see open_tcp_listener.
+  TcpServer(std::span<const ListenAddress> listen, TcpLimits limits, const engine::EngineConfig& config,
+            bool freebind = false);
   TcpServer(const TcpServer&) = delete;
   TcpServer& operator=(const TcpServer&) = delete;
 

@@ -73,6 +73,35 @@ namespace {
   return "per worker:\n" + table(rows, std::vector<bool>(rows[0].size(), true), "  ");
 }
 
+// DPDK ports: one line of port counters, then a row per queue.
+//   port net_af_packet0 (net_af_packet) 02:..:01, link up, exception path canon0
+//     ipackets 120, opackets 118, imissed 0, ...
+//     queue  rx  tx  tx dropped  dns queries ...
+[[nodiscard]] std::string port_section(const Json& ports) {
+  std::string text;
+  for (const Json& port : ports) {
+    const std::string tap = port.value("exception_interface", std::string());
+    text += "\nport " + port.value("name", std::string("?")) + " (" + port.value("driver", std::string("?")) + ") " +
+            port.value("mac", std::string()) + ", link " + (port.value("link_up", false) ? "up" : "down") +
+            ", exception path " + (tap.empty() ? "none" : tap) + "\n";
+    Json hardware = Json::object();
+    for (const char* key : {"ipackets", "opackets", "imissed", "ierrors", "oerrors", "rx_nombuf"}) {
+      if (port.contains(key)) hardware[key] = port[key];
+    }
+    text += "  " + inline_counts(hardware) + "\n";
+    const Json& queues = port.value("queues", Json::array());
+    if (queues.empty()) continue;
+    Rows rows(1);
+    for (const auto& [key, value] : queues.front().items()) rows[0].push_back(words(key));
+    for (const Json& queue : queues) {
+      auto& row = rows.emplace_back();
+      for (const auto& [key, value] : queue.items()) row.push_back(scalar_text(value));
+    }
+    text += table(rows, std::vector<bool>(rows[0].size(), true), "  ");
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string status_text(const Json& reply) {
@@ -99,7 +128,7 @@ std::string zone_list_text(const Json& reply) {
 std::string stats_text(const Json& reply) {
   Rows totals;
   KeyValues transports;
-  std::string sections, workers;
+  std::string sections, workers, ports;
   for (const auto& [key, value] : reply.items()) {
     if (key == "ok") continue;
     if (key == "rcodes")
@@ -110,6 +139,8 @@ std::string stats_text(const Json& reply) {
       sections += counts_section("alias links followed per answer", chain_counts(value));
     else if (key == "workers")
       workers = worker_table(value);
+    else if (key == "ports")
+      ports = port_section(value);
     else if (value.is_object())
       transports.emplace_back(key, inline_counts(value));
     else
@@ -118,7 +149,7 @@ std::string stats_text(const Json& reply) {
   std::string text = table(totals, {false, true}) + "\n" + sections;
   if (!transports.empty()) text += aligned(transports);
   if (!workers.empty()) text += "\n" + workers;
-  return text;
+  return text + ports;
 }
 
 }  // namespace canon::ctl

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "nic/dpdk_backend.hpp"
 #include "nic/fd.hpp"
 #include "nic/socket_backend.hpp"
 #include "tools/canond/admin_server.hpp"
@@ -55,9 +56,20 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   event.data.u64 = kSignalTag;
   ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, signals.get(), &event);
 
-  zones::SnapshotPublisher publisher(std::move(first), nic::SocketBackend::readers_needed(settings.backend));
+  const unsigned readers = settings.dpdk ? nic::DpdkBackend::readers_needed(settings.dpdk_backend)
+                                         : nic::SocketBackend::readers_needed(settings.backend);
+  zones::SnapshotPublisher publisher(std::move(first), readers);
   AdminServer admin(options.admin_socket, epoll.get());
-  nic::SocketBackend backend(settings.backend, options.engine, publisher);
+  std::unique_ptr<nic::Backend> chosen;
+  if (settings.dpdk) {
+    // EAL starts here, after the signal mask: its threads inherit it.
+    auto dpdk = std::make_unique<nic::DpdkBackend>(settings.dpdk_backend, options.engine, publisher);
+    for (const std::string& line : dpdk->describe_ports()) log_info(line);
+    chosen = std::move(dpdk);
+  } else {
+    chosen = std::make_unique<nic::SocketBackend>(settings.backend, options.engine, publisher);
+  }
+  nic::Backend& backend = *chosen;
   Control control(options, std::move(zone_set), publisher, backend);
   backend.start();
   // Compiles run on this thread: let the workers (started above at nice 0)
@@ -71,7 +83,8 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   for (const std::string& address : backend.listening()) where += (where.empty() ? "" : ", ") + address;
   log_info("ready: generation " + std::to_string(publisher.generation()) + ", " +
            std::to_string(publisher.served()->zone_infos().size()) + " zone(s), " +
-           std::to_string(publisher.served()->record_count()) + " records; udp+tcp on " + where + "; " +
+           std::to_string(publisher.served()->record_count()) + " records; " + backend.name() +
+           " backend, udp+tcp on " + where + "; " +
            std::to_string(options.workers) + " worker(s); admin socket " + admin.path());
 
   bool running = true;

@@ -25,7 +25,7 @@ using CommandLine = std::vector<std::pair<std::string, std::string>>;
 bool takes_value(std::string_view name) {
   static const char* const kWithValue[] = {"config", "zone",    "listen",  "workers", "cpus",
                                            "backend", "admin-socket", "policy", "metrics", "eal",
-                                           "address", "log-level"};
+                                           "address", "log-level", "dns-port", "exception-iface"};
   for (const char* n : kWithValue) {
     if (name == n) return true;
   }
@@ -38,14 +38,23 @@ const char* usage_text() {
   return "usage: canond [--config FILE] [--zone ORIGIN=FILE]... [--listen ADDR:PORT]...\n"
          "              [--workers N] [--cpus LIST] [--backend socket|dpdk]\n"
          "              [--admin-socket PATH] [--policy FILE] [--metrics ADDR:PORT]\n"
-         "              [--eal \"EAL ARGS\"] [--address IP]... [--log-level LEVEL]\n"
+         "              [--eal \"EAL ARGS\"] [--address IP[/PREFIX]]... [--dns-port N]\n"
+         "              [--exception-iface NAME|none] [--log-level LEVEL]\n"
          "              [--check-config] [--help] [--version]\n"
          "\n"
          "Serves the zones over UDP and TCP on every --listen address (default\n"
          "127.0.0.1:5353) and takes commands on the admin socket (default\n"
          "/run/canond/admin.sock; see canonctl --help). Log levels: error, warning,\n"
          "info, debug. --check-config loads the config and compiles the zones, prints\n"
-         "what is wrong and exits 0 or 1 without serving.\n";
+         "what is wrong and exits 0 or 1 without serving.\n"
+         "\n"
+         "--backend dpdk answers from poll-mode workers on DPDK ports instead: every\n"
+         "port the EAL finds (--eal \"--vdev net_af_packet0,iface=eth1\", or NICs bound\n"
+         "to vfio-pci) answers DNS on UDP --dns-port (53) of each --address, ARP, NDP\n"
+         "and ping; all other traffic goes through a kernel TAP (--exception-iface,\n"
+         "default canon0; it gets the --addresses with their prefixes), and TCP DNS\n"
+         "reaches canond through it. Worker lcores come from --cpus unless --eal\n"
+         "names them (-l/--lcores).\n";
 }
 
 ParsedOptions parse_options(int argc, char** argv) {
@@ -103,6 +112,8 @@ ParsedOptions parse_options(int argc, char** argv) {
     else if (name == "metrics") o.metrics = value;
     else if (name == "eal") o.eal = value;
     else if (name == "log-level") o.log_level = value;
+    else if (name == "dns-port") o.dns_port = parse_unsigned(name, value);
+    else if (name == "exception-iface") o.exception_interface = value;
     else if (name == "check-config") o.check_config = true;
   }
   return parsed;

@@ -10,6 +10,10 @@
 //   cpus = "1-2"
 //   admin-socket = "/run/canond/admin.sock"
 //   log-level = "info"
+//   # the DPDK backend
+//   backend = "dpdk"           eal = "-l 0-2 -a 0000:3b:00.0"
+//   address = ["198.18.0.2/24", "2001:db8::2/64"]
+//   dns-port = 53              exception-iface = "canon0"
 //   # answers and TCP (file only)
 //   nsid = "edge-7"            identity = "edge-7"     version = "canon"
 //   chaos = true               max-udp-payload = 1232
@@ -35,7 +39,9 @@ struct DaemonOptions {
   std::string policy;
   std::string metrics;
   std::string eal;
-  std::vector<std::string> addresses;
+  std::vector<std::string> addresses;  // DPDK: served addresses, IP[/PREFIX]
+  unsigned dns_port = 53;              // DPDK: the UDP (and TCP) port answered
+  std::string exception_interface = "canon0";  // DPDK: kernel TAP name, "none": no exception path
   std::string log_level = "info";
   bool check_config = false;
 

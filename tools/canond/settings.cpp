@@ -12,6 +12,28 @@ namespace {
 
 [[noreturn]] void refuse(const std::string& message) { throw std::runtime_error(message); }
 
+nic::DpdkBackendConfig dpdk_settings(const DaemonOptions& o, const nic::SocketBackendConfig& common) {
+  nic::DpdkBackendConfig d;
+  d.eal = o.eal;
+  d.workers = common.workers;
+  d.cpus = common.cpus;
+  d.tcp = common.tcp;
+  if (o.addresses.empty()) refuse("--backend dpdk needs at least one --address to answer on (IP[/PREFIX])");
+  for (const std::string& text : o.addresses) {
+    std::string error;
+    auto address = nic::parse_interface_address(text, error);
+    if (!address) refuse("--address " + error);
+    d.addresses.push_back(std::move(*address));
+  }
+  if (o.dns_port < 1 || o.dns_port > 65535) refuse("--dns-port " + std::to_string(o.dns_port) + ": use 1-65535");
+  d.dns_port = static_cast<std::uint16_t>(o.dns_port);
+  if (o.exception_interface.size() > 15) {
+    refuse("--exception-iface '" + o.exception_interface + "': interface names are at most 15 characters");
+  }
+  d.exception_interface = o.exception_interface == "none" ? "" : o.exception_interface;
+  return d;
+}
+
 }  // namespace
 
 Settings make_settings(const DaemonOptions& o) {
@@ -20,18 +42,16 @@ Settings make_settings(const DaemonOptions& o) {
   if (!level) refuse("--log-level '" + o.log_level + "': use error, warning, info or debug");
   s.log_level = *level;
 
-  if (o.backend == "dpdk") {
-    refuse("--backend dpdk: the DPDK backend is not in this build of canond yet; use --backend socket");
-  }
-  if (o.backend != "socket") refuse("--backend '" + o.backend + "': use socket or dpdk");
+  if (o.backend != "socket" && o.backend != "dpdk") refuse("--backend '" + o.backend + "': use socket or dpdk");
+  s.dpdk = o.backend == "dpdk";
   if (!o.policy.empty()) {
     refuse("--policy " + o.policy + ": query-name policies are not supported by this canond yet");
   }
   if (!o.metrics.empty()) {
     refuse("--metrics " + o.metrics + ": the Prometheus endpoint is not in this canond yet; use canonctl stats");
   }
-  if (!o.eal.empty() || !o.addresses.empty()) {
-    refuse("--eal and --address configure the DPDK backend; the socket backend listens on --listen");
+  if (!s.dpdk && (!o.eal.empty() || !o.addresses.empty())) {
+    refuse("--eal and --address configure the DPDK backend (--backend dpdk); the socket backend listens on --listen");
   }
 
   if (o.workers < 1 || o.workers > 128) refuse("--workers " + std::to_string(o.workers) + ": use 1-128");
@@ -57,6 +77,7 @@ Settings make_settings(const DaemonOptions& o) {
   if (o.tcp_idle_timeout_seconds < 1) refuse("tcp-idle-timeout must be at least 1 second");
   s.backend.tcp.max_connections = o.tcp_max_connections;
   s.backend.tcp.idle_timeout_ms = o.tcp_idle_timeout_seconds * 1000;
+  if (s.dpdk) s.dpdk_backend = dpdk_settings(o, s.backend);
 
   for (const std::string& spec : o.zones) {
     std::string error;

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "nic/dpdk_backend.hpp"
 #include "nic/socket_backend.hpp"
 #include "tools/canond/log.hpp"
 #include "tools/canond/options.hpp"
@@ -14,7 +15,9 @@ namespace canon::daemon {
 
 struct Settings {
   std::vector<zones::ZoneSource> zones;
-  nic::SocketBackendConfig backend;
+  bool dpdk = false;                 // which backend serves
+  nic::SocketBackendConfig backend;  // --backend socket
+  nic::DpdkBackendConfig dpdk_backend;
   LogLevel log_level = LogLevel::kInfo;
 };
 

@@ -28,6 +28,48 @@ json engine_json(const engine::WorkerCounters& c) {
               {"chain_links", c.chain_links}};
 }
 
+json queue_json(const nic::QueueReport& q) {
+  const nic::QueueCounters& c = q.counters;
+  return json{{"queue", q.queue},
+              {"rx", c.rx},
+              {"tx", c.tx},
+              {"tx_dropped", c.tx_dropped},
+              {"dns_queries", c.dns_queries},
+              {"dns_answers", c.dns_answers},
+              {"neighbour", c.neighbour},
+              {"echo", c.echo},
+              {"exception_out", c.exception_out},
+              {"exception_in", c.exception_in},
+              {"exception_dropped", c.exception_dropped},
+              {"dropped_not_for_us", c.dropped_not_for_us},
+              {"dropped_malformed", c.dropped_malformed},
+              {"dropped_checksum", c.dropped_checksum}};
+}
+
+// DPDK ports: the port's own counters (imissed: frames the NIC dropped for
+// want of descriptors) and each queue's, as the worker counted them.
+json ports_json(const std::vector<nic::PortReport>& ports) {
+  json out = json::array();
+  for (const nic::PortReport& p : ports) {
+    json queues = json::array();
+    for (const nic::QueueReport& q : p.queues) queues.push_back(queue_json(q));
+    out.push_back(json{{"name", p.name},
+                       {"driver", p.driver},
+                       {"mac", p.mac},
+                       {"link_up", p.link_up},
+                       {"speed_mbps", p.speed_mbps},
+                       {"exception_interface", p.exception_interface},
+                       {"ipackets", p.ipackets},
+                       {"opackets", p.opackets},
+                       {"imissed", p.imissed},
+                       {"ierrors", p.ierrors},
+                       {"oerrors", p.oerrors},
+                       {"rx_nombuf", p.rx_nombuf},
+                       {"queues", queues}});
+  }
+  return out;
+}
+
 }  // namespace
 
 json Control::stats() const {
@@ -54,6 +96,8 @@ json Control::stats() const {
                     {"queries", report.tcp.queries},
                     {"open", report.tcp.open}};
   out["workers"] = workers;
+  out["backend"] = backend_.name();
+  if (!report.ports.empty()) out["ports"] = ports_json(report.ports);
   return out;
 }
 
