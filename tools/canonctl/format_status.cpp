@@ -73,10 +73,12 @@ namespace {
   return "per worker:\n" + table(rows, std::vector<bool>(rows[0].size(), true), "  ");
 }
 
-// DPDK ports: one line of port counters, then a row per queue.
+// DPDK ports: one line of port counters, then the queues' counters, a
+// column per queue (a row per counter: they outnumber the queues).
 //   port net_af_packet0 (net_af_packet) 02:..:01, link up, exception path canon0
 //     ipackets 120, opackets 118, imissed 0, ...
-//     queue  rx  tx  tx dropped  dns queries ...
+//     counter        queue 0  queue 1
+//     rx                  60       60
 [[nodiscard]] std::string port_section(const Json& ports) {
   std::string text;
   for (const Json& port : ports) {
@@ -91,13 +93,16 @@ namespace {
     text += "  " + inline_counts(hardware) + "\n";
     const Json& queues = port.value("queues", Json::array());
     if (queues.empty()) continue;
-    Rows rows(1);
-    for (const auto& [key, value] : queues.front().items()) rows[0].push_back(words(key));
-    for (const Json& queue : queues) {
-      auto& row = rows.emplace_back();
-      for (const auto& [key, value] : queue.items()) row.push_back(scalar_text(value));
+    Rows rows{{"counter"}};
+    for (const Json& queue : queues) rows[0].push_back("queue " + scalar_text(queue.value("queue", Json(0))));
+    for (const auto& [key, value] : queues.front().items()) {
+      if (key == "queue") continue;
+      auto& row = rows.emplace_back(std::vector<std::string>{words(key)});
+      for (const Json& queue : queues) row.push_back(scalar_text(queue.value(key, Json(0))));
     }
-    text += table(rows, std::vector<bool>(rows[0].size(), true), "  ");
+    std::vector<bool> right(rows[0].size(), true);
+    right[0] = false;
+    text += table(rows, right, "  ");
   }
   return text;
 }
