@@ -54,6 +54,8 @@ class Backend {
   virtual void stop() noexcept = 0;
   [[nodiscard]] virtual BackendReport report() const = 0;
   [[nodiscard]] virtual std::vector<std::string> listening() const = 0;
+  // How the addresses are served, for the log: "udp+tcp", ...
+  [[nodiscard]] virtual std::string transports() const { return "udp+tcp"; }
 };
 
 }  // namespace canon::nic

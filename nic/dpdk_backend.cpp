@@ -170,6 +170,11 @@ std::vector<std::string> DpdkBackend::listening() const {
   return out;
 }
 
+std::string DpdkBackend::transports() const {
+  if (config_.exception_interface.empty()) return "udp (no exception path, so no tcp)";
+  return "udp, tcp through the kernel (" + config_.exception_interface + ")";
+}
+
 std::vector<std::string> DpdkBackend::describe_ports() const {
   std::vector<std::string> lines;
   for (const DpdkPort& p : ports_->ports()) {

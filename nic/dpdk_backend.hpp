@@ -48,6 +48,7 @@ class DpdkBackend final : public Backend {
   void stop() noexcept override;
   [[nodiscard]] BackendReport report() const override;
   [[nodiscard]] std::vector<std::string> listening() const override;
+  [[nodiscard]] std::string transports() const override;
   // One line per port for the start-up log.
   [[nodiscard]] std::vector<std::string> describe_ports() const;
 

@@ -84,7 +84,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   log_info("ready: generation " + std::to_string(publisher.generation()) + ", " +
            std::to_string(publisher.served()->zone_infos().size()) + " zone(s), " +
            std::to_string(publisher.served()->record_count()) + " records; " + backend.name() +
-           " backend, udp+tcp on " + where + "; " +
+           " backend, " + backend.transports() + " on " + where + "; " +
            std::to_string(options.workers) + " worker(s); admin socket " + admin.path());
 
   bool running = true;
