@@ -121,7 +121,12 @@ void DpdkBackend::stop() noexcept {
 BackendReport DpdkBackend::report() const {
   BackendReport report;
   for (const auto& w : workers_) {
-    const int cpu = static_cast<int>(rte_lcore_to_cpu_id(static_cast<int>(w->lcore())));
+    // The lcore's CPU set (--lcores 1@3 runs lcore 1 on CPU 3): its first CPU.
+    const rte_cpuset_t cpus = rte_lcore_cpuset(w->lcore());
+    int cpu = -1;
+    for (int c = 0; c < CPU_SETSIZE && cpu < 0; ++c) {
+      if (CPU_ISSET(c, &cpus)) cpu = c;
+    }
     report.workers.push_back(WorkerReport{w->index(), cpu, w->engine_counters()});
   }
   const auto& ports = ports_->ports();
