@@ -16,6 +16,7 @@ struct Counters {
   std::uint64_t ignored = 0;     // not ours (other addresses, ports, protocols)
   std::uint64_t arp_received = 0;
   std::uint64_t arp_answered = 0;
+  std::uint64_t tx_bursts = 0;     // tx bursts offered to the port
   std::uint64_t tx_full = 0;       // tx bursts the port took only part of
   std::uint64_t alloc_failed = 0;  // mbuf allocations that failed (pool empty)
   std::array<std::uint64_t, 16> rcodes{};

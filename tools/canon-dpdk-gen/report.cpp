@@ -72,6 +72,7 @@ std::string report_json(const Counters& c, const RunFacts& facts) {
   j += "},\"ignored\":" + std::to_string(c.ignored);
   j += ",\"arp_received\":" + std::to_string(c.arp_received);
   j += ",\"arp_answered\":" + std::to_string(c.arp_answered);
+  j += ",\"tx_bursts\":" + std::to_string(c.tx_bursts);
   j += ",\"tx_full\":" + std::to_string(c.tx_full);
   j += ",\"alloc_failed\":" + std::to_string(c.alloc_failed);
   j += ",\"queries\":" + std::to_string(facts.queries);

@@ -56,6 +56,7 @@ void transmit(const Port& port, Sender& sender, Counters& counters) {
   const std::uint16_t taken = rte_eth_tx_burst(port.id, 0, sender.pending,
                                                static_cast<std::uint16_t>(sender.pending_count));
   counters.sent += taken;
+  ++counters.tx_bursts;
   if (taken < sender.pending_count) {
     ++counters.tx_full;
     std::copy(sender.pending + taken, sender.pending + sender.pending_count, sender.pending);
