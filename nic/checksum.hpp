@@ -5,7 +5,7 @@
 //   UDP over IPv4:         sum(src, dst, protocol, UDP length) + sum(segment)
 //
 // The one's complement sum does not depend on byte order (RFC 1071 §2B):
-// checksum_add sums the bytes as native 64-bit words, folds, and swaps the
+// checksum_add adds the bytes as native 64-bit words, folds, and swaps the
 // 16-bit result into network order once, instead of assembling every 16-bit
 // word from two bytes.
 #pragma once
@@ -23,43 +23,44 @@ static_assert(std::endian::native == std::endian::little, "checksum_add assumes 
 // an odd tail byte is padded with zero). The result is not folded.
 [[nodiscard]] inline std::uint32_t checksum_add(const std::uint8_t* bytes, std::size_t length,
                                                 std::uint32_t sum = 0) noexcept {
-  // Native 64-bit words into a 128-bit sum (add + adc per word). Every 2^16k
-  // is 1 modulo 2^16 - 1, so folding halves together keeps the 16-bit sum.
-  __extension__ using Wide = unsigned __int128;  // GCC and Clang; __extension__: no -Wpedantic
-  Wide wide = 0;
+  // Native 64-bit words, one's complement added (the carry out wraps back
+  // in: add + adc). Every 2^16k is 1 modulo 2^16 - 1, so folding the halves
+  // together at the end keeps the 16-bit sum.
+  std::uint64_t acc = 0;
+  const auto add = [&acc](std::uint64_t word) {
+    acc += word;
+    acc += acc < word ? 1 : 0;
+  };
   for (; length >= 16; bytes += 16, length -= 16) {
     std::uint64_t a, b;
     std::memcpy(&a, bytes, 8);
     std::memcpy(&b, bytes + 8, 8);
-    wide += a;
-    wide += b;
+    add(a);
+    add(b);
   }
   if (length >= 8) {
     std::uint64_t a;
     std::memcpy(&a, bytes, 8);
-    wide += a;
+    add(a);
     bytes += 8;
     length -= 8;
   }
-  if (length >= 4) {
+  if (length >= 4) {  // where a word sits in `acc` does not matter: 2^32 is 1 too
     std::uint32_t a;
     std::memcpy(&a, bytes, 4);
-    wide += a;
+    add(a);
     bytes += 4;
     length -= 4;
   }
   if (length >= 2) {
     std::uint16_t a;
     std::memcpy(&a, bytes, 2);
-    wide += a;
+    add(a);
     bytes += 2;
     length -= 2;
   }
-  if (length != 0) wide += bytes[0];  // the low byte of a native word: the high byte in network order
-  const auto low = static_cast<std::uint64_t>(wide);
-  std::uint64_t folded = low + static_cast<std::uint64_t>(wide >> 64);
-  folded += folded < low ? 1 : 0;  // end-around carry
-  folded = (folded & 0xffffffffu) + (folded >> 32);
+  if (length != 0) add(bytes[0]);  // the low byte of a native word: the high byte in network order
+  std::uint64_t folded = (acc & 0xffffffffu) + (acc >> 32);
   folded = (folded & 0xffffffffu) + (folded >> 32);
   folded = (folded & 0xffff) + (folded >> 16);
   folded = (folded & 0xffff) + (folded >> 16);
