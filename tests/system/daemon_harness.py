@@ -148,7 +148,7 @@ class Canond:
     admin.sock in its own temp dir; with a config file (--config, passed first)
     --admin-socket is left out: the file must name self.socket."""
 
-    def __init__(self, zones=None, listen=None, config=None, args=(), dir_mode=0o700):
+    def __init__(self, zones=None, listen=None, config=None, args=(), dir_mode=0o700, prefix=()):
         self.dir = tempdir(dir_mode)
         self.port = free_port()
         self.listen = [f"127.0.0.1:{self.port}"] if listen is None else listen
@@ -156,11 +156,12 @@ class Canond:
         self.config = config
         self.zones = zones or {}
         self.args = list(args)
+        self.prefix = list(prefix)  # e.g. ip netns exec NS (which execs canond: same pid)
         self.proc = None
         self.logpath = os.path.join(self.dir, "canond.log")
 
     def command(self):
-        cmd = [CANOND] + (["--config", self.config] if self.config else [])
+        cmd = self.prefix + [CANOND] + (["--config", self.config] if self.config else [])
         for origin, path in self.zones.items():
             cmd += ["--zone", f"{origin}={path}"]
         for addr in self.listen:

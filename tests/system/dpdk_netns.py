@@ -15,14 +15,15 @@ From the namespace:
   exception path (canond's TAP) and back;
 - dnsperf for 5 s (pinned to CPU 0; canond's worker on CPU 1) loses nothing;
 - the port counters in `canonctl stats` account for what was sent.
-Needs root (namespaces, TAP, raw sockets); the test creates and removes its
-own namespace, veth pair and TAP.
+Needs root (namespaces, TAP, raw sockets). canond runs in a namespace of its
+own with the host end of the veth (and so its TAP): the test creates and
+removes both namespaces, the veth pair and the TAP, and touches nothing of
+the machine's own network.
 """
 import os
 import re
-import socket
+import subprocess
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import daemon_harness as h  # noqa: E402  (first: re-execs /usr/bin/python3 if needed)
@@ -35,6 +36,7 @@ CANON_IPV6 = "2001:2::2"
 WORKER_CPU = 1
 CLIENT_CPU = 0
 DNSPERF_SECONDS = 5
+HOST_SERVICE_PORT = 2222
 
 # (name, type, what must be in the answer section)
 QUESTIONS = [
@@ -74,7 +76,7 @@ class DpdkOnVeth:
         zones = {"example.com": h.example("example.com"), "example.net": h.example("example.net")}
         eal = (f"--no-huge -m 512 --no-shconf --no-pci --file-prefix canon-netns-{os.getpid()} "
                f"--vdev {cls.VDEV},iface={cls.link.host}")
-        cls.canond = h.Canond(zones=zones, listen=[], args=[
+        cls.canond = h.Canond(zones=zones, listen=[], prefix=cls.link.server_prefix(), args=[
             "--backend", "dpdk", "--eal", eal, "--cpus", str(WORKER_CPU),
             "--address", f"{CANON_IPV4}/24", "--address", f"{CANON_IPV6}/64",
             "--exception-iface", cls.tap])
@@ -141,30 +143,18 @@ class DpdkOnVeth:
         self.assertGreater(port["queues"][0]["exception_out"], 0)
         self.assertGreater(port["queues"][0]["exception_in"], 0)
 
-        # Any other service of the host (SSH, BGP, ...) is reached the same way.
-        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind((CANON_IPV4, 0))
-        server.listen(1)
-        server.settimeout(10)
-        port_number = server.getsockname()[1]
-        greeting = []
-
-        def serve_one():
-            try:
-                conn, _ = server.accept()
-                with conn:
-                    conn.sendall(b"hello from the host stack\n")
-                    greeting.append(True)
-            except OSError:
-                pass
-        t = threading.Thread(target=serve_one)
-        t.start()
-        run = self.link.run("python3", "-c",
+        # Any other service of the host (SSH, BGP, ...) is reached the same way:
+        # a one-shot TCP service of the server namespace's kernel on 198.18.0.2.
+        service = h.spawn([*self.link.server_prefix(), sys.executable, "-c",
+                           "import socket, sys; s = socket.create_server(('%s', %d)); s.settimeout(20); "
+                           "print('listening', flush=True); c, _ = s.accept(); "
+                           "c.sendall(b'hello from the host stack\\n'); c.close()" % (CANON_IPV4, HOST_SERVICE_PORT)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(service.stdout.readline().strip(), "listening")
+        run = self.link.run(sys.executable, "-c",
                             "import socket; s = socket.create_connection(('%s', %d), timeout=5); "
-                            "print(s.recv(100).decode().strip())" % (CANON_IPV4, port_number), timeout=30)
-        t.join(timeout=15)
-        server.close()
+                            "print(s.recv(100).decode().strip())" % (CANON_IPV4, HOST_SERVICE_PORT), timeout=30)
+        service.wait(timeout=30)
         self.assertEqual(run.stdout.strip(), "hello from the host stack", run.stderr)
 
     def test_dnsperf_from_the_namespace_loses_nothing(self):

@@ -1,8 +1,13 @@
-"""A test host on its own link: a network namespace and a veth pair.
+"""A test link of its own: two network namespaces joined by a veth pair.
 
-    link = netns.Link("cdp")       # namespace cdp-<pid>, veth cdp<pid>h / cdp<pid>n
-    link.run("kdig", "@198.18.0.2", "example.com")   # inside the namespace
+    link = netns.Link("cdp")       # namespaces cdp-<pid> (client), cdps-<pid> (server)
+    link.run("kdig", "@198.18.0.2", "example.com")   # in the client namespace
+    link.server_prefix()           # ["ip", "netns", "exec", "cdps-<pid>"]: run the server there
     link.close()                   # also done at exit, whatever happens
+
+The server end (`host`) sits in a namespace of its own, so what the server
+under test creates there (canond's TAP with 198.18.0.2/24, its routes) can
+neither disturb nor be disturbed by the machine's own network.
 
 The namespace end gets 198.18.0.1/24 and 2001:2::1/64 (benchmarking ranges,
 RFC 2544 / RFC 5180) with transmit checksum offload off, so its UDP frames
@@ -27,33 +32,36 @@ def _ip(*args, check=True):
     return subprocess.run(["ip", *args], capture_output=True, text=True, timeout=30, check=check)
 
 
-def _sysctl(key, value):
-    with open("/proc/sys/" + key.replace(".", "/"), "w") as f:
-        f.write(str(value))
-
-
 class Link:
     def __init__(self, tag):
         suffix = str(os.getpid() % 100000)
         self.ns = f"{tag}-{suffix}"
+        self.server_ns = f"{tag}s-{suffix}"
         self.host = f"{tag}{suffix}h"[:15]
         self.peer = f"{tag}{suffix}n"[:15]
         self._closed = False
         atexit.register(self.close)
         _ip("netns", "add", self.ns)
+        _ip("netns", "add", self.server_ns)
         _ip("link", "add", self.host, "type", "veth", "peer", "name", self.peer)
         _ip("link", "set", self.peer, "netns", self.ns)
+        _ip("link", "set", self.host, "netns", self.server_ns)
         _ip("-n", self.ns, "addr", "add", f"{NS_IPV4}/24", "dev", self.peer)
         _ip("-n", self.ns, "addr", "add", f"{NS_IPV6}/64", "dev", self.peer, "nodad")
         _ip("-n", self.ns, "link", "set", "lo", "up")
         _ip("-n", self.ns, "link", "set", self.peer, "up")
-        _ip("link", "set", self.host, "up")
+        _ip("-n", self.server_ns, "link", "set", "lo", "up")
+        _ip("-n", self.server_ns, "link", "set", self.host, "up")
         self.run("ethtool", "-K", self.peer, "tx", "off", check=True)
 
+    def server_prefix(self):
+        """The command prefix that runs a program in the server namespace."""
+        return ["ip", "netns", "exec", self.server_ns]
+
     def quiet_host_stack(self):
-        _sysctl(f"net.ipv6.conf.{self.host}.disable_ipv6", 1)
-        _sysctl(f"net.ipv4.conf.{self.host}.rp_filter", 1)
-        _sysctl(f"net.ipv4.conf.{self.host}.arp_ignore", 8)
+        for key in (f"net.ipv6.conf.{self.host}.disable_ipv6=1", f"net.ipv4.conf.{self.host}.rp_filter=1",
+                    "net.ipv4.conf.all.rp_filter=1", f"net.ipv4.conf.{self.host}.arp_ignore=8"):
+            subprocess.run([*self.server_prefix(), "sysctl", "-qw", key], check=True, timeout=30)
 
     def run(self, *cmd, check=False, timeout=60, cpu=None):
         """A command inside the namespace (optionally pinned): CompletedProcess."""
@@ -69,5 +77,5 @@ class Link:
         if self._closed:
             return
         self._closed = True
-        _ip("link", "del", self.host, check=False)
-        _ip("netns", "del", self.ns, check=False)
+        _ip("netns", "del", self.ns, check=False)  # takes the veth pair with it
+        _ip("netns", "del", self.server_ns, check=False)
