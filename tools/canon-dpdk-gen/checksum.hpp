@@ -10,15 +10,15 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "nic/checksum.hpp"
+
 namespace canon::gen {
 
-// Adds the bytes as big-endian 16-bit words (an odd last byte is padded with 0).
-[[nodiscard]] constexpr std::uint32_t sum_words(const std::uint8_t* data, std::size_t length,
-                                                std::uint32_t sum = 0) {
-  std::size_t i = 0;
-  for (; i + 1 < length; i += 2) sum += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
-  if (i < length) sum += static_cast<std::uint32_t>(data[i] << 8);
-  return sum;
+// Adds the bytes as big-endian 16-bit words (an odd last byte is padded with
+// 0): canond's own sum (nic/checksum.hpp, tested against RFC 1071's definition).
+[[nodiscard]] inline std::uint32_t sum_words(const std::uint8_t* data, std::size_t length,
+                                             std::uint32_t sum = 0) {
+  return nic::checksum_add(data, length, sum);
 }
 
 // Folds a running sum (at most 2^32 - 1) into 16 bits, carries added back.
