@@ -31,12 +31,6 @@ int run_worker(void* arg) {
   return 0;
 }
 
-std::string mac_text(const std::array<std::uint8_t, 6>& mac) {
-  char text[18];
-  std::snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-  return text;
-}
-
 std::vector<ListenAddress> tcp_addresses(const DpdkBackendConfig& config) {
   std::vector<ListenAddress> out;
   for (const InterfaceAddress& a : config.addresses) {

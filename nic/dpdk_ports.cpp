@@ -26,13 +26,13 @@ std::string port_name(std::uint16_t port) {
   return name;
 }
 
-std::string format_mac(const std::array<std::uint8_t, 6>& mac) {
+}  // namespace
+
+std::string mac_text(const std::array<std::uint8_t, 6>& mac) {
   char text[18];
   std::snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
   return text;
 }
-
-}  // namespace
 
 DpdkPorts::DpdkPorts(const PortPlan& plan) {
   std::vector<std::uint16_t> ids;
@@ -161,7 +161,7 @@ void DpdkPorts::add_tap(DpdkPort& port, const PortPlan& plan, std::size_t index)
   // frames for the port's MAC are frames for the kernel's interface.
   const std::string iface = plan.exception_interface + (index == 0 ? "" : std::to_string(index));
   const std::string vdev = "net_tap_canon" + std::to_string(index);
-  const std::string args = "iface=" + iface + ",mac=" + format_mac(port.mac);
+  const std::string args = "iface=" + iface + ",mac=" + mac_text(port.mac);
   if (const int rc = rte_vdev_init(vdev.c_str(), args.c_str()); rc != 0) {
     throw std::runtime_error("cannot create the exception path TAP " + iface + " (" + vdev + "," + args +
                              "): " + rte_strerror(rc < 0 ? -rc : rc) + " (needs root and /dev/net/tun)");

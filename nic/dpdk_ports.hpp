@@ -8,6 +8,7 @@
 // Mbufs come from one mempool per NUMA socket, sized from the queue depths.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -41,6 +42,9 @@ struct DpdkPort {
   std::uint16_t mtu = 1500;
   int socket = 0;
 };
+
+// "02:70:63:61:70:00": for logs, stats and the TAP's mac= argument.
+[[nodiscard]] std::string mac_text(const std::array<std::uint8_t, 6>& mac);
 
 // Configures and starts every port; throws std::runtime_error naming the
 // port and quoting DPDK's error text.
