@@ -22,6 +22,19 @@ class Answerer {
            const zones::TrieMatch* restart) noexcept
       : snap_(snap), query_(query), w_(writer), qtype_(query.qtype), restart_(restart) {}
 
+  // A negative answer for the question, whatever the data holds (a policy
+  // rule's nxdomain / nodata): the SOA of the zone that holds the name.
+  AnswerResult negative_for_question(const zones::TrieMatch& match, Rcode rcode) noexcept {
+    result_.rcode = rcode;
+    if (match.encloser == zones::kNone) {
+      result_.authoritative = false;  // no zone of ours holds it: no SOA to give
+      return result_;
+    }
+    const NameRef name{static_cast<std::uint16_t>(header::kSize), static_cast<std::uint8_t>(query_.qname_length)};
+    negative(snap_.node(match.encloser).zone, name, rcode);
+    return result_;
+  }
+
   AnswerResult run(const zones::TrieMatch& first) noexcept {
     if (first.encloser == zones::kNone) {
       result_.rcode = Rcode::kRefused;  // not a name of any zone served here
@@ -321,6 +334,12 @@ AnswerResult answer_query(const Snapshot& snap, const Query& query, const zones:
                           ResponseWriter& writer, const zones::TrieMatch* restart) noexcept {
   Answerer answerer(snap, query, writer, restart);
   return answerer.run(match);
+}
+
+AnswerResult answer_negative(const Snapshot& snap, const Query& query, const zones::TrieMatch& match,
+                             ResponseWriter& writer, Rcode rcode) noexcept {
+  Answerer answerer(snap, query, writer, nullptr);
+  return answerer.negative_for_question(match, rcode);
 }
 
 }  // namespace canon::engine

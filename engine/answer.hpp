@@ -40,4 +40,11 @@ struct AnswerResult {
                                         const zones::TrieMatch& match, ResponseWriter& writer,
                                         const zones::TrieMatch* restart = nullptr) noexcept;
 
+// A negative answer to the question whatever the data holds (policy actions
+// nxdomain and nodata): `rcode`, and the SOA of the served zone that holds the
+// name in authority (RFC 2308); when none does, no SOA and AA clear.
+[[nodiscard]] AnswerResult answer_negative(const zones::Snapshot& snap, const Query& query,
+                                           const zones::TrieMatch& match, ResponseWriter& writer,
+                                           Rcode rcode) noexcept;
+
 }  // namespace canon::engine

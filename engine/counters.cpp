@@ -27,6 +27,9 @@ void WorkerCounters::add(const WorkerCounters& other) noexcept {
   for (std::size_t i = 0; i < rcodes.size(); ++i) rcodes[i] += other.rcodes[i];
   for (std::size_t i = 0; i < qtypes.size(); ++i) qtypes[i] += other.qtypes[i];
   for (std::size_t i = 0; i < chain_links.size(); ++i) chain_links[i] += other.chain_links[i];
+  for (std::size_t i = 0; i < policy_actions.size(); ++i) policy_actions[i] += other.policy_actions[i];
+  rrl_limited += other.rrl_limited;
+  rrl_slipped += other.rrl_slipped;
 }
 
 }  // namespace canon::engine

@@ -40,11 +40,14 @@ inline constexpr auto kQtypeBuckets = [] {
 struct alignas(64) WorkerCounters {
   std::uint64_t queries = 0;      // packets given to the engine
   std::uint64_t responses = 0;    // answers written
-  std::uint64_t dropped = 0;      // no answer (QR=1, too short to answer)
+  std::uint64_t dropped = 0;      // no answer (QR=1, too short; policy drop; rate-limited)
   std::uint64_t truncated = 0;    // TC=1 answers
   std::array<std::uint64_t, 17> rcodes{};   // by RCODE, BADVERS at 16
   std::array<std::uint64_t, static_cast<std::size_t>(QtypeBucket::kCount)> qtypes{};
   std::array<std::uint64_t, zones::kMaxChainLinks + 1> chain_links{};  // answers by links followed
+  std::array<std::uint64_t, 6> policy_actions{};  // queries a policy rule decided, by PolicyAction
+  std::uint64_t rrl_limited = 0;  // UDP answers over the rate: dropped, or slipped
+  std::uint64_t rrl_slipped = 0;  // of those, sent truncated (TC=1) so real clients retry over TCP
 
   void add(const WorkerCounters& other) noexcept;
 };

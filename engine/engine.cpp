@@ -1,10 +1,12 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "engine/answer.hpp"
 #include "engine/chaos.hpp"
+#include "engine/policy_answer.hpp"
 #include "engine/wire.hpp"
 #include "zones/rr_type.hpp"
 
@@ -47,6 +49,12 @@ std::size_t write_opt(const EngineConfig& config, const Query& query, Rcode rcod
     std::memcpy(at + 15, config.nsid.data(), config.nsid.size());
   }
   return kOptFixedSize + rdlength;
+}
+
+// Milliseconds on the steady clock (vDSO: no system call), for RRL buckets.
+std::uint32_t steady_ms() noexcept {
+  const auto since = std::chrono::steady_clock::now().time_since_epoch();
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(since).count());
 }
 
 // The question's trie key, built when first needed (the index answers most
@@ -133,7 +141,7 @@ bool write_plain(const zones::Snapshot& snap, const PlainAnswer& plain, Response
 std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
                             const zones::TrieMatch& match, const PlainAnswer& plain,
                             std::uint8_t* data, std::size_t capacity, Transport transport,
-                            const zones::TrieMatch* restart) noexcept {
+                            const zones::TrieMatch* restart, const ClientAddress& source) noexcept {
   ++counters_.queries;
   if (query.verdict == Verdict::kDrop) {
     ++counters_.dropped;
@@ -156,11 +164,19 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   AnswerResult result;
   switch (query.verdict) {
     case Verdict::kAnswer:
-      // A plain answer is one copy; one that does not fit takes the long way
-      // (which sets TC).
-      if (plain.set == nullptr || !write_plain(snap, plain, writer, result)) {
+      if (query.policy_rule != kNoPolicyRule) {
+        // nxdomain / nodata: the zone's SOA, whatever the data holds.
+        const bool nx = policy_->rule(query.policy_rule).action == PolicyAction::kNxdomain;
+        result = answer_negative(snap, query, match, writer, nx ? Rcode::kNxDomain : Rcode::kNoError);
+      } else if (plain.set == nullptr || !write_plain(snap, plain, writer, result)) {
+        // A plain answer is one copy; one that does not fit takes the long
+        // way (which sets TC).
         result = answer_query(snap, query, match, writer, restart);
       }
+      counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
+      break;
+    case Verdict::kPolicy:
+      result = answer_policy(policy_->rule(query.policy_rule), query, writer);
       counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
       break;
     case Verdict::kChaos:
@@ -185,6 +201,23 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   store16(data + header::kArCount, static_cast<std::uint16_t>(writer.count(Section::kAdditional) + (opt ? 1 : 0)));
   if (opt) length += write_opt(config_, query, result.rcode, data + length);
 
+  if (transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled) {
+    switch (rate_limit(result.rcode, result.authoritative, writer.count(Section::kAnswer), source)) {
+      case RateVerdict::kSend: break;
+      case RateVerdict::kDrop: ++counters_.dropped; return 0;
+      case RateVerdict::kSlip:
+        // TC=1 with the question (and OPT) only: a real client retries over TCP.
+        data[header::kFlags] |= header::kTc;
+        store16(data + header::kAnCount, 0);
+        store16(data + header::kNsCount, 0);
+        store16(data + header::kArCount, opt ? 1 : 0);
+        length = question_end;
+        if (opt) length += write_opt(config_, query, result.rcode, data + length);
+        result.truncated = true;
+        break;
+    }
+  }
+
   ++counters_.responses;
   counters_.rcodes[std::min<std::size_t>(rcode, counters_.rcodes.size() - 1)]++;
   counters_.chain_links[result.links]++;
@@ -192,8 +225,43 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   return length;
 }
 
-void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::size_t count,
+Engine::RateVerdict Engine::rate_limit(Rcode rcode, bool authoritative, std::uint16_t answers,
+                                       const ClientAddress& source) noexcept {
+  const RrlSpec& spec = policy_->rrl();
+  for (const AddressPrefix& exempt : spec.exempt) {
+    if (exempt.contains(source)) return RateVerdict::kSend;
+  }
+  RrlClass cls = RrlClass::kError;
+  if (rcode == Rcode::kNxDomain) cls = RrlClass::kNxdomain;
+  else if (rcode == Rcode::kNoError) cls = answers != 0 ? RrlClass::kPositive : authoritative ? RrlClass::kNodata : RrlClass::kReferral;
+  const unsigned prefix = source.is_v4() ? 96u + spec.ipv4_prefix : spec.ipv6_prefix;
+  if (rrl_.allow(source, prefix, cls, policy_->rrl_worker_rate(), now_ms_)) return RateVerdict::kSend;
+  ++counters_.rrl_limited;
+  if (spec.slip == 0 || ++slip_count_ < spec.slip) return RateVerdict::kDrop;
+  slip_count_ = 0;
+  ++counters_.rrl_slipped;
+  return RateVerdict::kSlip;
+}
+
+void Engine::apply_policy(const Policy& policy, Query& query, const ClientAddress& source,
                           Transport transport) noexcept {
+  const std::size_t length = name_text(query.name.bytes, name_text_);
+  const std::uint32_t rule = policy.match(slot_, name_text_, length, query.qtype, source);
+  if (rule == kNoPolicyRule) return;
+  const PolicyAction action = policy.rule(rule).action;
+  if (action == PolicyAction::kTruncate && transport == Transport::kTcp) return;  // the retry it asked for
+  counters_.policy_actions[static_cast<std::size_t>(action)]++;
+  query.policy_rule = rule;
+  if (action == PolicyAction::kDrop) query.verdict = Verdict::kDrop;
+  // nxdomain and nodata still look the name up, for its zone's SOA.
+  else if (action != PolicyAction::kNxdomain && action != PolicyAction::kNodata) query.verdict = Verdict::kPolicy;
+}
+
+void Engine::answer_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets,
+                          std::size_t count, Transport transport) noexcept {
+  policy_ = policy;
+  const bool rules = policy != nullptr && policy->has_rules() && slot_ < policy->slots();
+  if (policy != nullptr && policy->rrl().enabled) now_ms_ = steady_ms();  // once per burst
   for (std::size_t first = 0; first < count; first += kMaxBurst) {
     const std::size_t n = std::min(kMaxBurst, count - first);
     Packet* burst = packets + first;
@@ -201,6 +269,9 @@ void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::siz
     std::size_t lookups = 0;
     for (std::size_t i = 0; i < n; ++i) {
       parse_query(burst[i].data, burst[i].length, transport, queries_[i]);
+      if (rules && queries_[i].verdict == Verdict::kAnswer) {
+        apply_policy(*policy, queries_[i], burst[i].source, transport);
+      }
       if (queries_[i].verdict == Verdict::kAnswer) {
         names_[lookups] = &queries_[i].name;
         lookups_[lookups++] = static_cast<std::uint8_t>(i);
@@ -249,8 +320,9 @@ void Engine::answer_burst(const zones::Snapshot& snap, Packet* packets, std::siz
         if (restart_of_[j] != kNoRestart) restart = &restart_matches_[restart_of_[j]];
         ++j;
       }
-      burst[i].length = static_cast<std::uint16_t>(respond(
-          snap, queries_[i], *match, plain, burst[i].data, burst[i].capacity, transport, restart));
+      burst[i].length = static_cast<std::uint16_t>(respond(snap, queries_[i], *match, plain, burst[i].data,
+                                                           burst[i].capacity, transport, restart,
+                                                           burst[i].source));
     }
   }
 }
@@ -280,10 +352,16 @@ void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatc
   }
 }
 
-std::size_t Engine::answer_one(const zones::Snapshot& snap, std::uint8_t* data, std::size_t length,
-                               std::size_t capacity, Transport transport) noexcept {
+std::size_t Engine::answer_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
+                               std::uint8_t* data, std::size_t length, std::size_t capacity,
+                               Transport transport) noexcept {
+  policy_ = policy;
+  if (policy != nullptr && policy->rrl().enabled && transport == Transport::kUdp) now_ms_ = steady_ms();
   Query& query = queries_[0];
   parse_query(data, length, transport, query);
+  if (policy != nullptr && policy->has_rules() && slot_ < policy->slots() && query.verdict == Verdict::kAnswer) {
+    apply_policy(*policy, query, source, transport);
+  }
   zones::TrieMatch match;
   PlainAnswer plain;
   if (query.verdict == Verdict::kAnswer) {
@@ -296,7 +374,7 @@ std::size_t Engine::answer_one(const zones::Snapshot& snap, std::uint8_t* data, 
       match = snap.find(key_of(query).view());
     }
   }
-  return respond(snap, query, match, plain, data, capacity, transport, nullptr);
+  return respond(snap, query, match, plain, data, capacity, transport, nullptr, source);
 }
 
 }  // namespace canon::engine

@@ -2,10 +2,12 @@
 // each written over its query in the same buffer. One Engine per worker; it
 // holds the worker's counters and scratch, and is never shared.
 //
-//   answer_burst:  parse all ─▶ look up all (exact-name index, then the trie
+//   answer_burst:  parse all ─▶ policy (one Hyperscan scan per name, when a
+//                  policy has rules) ─▶ look up all (exact-name index, then the trie
 //                  for the names it does not hold; prefetched) ─▶ look up all
 //                  DNAME-substituted names ─▶ prefetch nodes, RRsets, bytes ─▶
-//                  answer and write each ─▶ finish headers, OPT ─▶ count
+//                  answer and write each ─▶ finish headers, OPT ─▶ rate
+//                  limit (UDP, when the policy enables RRL) ─▶ count
 //
 // No allocation, no locks, no system calls. The snapshot is passed in per
 // burst: the caller (the worker loop) reads the published pointer once per
@@ -15,19 +17,26 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/client_address.hpp"
 #include "engine/config.hpp"
 #include "engine/counters.hpp"
+#include "engine/policy.hpp"
 #include "engine/query.hpp"
+#include "engine/rrl.hpp"
+#include "engine/served.hpp"
+#include "engine/wire.hpp"
 #include "zones/snapshot.hpp"
 
 namespace canon::engine {
 
-// A query buffer: `length` bytes of query at `data`, room for `capacity`.
-// On return `length` is the answer's length, 0 when nothing must be sent.
+// A query buffer: `length` bytes of query at `data`, room for `capacity`,
+// from `source` (for the policy's prefixes and rate limiting). On return
+// `length` is the answer's length, 0 when nothing must be sent.
 struct Packet {
   std::uint8_t* data;
   std::uint16_t length;
   std::uint16_t capacity;
+  ClientAddress source{};
 };
 
 inline constexpr std::size_t kMaxBurst = 64;
@@ -42,14 +51,29 @@ struct PlainAnswer {
 
 class alignas(64) Engine {
  public:
-  explicit Engine(const EngineConfig& config) noexcept : config_(config) {}
+  // `slot`: this engine's reader id, its row in the policy's scratch and counters.
+  explicit Engine(const EngineConfig& config, unsigned slot = 0) : config_(config), slot_(slot) {}
 
-  void answer_burst(const zones::Snapshot& snap, Packet* packets, std::size_t count,
+  // What a worker calls: the published snapshot and policy.
+  void answer_burst(const Served& served, Packet* packets, std::size_t count, Transport transport) noexcept {
+    answer_burst(*served.snapshot, served.policy.get(), packets, count, transport);
+  }
+  // `policy` may be null (no rules, no rate limiting).
+  void answer_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets, std::size_t count,
                     Transport transport) noexcept;
+  void answer_burst(const zones::Snapshot& snap, Packet* packets, std::size_t count,
+                    Transport transport) noexcept {
+    answer_burst(snap, nullptr, packets, count, transport);
+  }
 
   // One packet; returns the answer's length (0: send nothing).
+  std::size_t answer_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
+                         std::uint8_t* data, std::size_t length, std::size_t capacity,
+                         Transport transport) noexcept;
   std::size_t answer_one(const zones::Snapshot& snap, std::uint8_t* data, std::size_t length,
-                         std::size_t capacity, Transport transport) noexcept;
+                         std::size_t capacity, Transport transport) noexcept {
+    return answer_one(snap, nullptr, ClientAddress{}, data, length, capacity, transport);
+  }
 
   [[nodiscard]] const WorkerCounters& counters() const noexcept { return counters_; }
 
@@ -57,12 +81,28 @@ class alignas(64) Engine {
   void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
                         const std::uint8_t* query_of, std::size_t count,
                         PlainAnswer* plain) noexcept;
+  // The policy stage: matches query i's name; a rule that decides the
+  // answer without the zones makes the query Verdict::kPolicy.
+  void apply_policy(const Policy& policy, Query& query, const ClientAddress& source,
+                    Transport transport) noexcept;
   std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
                       const PlainAnswer& plain, std::uint8_t* data, std::size_t capacity,
-                      Transport transport, const zones::TrieMatch* restart) noexcept;
+                      Transport transport, const zones::TrieMatch* restart,
+                      const ClientAddress& source) noexcept;
+  // RRL for a UDP answer written with `rcode`, AA and `answers` RRs.
+  enum class RateVerdict : std::uint8_t { kSend, kDrop, kSlip };
+  RateVerdict rate_limit(Rcode rcode, bool authoritative, std::uint16_t answers,
+                         const ClientAddress& source) noexcept;
 
   WorkerCounters counters_;
   const EngineConfig& config_;
+  const unsigned slot_;
+  // Per burst: the policy (null: none) and, when it rate-limits, the time.
+  const Policy* policy_ = nullptr;
+  std::uint32_t now_ms_ = 0;
+  std::uint32_t slip_count_ = 0;
+  RrlTable rrl_;
+  char name_text_[256];
   Query queries_[kMaxBurst];
   // Per lookup j (a query with something to look up), in query order:
   const zones::IndexedName* names_[kMaxBurst];  // its question name

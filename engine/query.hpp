@@ -26,7 +26,9 @@
 
 namespace canon::engine {
 
-enum class Verdict : std::uint8_t { kAnswer, kChaos, kDrop, kFormErr, kNotImp, kRefused, kBadVers };
+// kPolicy is never the parser's: the policy stage sets it when a rule decides
+// the answer without the zones (drop, refuse, truncate, answer).
+enum class Verdict : std::uint8_t { kAnswer, kChaos, kDrop, kFormErr, kNotImp, kRefused, kBadVers, kPolicy };
 enum class Transport : std::uint8_t { kUdp, kTcp };
 
 struct Query {
@@ -42,6 +44,7 @@ struct Query {
   std::uint16_t question_end = 0;   // offset just after QCLASS
   zones::IndexedName name;          // the question name, lower-cased, hashed
   zones::LookupKey key;             // its trie key; built on demand (length 0 until then)
+  std::uint32_t policy_rule = 0xffffffff;  // the policy rule that matched (kNoPolicyRule: none)
 };
 
 // Parses `length` bytes at `packet`.

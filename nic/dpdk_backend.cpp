@@ -18,13 +18,13 @@ namespace {
 struct Launch {
   DpdkBackend* backend;
   DpdkWorker* worker;
-  zones::SnapshotPublisher* publisher;
+  engine::ServedPublisher* publisher;
   const std::atomic<bool>* stop;
 };
 
 int run_worker(void* arg) {
   auto* launch = static_cast<Launch*>(arg);
-  zones::SnapshotReader reader = launch->publisher->reader(launch->worker->index());
+  engine::ServedReader reader = launch->publisher->reader(launch->worker->index());
   launch->worker->run(reader, *launch->stop);
   launch->publisher->unregister(reader);
   delete launch;
@@ -48,7 +48,7 @@ std::vector<ListenAddress> tcp_addresses(const DpdkBackendConfig& config) {
 }  // namespace
 
 DpdkBackend::DpdkBackend(const DpdkBackendConfig& config, const engine::EngineConfig& engine,
-                         zones::SnapshotPublisher& publisher)
+                         engine::ServedPublisher& publisher)
     : config_(config), publisher_(publisher) {
   init_eal(eal_arguments(config_.eal, config_.workers, config_.cpus, hugepages_reserved()));
   const std::vector<unsigned> lcores = worker_lcores();
@@ -72,7 +72,8 @@ DpdkBackend::DpdkBackend(const DpdkBackendConfig& config, const engine::EngineCo
   }
   if (!config_.exception_interface.empty()) {
     for (const DpdkPort& port : ports_->ports()) configure_kernel_interface(port.tap_interface, config_.addresses);
-    tcp_ = std::make_unique<TcpServer>(tcp_addresses(config_), config_.tcp, engine, /*freebind=*/true);
+    tcp_ = std::make_unique<TcpServer>(tcp_addresses(config_), config_.tcp, engine, config_.workers,
+                                       /*freebind=*/true);
   }
 }
 
@@ -95,7 +96,7 @@ void DpdkBackend::start() {
   }
   started_ = true;
   if (tcp_) {
-    zones::SnapshotReader tcp_reader = publisher_.reader(config_.workers);
+    engine::ServedReader tcp_reader = publisher_.reader(config_.workers);
     tcp_thread_ = std::thread([this, tcp_reader] {
       tcp_->run(tcp_reader, stop_);
       publisher_.unregister(tcp_reader);

@@ -21,7 +21,7 @@
 #include "nic/dpdk_worker.hpp"
 #include "nic/local_addresses.hpp"
 #include "nic/tcp_server.hpp"
-#include "zones/publication.hpp"
+#include "engine/served.hpp"
 
 namespace canon::nic {
 
@@ -40,7 +40,7 @@ class DpdkBackend final : public Backend {
   [[nodiscard]] static unsigned readers_needed(const DpdkBackendConfig& config) { return config.workers + 1; }
   // Initialises EAL, the ports and the exception path; throws std::runtime_error.
   DpdkBackend(const DpdkBackendConfig& config, const engine::EngineConfig& engine,
-              zones::SnapshotPublisher& publisher);
+              engine::ServedPublisher& publisher);
   ~DpdkBackend() override;
 
   [[nodiscard]] const char* name() const noexcept override { return "dpdk"; }
@@ -56,7 +56,7 @@ class DpdkBackend final : public Backend {
   static int worker_main(void* self_and_index);
 
   DpdkBackendConfig config_;
-  zones::SnapshotPublisher& publisher_;
+  engine::ServedPublisher& publisher_;
   std::unique_ptr<DpdkPorts> ports_;
   std::vector<std::unique_ptr<DpdkWorker>> workers_;
   std::unique_ptr<TcpServer> tcp_;

@@ -3,6 +3,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "nic/frame_layout.hpp"
 #include "nic/frame_replies.hpp"
 
 namespace canon::nic {
@@ -35,7 +36,7 @@ DpdkWorker::DpdkWorker(unsigned index, unsigned lcore, const std::vector<DpdkPor
     : index_(index),
       lcore_(lcore),
       queue_(static_cast<std::uint16_t>(index)),
-      engine_(std::make_unique<engine::Engine>(config)) {
+      engine_(std::make_unique<engine::Engine>(config, index)) {
   for (const DpdkPort& port : ports) {
     Lane lane;
     lane.port = port;
@@ -45,7 +46,7 @@ DpdkWorker::DpdkWorker(unsigned index, unsigned lcore, const std::vector<DpdkPor
   }
 }
 
-void DpdkWorker::run(zones::SnapshotReader reader, const std::atomic<bool>& stop) noexcept {
+void DpdkWorker::run(engine::ServedReader reader, const std::atomic<bool>& stop) noexcept {
   reader.online();
   while (!stop.load(std::memory_order_relaxed)) {
     for (Lane& lane : lanes_) {
@@ -57,7 +58,7 @@ void DpdkWorker::run(zones::SnapshotReader reader, const std::atomic<bool>& stop
   reader.offline();
 }
 
-void DpdkWorker::serve(Lane& lane, zones::SnapshotReader& reader) noexcept {
+void DpdkWorker::serve(Lane& lane, engine::ServedReader& reader) noexcept {
   const std::uint16_t received = rte_eth_rx_burst(lane.port.id, queue_, rx_, kBurst);
   if (received == 0) return;
   lane.counters.rx += received;
@@ -98,7 +99,9 @@ void DpdkWorker::classify(Lane& lane, rte_mbuf* m) noexcept {
       decoded_[dns_count_] = d;
       dns_[dns_count_] = m;
       packets_[dns_count_] = {frame + d.payload, d.payload_length,
-                              static_cast<std::uint16_t>(answer_room < 65535 ? answer_room : 65535)};
+                              static_cast<std::uint16_t>(answer_room < 65535 ? answer_room : 65535),
+                              d.ipv6 ? engine::ClientAddress::v6(frame + d.l3 + nic::frame::kIpv6Source)
+                                     : engine::ClientAddress::v4(frame + d.l3 + nic::frame::kIpv4Source)};
       ++dns_count_;
       return;
     }
@@ -143,8 +146,8 @@ void DpdkWorker::classify(Lane& lane, rte_mbuf* m) noexcept {
   tx_[tx_count_++] = m;
 }
 
-void DpdkWorker::answer_dns(Lane& lane, zones::SnapshotReader& reader) noexcept {
-  engine_->answer_burst(reader.snapshot(), packets_, dns_count_, engine::Transport::kUdp);
+void DpdkWorker::answer_dns(Lane& lane, engine::ServedReader& reader) noexcept {
+  engine_->answer_burst(reader.current(), packets_, dns_count_, engine::Transport::kUdp);
   for (std::uint16_t i = 0; i < dns_count_; ++i) {
     rte_mbuf* m = dns_[i];
     if (packets_[i].length == 0) {  // the engine chose silence

@@ -26,7 +26,7 @@
 #include "nic/dpdk_ports.hpp"
 #include "nic/frame_decoder.hpp"
 #include "nic/local_addresses.hpp"
-#include "zones/publication.hpp"
+#include "engine/served.hpp"
 
 struct rte_mbuf;
 
@@ -39,7 +39,7 @@ class DpdkWorker {
   DpdkWorker(unsigned index, unsigned lcore, const std::vector<DpdkPort>& ports, const LocalAddresses& addresses,
              const engine::EngineConfig& config);
 
-  void run(zones::SnapshotReader reader, const std::atomic<bool>& stop) noexcept;
+  void run(engine::ServedReader reader, const std::atomic<bool>& stop) noexcept;
 
   [[nodiscard]] unsigned index() const noexcept { return index_; }
   [[nodiscard]] unsigned lcore() const noexcept { return lcore_; }
@@ -55,9 +55,9 @@ class DpdkWorker {
     QueueCounters counters;
   };
 
-  void serve(Lane& lane, zones::SnapshotReader& reader) noexcept;
+  void serve(Lane& lane, engine::ServedReader& reader) noexcept;
   void classify(Lane& lane, rte_mbuf* m) noexcept;
-  void answer_dns(Lane& lane, zones::SnapshotReader& reader) noexcept;
+  void answer_dns(Lane& lane, engine::ServedReader& reader) noexcept;
   void relay_from_kernel(Lane& lane) noexcept;
   void transmit(Lane& lane) noexcept;
 

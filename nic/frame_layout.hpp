@@ -23,6 +23,9 @@ inline constexpr std::size_t kIpv6 = 40;
 inline constexpr std::size_t kUdp = 8;
 inline constexpr std::size_t kArp = 28;
 inline constexpr std::size_t kMacBytes = 6;
+// Where the source address lies in an IP header.
+inline constexpr std::size_t kIpv4Source = 12;
+inline constexpr std::size_t kIpv6Source = 8;
 
 inline constexpr std::uint16_t kTypeIpv4 = 0x0800;
 inline constexpr std::uint16_t kTypeArp = 0x0806;

@@ -8,9 +8,9 @@
 namespace canon::nic {
 
 SocketBackend::SocketBackend(const SocketBackendConfig& config, const engine::EngineConfig& engine,
-                             zones::SnapshotPublisher& publisher)
+                             engine::ServedPublisher& publisher)
     : config_(config), publisher_(publisher) {
-  tcp_ = std::make_unique<TcpServer>(config_.listen, config_.tcp, engine);
+  tcp_ = std::make_unique<TcpServer>(config_.listen, config_.tcp, engine, config_.workers);
   for (unsigned w = 0; w < config_.workers; ++w) {
     const int cpu = config_.cpus.empty() ? -1 : config_.cpus[w % config_.cpus.size()];
     workers_.push_back(std::make_unique<UdpWorker>(w, cpu, config_.listen, engine));
@@ -20,7 +20,7 @@ SocketBackend::SocketBackend(const SocketBackendConfig& config, const engine::En
 void SocketBackend::start() {
   for (auto& worker : workers_) {
     UdpWorker* w = worker.get();
-    zones::SnapshotReader reader = publisher_.reader(w->index());
+    engine::ServedReader reader = publisher_.reader(w->index());
     threads_.emplace_back([this, w, reader] {
       w->run(reader, stop_);
       publisher_.unregister(reader);
@@ -33,7 +33,7 @@ void SocketBackend::start() {
       }
     }
   }
-  zones::SnapshotReader tcp_reader = publisher_.reader(config_.workers);
+  engine::ServedReader tcp_reader = publisher_.reader(config_.workers);
   threads_.emplace_back([this, tcp_reader] {
     tcp_->run(tcp_reader, stop_);
     publisher_.unregister(tcp_reader);

@@ -18,7 +18,7 @@
 #include "nic/listen_address.hpp"
 #include "nic/tcp_server.hpp"
 #include "nic/udp_worker.hpp"
-#include "zones/publication.hpp"
+#include "engine/served.hpp"
 
 namespace canon::nic {
 
@@ -37,7 +37,7 @@ class SocketBackend final : public Backend {
   // Opens every socket (TCP first, so a port in use fails before any
   // SO_REUSEPORT UDP socket could share it); throws std::runtime_error.
   SocketBackend(const SocketBackendConfig& config, const engine::EngineConfig& engine,
-                zones::SnapshotPublisher& publisher);
+                engine::ServedPublisher& publisher);
   ~SocketBackend() override { stop(); }
 
   [[nodiscard]] const char* name() const noexcept override { return "socket"; }
@@ -48,7 +48,7 @@ class SocketBackend final : public Backend {
 
  private:
   SocketBackendConfig config_;
-  zones::SnapshotPublisher& publisher_;
+  engine::ServedPublisher& publisher_;
   std::unique_ptr<TcpServer> tcp_;
   std::vector<std::unique_ptr<UdpWorker>> workers_;
   std::vector<std::thread> threads_;

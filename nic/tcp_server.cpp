@@ -1,5 +1,7 @@
 #include "nic/tcp_server.hpp"
 
+#include "nic/peer_address.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -26,10 +28,10 @@ std::uint16_t load_be16(const std::uint8_t* p) { return static_cast<std::uint16_
 }  // namespace
 
 TcpServer::TcpServer(std::span<const ListenAddress> listen, TcpLimits limits,
-                     const engine::EngineConfig& config, bool freebind)
+                     const engine::EngineConfig& config, unsigned slot, bool freebind)
     : limits_(limits),
       connections_(limits.max_connections),
-      engine_(std::make_unique<engine::Engine>(config)) {
+      engine_(std::make_unique<engine::Engine>(config, slot)) {
   epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
   for (const ListenAddress& where : listen) {
@@ -42,20 +44,20 @@ TcpServer::TcpServer(std::span<const ListenAddress> listen, TcpLimits limits,
   for (std::uint32_t s = limits.max_connections; s > 0; --s) free_slots_.push_back(s - 1);
 }
 
-void TcpServer::run(zones::SnapshotReader reader, const std::atomic<bool>& stop) noexcept {
+void TcpServer::run(engine::ServedReader reader, const std::atomic<bool>& stop) noexcept {
   epoll_event ready[64];
   auto next_idle_check = Clock::now();
   while (!stop.load(std::memory_order_relaxed)) {
     reader.offline();
     const int count = ::epoll_wait(epoll_.get(), ready, 64, kWaitMilliseconds);
     reader.online();
-    const zones::Snapshot& snap = reader.snapshot();
+    const engine::Served& served = reader.current();
     for (int e = 0; e < count; ++e) {
       const std::uint32_t tag = ready[e].data.u32;
       if (tag & kListenerBit) {
         accept_all(listeners_[tag & ~kListenerBit].get());
       } else {
-        on_event(tag, ready[e].events, snap);
+        on_event(tag, ready[e].events, served);
       }
     }
     reader.quiescent();
@@ -87,7 +89,9 @@ void TcpServer::run(zones::SnapshotReader reader, const std::atomic<bool>& stop)
 
 void TcpServer::accept_all(int listener) noexcept {
   for (;;) {
-    Fd fd(::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    sockaddr_storage peer{};
+    socklen_t peer_length = sizeof(peer);
+    Fd fd(::accept4(listener, reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!fd) return;  // EAGAIN, or an error the next accept will show again
     if (free_slots_.empty()) {
       ++counters_.refused_over_cap;
@@ -106,6 +110,7 @@ void TcpServer::accept_all(int listener) noexcept {
     c.in_length = c.out_length = c.out_sent = 0;
     c.peer_closed = false;
     c.watching_output = false;
+    c.peer = peer_address(peer);
     c.last_active = Clock::now();
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
@@ -116,7 +121,7 @@ void TcpServer::accept_all(int listener) noexcept {
   }
 }
 
-void TcpServer::on_event(std::uint32_t slot, std::uint32_t events, const zones::Snapshot& snap) noexcept {
+void TcpServer::on_event(std::uint32_t slot, std::uint32_t events, const engine::Served& served) noexcept {
   Connection& c = connections_[slot];
   if (!c.fd) return;
   if (events & (EPOLLERR | EPOLLHUP)) {
@@ -124,11 +129,11 @@ void TcpServer::on_event(std::uint32_t slot, std::uint32_t events, const zones::
     return;
   }
   if (events & (EPOLLIN | EPOLLRDHUP)) read_input(c);
-  answer_complete(c, snap);
+  answer_complete(c, served);
   flush(slot);
   if (!c.fd) return;
   // What back-pressure held back may fit now that output left.
-  answer_complete(c, snap);
+  answer_complete(c, served);
   flush(slot);
   if (c.fd && c.peer_closed && c.out_sent == c.out_length) close(slot);
 }
@@ -148,7 +153,7 @@ void TcpServer::read_input(Connection& c) noexcept {
   }
 }
 
-void TcpServer::answer_complete(Connection& c, const zones::Snapshot& snap) noexcept {
+void TcpServer::answer_complete(Connection& c, const engine::Served& served) noexcept {
   std::size_t used = 0;
   while (c.in_length - used >= 2) {
     const std::size_t length = load_be16(c.in.get() + used);
@@ -161,7 +166,8 @@ void TcpServer::answer_complete(Connection& c, const zones::Snapshot& snap) noex
     if (2 * kMessage - c.out_length < kMessage) break;  // back-pressure
     std::uint8_t* answer = c.out.get() + c.out_length + 2;
     std::memcpy(answer, c.in.get() + used + 2, length);
-    const std::size_t written = engine_->answer_one(snap, answer, length, 65535, engine::Transport::kTcp);
+    const std::size_t written = engine_->answer_one(*served.snapshot, served.policy.get(), c.peer, answer, length, 65535,
+                                                        engine::Transport::kTcp);
     ++counters_.queries;
     used += 2 + length;
     if (written == 0) continue;

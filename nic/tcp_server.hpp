@@ -24,7 +24,7 @@
 #include "nic/fd.hpp"
 #include "nic/listen_address.hpp"
 #include "nic/socket_counters.hpp"
-#include "zones/publication.hpp"
+#include "engine/served.hpp"
 
 namespace canon::nic {
 
@@ -37,13 +37,14 @@ class TcpServer {
  public:
   // Opens the listeners; throws std::runtime_error when one fails.
   // `freebind`: see open_tcp_listener.
+  // `slot`: the server's reader id (its row in the policy's scratch).
   TcpServer(std::span<const ListenAddress> listen, TcpLimits limits, const engine::EngineConfig& config,
-            bool freebind = false);
+            unsigned slot, bool freebind = false);
   TcpServer(const TcpServer&) = delete;
   TcpServer& operator=(const TcpServer&) = delete;
 
   // The thread body: serves until `stop`, then flushes pending answers (≤ 1 s).
-  void run(zones::SnapshotReader reader, const std::atomic<bool>& stop) noexcept;
+  void run(engine::ServedReader reader, const std::atomic<bool>& stop) noexcept;
 
   [[nodiscard]] const engine::WorkerCounters& engine_counters() const noexcept {
     return engine_->counters();
@@ -63,12 +64,13 @@ class TcpServer {
     Clock::time_point last_active;
     bool peer_closed = false;
     bool watching_output = false;
+    engine::ClientAddress peer;  // for the policy's prefixes
   };
 
   void accept_all(int listener) noexcept;
-  void on_event(std::uint32_t slot, std::uint32_t events, const zones::Snapshot& snap) noexcept;
+  void on_event(std::uint32_t slot, std::uint32_t events, const engine::Served& served) noexcept;
   void read_input(Connection& c) noexcept;
-  void answer_complete(Connection& c, const zones::Snapshot& snap) noexcept;
+  void answer_complete(Connection& c, const engine::Served& served) noexcept;
   void flush(std::uint32_t slot) noexcept;
   void watch(std::uint32_t slot, bool output) noexcept;
   void close(std::uint32_t slot) noexcept;

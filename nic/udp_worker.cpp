@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "nic/peer_address.hpp"
 #include "nic/sockets.hpp"
 
 namespace canon::nic {
@@ -24,7 +25,7 @@ UdpWorker::UdpWorker(unsigned index, int cpu, std::span<const ListenAddress> lis
                      const engine::EngineConfig& config)
     : index_(index),
       cpu_(cpu),
-      engine_(std::make_unique<engine::Engine>(config)),
+      engine_(std::make_unique<engine::Engine>(config, index)),
       slots_(std::make_unique<Slot[]>(kBurst)) {
   epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
@@ -37,7 +38,7 @@ UdpWorker::UdpWorker(unsigned index, int cpu, std::span<const ListenAddress> lis
   }
 }
 
-void UdpWorker::run(zones::SnapshotReader reader, const std::atomic<bool>& stop) noexcept {
+void UdpWorker::run(engine::ServedReader reader, const std::atomic<bool>& stop) noexcept {
   epoll_event ready[8];
   while (!stop.load(std::memory_order_relaxed)) {
     reader.offline();
@@ -53,7 +54,7 @@ void UdpWorker::run(zones::SnapshotReader reader, const std::atomic<bool>& stop)
   reader.offline();
 }
 
-std::size_t UdpWorker::serve_burst(const Socket& socket, zones::SnapshotReader& reader) noexcept {
+std::size_t UdpWorker::serve_burst(const Socket& socket, engine::ServedReader& reader) noexcept {
   for (std::size_t i = 0; i < kBurst; ++i) {
     Slot& slot = slots_[i];
     rx_iov_[i] = {slot.data, kUdpSlotBytes};
@@ -80,9 +81,9 @@ std::size_t UdpWorker::serve_burst(const Socket& socket, zones::SnapshotReader& 
     // can parse honestly. Length 0 makes the engine drop it.
     const bool cut = (rx_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
     packets_[i] = {slots_[i].data, static_cast<std::uint16_t>(cut ? 0 : rx_[i].msg_len),
-                   static_cast<std::uint16_t>(kUdpSlotBytes)};
+                   static_cast<std::uint16_t>(kUdpSlotBytes), peer_address(slots_[i].peer)};
   }
-  engine_->answer_burst(reader.snapshot(), packets_, n, engine::Transport::kUdp);
+  engine_->answer_burst(reader.current(), packets_, n, engine::Transport::kUdp);
   send_answers(socket, n);
   reader.quiescent();
   return n;

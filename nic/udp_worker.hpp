@@ -23,7 +23,7 @@
 #include "nic/fd.hpp"
 #include "nic/listen_address.hpp"
 #include "nic/socket_counters.hpp"
-#include "zones/publication.hpp"
+#include "engine/served.hpp"
 
 namespace canon::nic {
 
@@ -38,7 +38,7 @@ class UdpWorker {
   UdpWorker& operator=(const UdpWorker&) = delete;
 
   // The thread body: serves until `stop` is set.
-  void run(zones::SnapshotReader reader, const std::atomic<bool>& stop) noexcept;
+  void run(engine::ServedReader reader, const std::atomic<bool>& stop) noexcept;
 
   [[nodiscard]] unsigned index() const noexcept { return index_; }
   [[nodiscard]] int cpu() const noexcept { return cpu_; }
@@ -53,7 +53,7 @@ class UdpWorker {
     bool pktinfo;
   };
   // One recvmmsg burst answered and sent; returns how many were received.
-  std::size_t serve_burst(const Socket& socket, zones::SnapshotReader& reader) noexcept;
+  std::size_t serve_burst(const Socket& socket, engine::ServedReader& reader) noexcept;
   void send_answers(const Socket& socket, std::size_t received) noexcept;
 
   static constexpr std::size_t kBurst = engine::kMaxBurst;

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <new>
-#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -11,17 +10,7 @@
 
 namespace canon::zones {
 
-void SnapshotReader::online() noexcept { rte_rcu_qsbr_thread_online(publisher_->qsbr_, id_); }
-void SnapshotReader::offline() noexcept { rte_rcu_qsbr_thread_offline(publisher_->qsbr_, id_); }
-void SnapshotReader::quiescent() noexcept { rte_rcu_qsbr_quiescent(publisher_->qsbr_, id_); }
-
-const Snapshot& SnapshotReader::snapshot() const noexcept {
-  return *publisher_->current_.load(std::memory_order_acquire);
-}
-
-SnapshotPublisher::SnapshotPublisher(std::shared_ptr<const Snapshot> first, unsigned max_readers)
-    : current_(first.get()), owner_(std::move(first)) {
-  if (!owner_) throw std::invalid_argument("SnapshotPublisher needs a first snapshot");
+RcuDomain::RcuDomain(unsigned max_readers) {
   const std::size_t size = rte_rcu_qsbr_get_memsize(max_readers);
   // rte_rcu_qsbr wants cache-line alignment; aligned_alloc wants a multiple.
   const std::size_t rounded = (size + 63) / 64 * 64;
@@ -33,34 +22,32 @@ SnapshotPublisher::SnapshotPublisher(std::shared_ptr<const Snapshot> first, unsi
   }
 }
 
-SnapshotPublisher::~SnapshotPublisher() { std::free(qsbr_); }
+RcuDomain::~RcuDomain() { std::free(qsbr_); }
 
-SnapshotReader SnapshotPublisher::reader(unsigned id) {
+void RcuDomain::register_reader(unsigned id) {
   if (rte_rcu_qsbr_thread_register(qsbr_, id) != 0) {
-    throw std::runtime_error("cannot register snapshot reader " + std::to_string(id));
+    throw std::runtime_error("cannot register reader " + std::to_string(id));
   }
-  return SnapshotReader(*this, id);
 }
 
-void SnapshotPublisher::unregister(const SnapshotReader& reader) {
-  rte_rcu_qsbr_thread_offline(qsbr_, reader.id());
-  rte_rcu_qsbr_thread_unregister(qsbr_, reader.id());
+void RcuDomain::unregister_reader(unsigned id) {
+  rte_rcu_qsbr_thread_offline(qsbr_, id);
+  rte_rcu_qsbr_thread_unregister(qsbr_, id);
 }
 
-std::uint64_t SnapshotPublisher::publish(std::shared_ptr<const Snapshot> next) {
-  if (!next) throw std::invalid_argument("publish needs a snapshot");
+void RcuDomain::online(unsigned id) const noexcept { rte_rcu_qsbr_thread_online(qsbr_, id); }
+void RcuDomain::offline(unsigned id) const noexcept { rte_rcu_qsbr_thread_offline(qsbr_, id); }
+void RcuDomain::quiescent(unsigned id) const noexcept { rte_rcu_qsbr_quiescent(qsbr_, id); }
+
+double RcuDomain::wait_for_readers() const {
   const auto start = std::chrono::steady_clock::now();
-  current_.store(next.get(), std::memory_order_release);
   const std::uint64_t token = rte_rcu_qsbr_start(qsbr_);
   // Poll rather than spin: the control thread shares a core with a worker
   // on small machines, and a grace period is one worker loop (≤ a burst).
   while (rte_rcu_qsbr_check(qsbr_, token, false) == 0) {
     std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
-  last_grace_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  owner_ = std::move(next);  // frees the old snapshot: no reader can hold it now
-  return generation_.fetch_add(1, std::memory_order_relaxed) + 1;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace canon::zones

@@ -35,7 +35,7 @@ TEST(Publication, OldSnapshotLivesUntilTheOnlineReaderIsQuiescent) {
   SnapshotPublisher publisher(std::move(first), 2);
   SnapshotReader reader = publisher.reader(0);
   reader.online();
-  const Snapshot& held = reader.snapshot();  // the worker is mid-burst with it
+  const Snapshot& held = reader.current();  // the worker is mid-burst with it
   EXPECT_EQ(&held, first_raw);
 
   auto second = tracked(second_freed);
@@ -43,7 +43,7 @@ TEST(Publication, OldSnapshotLivesUntilTheOnlineReaderIsQuiescent) {
   auto done = std::async(std::launch::async, [&] { return publisher.publish(std::move(second)); });
   EXPECT_EQ(done.wait_for(100ms), std::future_status::timeout) << "publish must wait for the reader";
   EXPECT_FALSE(first_freed) << "freed while a reader could still use it";
-  EXPECT_EQ(&reader.snapshot(), second_raw) << "new bursts see the new snapshot at once";
+  EXPECT_EQ(&reader.current(), second_raw) << "new bursts see the new snapshot at once";
 
   reader.quiescent();  // the burst is done: the old pointer is dropped
   ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
@@ -87,7 +87,7 @@ TEST(Publication, ManySwapsUnderAReaderLoop) {
   std::thread worker([&] {
     reader.online();
     while (!stop) {
-      const Snapshot& snap = reader.snapshot();
+      const Snapshot& snap = reader.current();
       EXPECT_GE(snap.zone_infos().size(), 0u);
       EXPECT_GE(live.load(), 1);
       ++reads;

@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kCommands =
-    "status, stats, zone-list, zone-load, zone-reload, zone-drop, zone-check, policy-reload, stop";
+    "status, stats, metrics, zone-list, zone-load, zone-reload, zone-drop, zone-check, policy-reload, stop";
 
 std::vector<zones::ZoneSource> parse_sources(const std::vector<std::string>& args, std::string& error) {
   std::vector<zones::ZoneSource> out;
@@ -28,9 +28,14 @@ std::vector<zones::ZoneSource> parse_sources(const std::vector<std::string>& arg
 
 json error_response(const std::string& message) { return json{{"ok", false}, {"error", message}}; }
 
-Control::Control(const DaemonOptions& options, ZoneSet zones, zones::SnapshotPublisher& publisher,
-                 nic::Backend& backend)
-    : options_(options), zones_(std::move(zones)), publisher_(publisher), backend_(backend) {}
+Control::Control(const DaemonOptions& options, ZoneSet zones, engine::ServedPublisher& publisher,
+                 nic::Backend& backend, unsigned policy_slots)
+    : options_(options),
+      zones_(std::move(zones)),
+      publisher_(publisher),
+      backend_(backend),
+      policy_slots_(policy_slots),
+      policy_generation_(publisher.served()->policy ? 1 : 0) {}
 
 json Control::handle(const json& request) {
   if (!request.is_object() || !request.contains("command") || !request["command"].is_string()) {
@@ -48,6 +53,7 @@ json Control::handle(const json& request) {
   log_debug("admin: " + command);
   if (command == "status") return status();
   if (command == "stats") return stats();
+  if (command == "metrics") return metrics();
   if (command == "zone-list") return zone_list();
   if (command == "zone-load") return zone_load(args);
   if (command == "zone-reload") return zone_reload(args);
@@ -64,7 +70,7 @@ json Control::handle(const json& request) {
 
 json Control::zones_json() const {
   json list = json::array();
-  const zones::Snapshot& snap = *publisher_.served();
+  const zones::Snapshot& snap = *publisher_.served()->snapshot;
   for (std::size_t z = 0; z < snap.zone_infos().size(); ++z) {
     const zones::ZoneInfo& info = snap.zone_infos()[z];
     list.push_back(json{{"origin", info.origin},
@@ -107,7 +113,8 @@ json Control::publish(ZoneSet candidate, const std::string& what) {
     return response;
   }
   const zones::CompileStats stats = result.stats;
-  const std::uint64_t generation = publisher_.publish(std::move(result.snapshot));
+  const std::uint64_t generation = publish_served(
+      std::make_shared<const engine::Served>(engine::Served{std::move(result.snapshot), publisher_.served()->policy}));
   zones_ = std::move(candidate);
   // A compile frees hundreds of MB of scratch that glibc would keep mapped
   // (the old snapshot too); give it back so RSS tracks what is served.
@@ -174,12 +181,6 @@ json Control::zone_check(const std::vector<std::string>& args) const {
     response["error"] = std::to_string(result.findings.errors()) + " error(s); nothing was published";
   }
   return response;
-}
-
-json Control::policy_reload() {
-  if (options_.policy.empty()) return error_response("no policy file is configured (start canond with --policy FILE)");
-  return error_response("query-name policies are not supported by this canond yet; " + options_.policy +
-                        " was not read");
 }
 
 }  // namespace canon::daemon

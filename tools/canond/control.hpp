@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -12,17 +14,21 @@
 #include "nic/backend.hpp"
 #include "tools/canond/options.hpp"
 #include "tools/canond/zone_set.hpp"
-#include "zones/publication.hpp"
+#include "engine/served.hpp"
 
 namespace canon::daemon {
 
 class Control {
  public:
-  Control(const DaemonOptions& options, ZoneSet zones, zones::SnapshotPublisher& publisher,
-          nic::Backend& backend);
+  // `policy_slots`: the readers a compiled policy needs scratch for.
+  Control(const DaemonOptions& options, ZoneSet zones, engine::ServedPublisher& publisher,
+          nic::Backend& backend, unsigned policy_slots);
 
   // One admin request {"command": ..., "args": [...]} → one response object.
   [[nodiscard]] nlohmann::json handle(const nlohmann::json& request);
+
+  // The Prometheus text exposition of `stats` (the --metrics endpoint).
+  [[nodiscard]] std::string metrics_text() const;
 
   // SIGHUP: every zone re-read from its file.
   nlohmann::json reload_all() { return zone_reload({}); }
@@ -37,6 +43,13 @@ class Control {
   nlohmann::json zone_drop(const std::vector<std::string>& args);
   nlohmann::json zone_check(const std::vector<std::string>& args) const;
   nlohmann::json policy_reload();
+  nlohmann::json metrics() const;
+  // The policy's part of `stats`: its rules' matches, those of rules served
+  // before a reload included (Prometheus counters never go down).
+  nlohmann::json policy_json() const;
+  nlohmann::json rrl_json(const engine::WorkerCounters& total) const;
+  // Publishes `served`; the policy it replaces has its matches kept.
+  std::uint64_t publish_served(std::shared_ptr<const engine::Served> served);
 
   // Compiles `candidate`; on success publishes it and makes it the zone set.
   nlohmann::json publish(ZoneSet candidate, const std::string& what);
@@ -44,8 +57,11 @@ class Control {
 
   const DaemonOptions& options_;
   ZoneSet zones_;
-  zones::SnapshotPublisher& publisher_;
+  engine::ServedPublisher& publisher_;
   nic::Backend& backend_;
+  unsigned policy_slots_;
+  std::uint64_t policy_generation_ = 0;  // policies loaded (0: none yet)
+  std::map<std::pair<std::string, std::string>, std::uint64_t> retired_matches_;  // (rule, action)
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool stop_requested_ = false;
 };

@@ -24,7 +24,9 @@
 #include "tools/canond/admin_server.hpp"
 #include "tools/canond/control.hpp"
 #include "tools/canond/log.hpp"
+#include "tools/canond/metrics_server.hpp"
 #include "tools/canond/options.hpp"
+#include "tools/canond/policy_file.hpp"
 #include "tools/canond/settings.hpp"
 #include "tools/canond/zone_set.hpp"
 
@@ -47,6 +49,21 @@ nic::Fd block_signals() {
   return nic::Fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
 }
 
+// The readers of the published state: the workers and the TCP server.
+unsigned readers_needed(const Settings& settings) {
+  return settings.dpdk ? nic::DpdkBackend::readers_needed(settings.dpdk_backend)
+                       : nic::SocketBackend::readers_needed(settings.backend);
+}
+
+// The --policy file compiled for `readers`; null without one. Throws.
+std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options, unsigned readers) {
+  if (options.policy.empty()) return nullptr;
+  auto policy = load_policy(options.policy, readers, options.workers);
+  log_info("policy " + options.policy + ": " + std::to_string(policy->rule_count()) + " rule(s), rate limiting " +
+           (policy->rrl().enabled ? "on (" + std::to_string(policy->rrl().rate) + "/s per prefix)" : "off"));
+  return policy;
+}
+
 int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_set,
           std::shared_ptr<const zones::Snapshot> first) {
   nic::Fd signals = block_signals();
@@ -56,9 +73,10 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   event.data.u64 = kSignalTag;
   ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, signals.get(), &event);
 
-  const unsigned readers = settings.dpdk ? nic::DpdkBackend::readers_needed(settings.dpdk_backend)
-                                         : nic::SocketBackend::readers_needed(settings.backend);
-  zones::SnapshotPublisher publisher(std::move(first), readers);
+  const unsigned readers = readers_needed(settings);
+  engine::ServedPublisher publisher(
+      std::make_shared<const engine::Served>(engine::Served{std::move(first), first_policy(options, readers)}),
+      readers);
   AdminServer admin(options.admin_socket, epoll.get());
   std::unique_ptr<nic::Backend> chosen;
   if (settings.dpdk) {
@@ -70,7 +88,12 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     chosen = std::make_unique<nic::SocketBackend>(settings.backend, options.engine, publisher);
   }
   nic::Backend& backend = *chosen;
-  Control control(options, std::move(zone_set), publisher, backend);
+  Control control(options, std::move(zone_set), publisher, backend, readers);
+  std::unique_ptr<MetricsServer> metrics;
+  if (!options.metrics.empty()) {
+    metrics = std::make_unique<MetricsServer>(options.metrics, epoll.get(),
+                                              [&control] { return control.metrics_text(); });
+  }
   backend.start();
   // Compiles run on this thread: let the workers (started above at nice 0)
   // win the CPU when they share it. Measured by bench/swap-latency: p99
@@ -82,16 +105,22 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   std::string where;
   for (const std::string& address : backend.listening()) where += (where.empty() ? "" : ", ") + address;
   log_info("ready: generation " + std::to_string(publisher.generation()) + ", " +
-           std::to_string(publisher.served()->zone_infos().size()) + " zone(s), " +
-           std::to_string(publisher.served()->record_count()) + " records; " + backend.name() +
+           std::to_string(publisher.served()->snapshot->zone_infos().size()) + " zone(s), " +
+           std::to_string(publisher.served()->snapshot->record_count()) + " records; " + backend.name() +
            " backend, " + backend.transports() + " on " + where + "; " +
-           std::to_string(options.workers) + " worker(s); admin socket " + admin.path());
+           std::to_string(options.workers) + " worker(s); admin socket " + admin.path() +
+           (metrics ? "; metrics on http://" + metrics->address() + "/metrics" : ""));
 
   bool running = true;
   while (running && !control.stop_requested()) {
     epoll_event ready[16];
     const int count = ::epoll_wait(epoll.get(), ready, 16, 1000);
+    if (metrics) metrics->tick(std::chrono::steady_clock::now());
     for (int e = 0; e < count; ++e) {
+      if (metrics && MetricsServer::owns(ready[e].data.u64)) {
+        metrics->on_event(ready[e].data.u64, ready[e].events);
+        continue;
+      }
       if (ready[e].data.u64 != kSignalTag) {
         admin.on_event(ready[e].data.u64, ready[e].events, control);
         continue;
@@ -160,8 +189,18 @@ int run(int argc, char** argv) {
     return 1;
   }
   if (options.check_config) {
-    std::printf("canond: configuration OK: %zu zone(s), %llu records\n", zone_set.zones().size(),
-                static_cast<unsigned long long>(result.stats.records));
+    std::size_t rules = 0;
+    if (!options.policy.empty()) {
+      try {
+        rules = load_policy(options.policy, 1, 1)->rule_count();
+      } catch (const std::exception& e) {
+        std::fprintf(stdout, "%s\n", e.what());
+        return 1;
+      }
+    }
+    std::printf("canond: configuration OK: %zu zone(s), %llu records%s\n", zone_set.zones().size(),
+                static_cast<unsigned long long>(result.stats.records),
+                options.policy.empty() ? "" : (", policy " + std::to_string(rules) + " rule(s)").c_str());
     return 0;
   }
   ::malloc_trim(0);  // the compile's scratch: see Control::publish

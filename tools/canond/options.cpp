@@ -54,7 +54,12 @@ const char* usage_text() {
          "and ping; all other traffic goes through a kernel TAP (--exception-iface,\n"
          "default canon0; it gets the --addresses with their prefixes), and TCP DNS\n"
          "reaches canond through it. Worker lcores come from --cpus unless --eal\n"
-         "names them (-l/--lcores).\n";
+         "names them (-l/--lcores).\n"
+         "\n"
+         "--policy FILE filters query names with Hyperscan rules and sets response\n"
+         "rate limiting (TOML; see tools/canond/policy_file.hpp; canonctl\n"
+         "policy-reload re-reads it). --metrics ADDR:PORT serves Prometheus text at\n"
+         "http://ADDR:PORT/metrics (also: canonctl stats --prometheus).\n";
 }
 
 ParsedOptions parse_options(int argc, char** argv) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "nic/cpu_affinity.hpp"
+#include "nic/listen_address.hpp"
 #include "nic/udp_worker.hpp"
 
 namespace canon::daemon {
@@ -44,11 +45,9 @@ Settings make_settings(const DaemonOptions& o) {
 
   if (o.backend != "socket" && o.backend != "dpdk") refuse("--backend '" + o.backend + "': use socket or dpdk");
   s.dpdk = o.backend == "dpdk";
-  if (!o.policy.empty()) {
-    refuse("--policy " + o.policy + ": query-name policies are not supported by this canond yet");
-  }
   if (!o.metrics.empty()) {
-    refuse("--metrics " + o.metrics + ": the Prometheus endpoint is not in this canond yet; use canonctl stats");
+    std::string error;
+    if (!nic::parse_listen_address(o.metrics, error)) refuse("--metrics " + o.metrics + ": " + error);
   }
   if (!s.dpdk && (!o.eal.empty() || !o.addresses.empty())) {
     refuse("--eal and --address configure the DPDK backend (--backend dpdk); the socket backend listens on --listen");

@@ -1,5 +1,6 @@
 // `stats`: the backend's counters, summed over workers, as JSON.
 #include "tools/canond/control.hpp"
+#include "tools/canond/process_stats.hpp"
 
 namespace canon::daemon {
 
@@ -98,6 +99,17 @@ json Control::stats() const {
   out["workers"] = workers;
   out["backend"] = backend_.name();
   if (!report.ports.empty()) out["ports"] = ports_json(report.ports);
+  out["version"] = CANON_VERSION;
+  out["uptime_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  out["zones"] = zones_json();
+  out["policy"] = policy_json();
+  out["rrl"] = rrl_json(total);
+  json actions = json::object();
+  for (std::size_t a = 0; a < engine::kPolicyActionCount; ++a) {
+    actions[engine::action_name(static_cast<engine::PolicyAction>(a))] = total.policy_actions[a];
+  }
+  out["policy"]["actions"] = actions;
+  out["process"] = process_json();
   return out;
 }
 

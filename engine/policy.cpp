@@ -1,0 +1,189 @@
+#include "engine/policy.hpp"
+
+#include <hs.h>
+
+#include <algorithm>
+
+#include "engine/wire.hpp"
+
+namespace canon::engine {
+
+namespace {
+
+constexpr const char* kActionNames[kPolicyActionCount] = {"drop",   "refuse",   "nxdomain",
+                                                          "nodata", "truncate", "answer"};
+constexpr std::uint16_t kCname = 5;
+constexpr std::uint16_t kAny = 255;
+constexpr std::uint16_t kClassIn = 1;
+
+// Every rule: report once per scan (SINGLEMATCH), let ".*" match the root's
+// empty text (ALLOWEMPTY), and let '.' match any octet a label may hold.
+constexpr unsigned kRuleFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | HS_FLAG_DOTALL | HS_FLAG_CASELESS;
+
+// The pre-rendered answer RRs of one type (Policy::LocalRRset).
+void render(const LocalRecord& record, Policy::LocalRRset& set) {
+  std::uint8_t fixed[12];
+  fixed[0] = 0xc0;
+  fixed[1] = header::kSize;  // a pointer to the question name
+  store16(fixed + 2, record.type);
+  store16(fixed + 4, kClassIn);
+  fixed[6] = static_cast<std::uint8_t>(record.ttl >> 24);
+  fixed[7] = static_cast<std::uint8_t>(record.ttl >> 16);
+  fixed[8] = static_cast<std::uint8_t>(record.ttl >> 8);
+  fixed[9] = static_cast<std::uint8_t>(record.ttl);
+  store16(fixed + 10, static_cast<std::uint16_t>(record.rdata.size()));
+  set.bytes.insert(set.bytes.end(), fixed, fixed + sizeof(fixed));
+  set.bytes.insert(set.bytes.end(), record.rdata.begin(), record.rdata.end());
+  ++set.count;
+}
+
+Policy::Rule compile_rule(const PolicyRuleSpec& spec) {
+  Policy::Rule rule{spec.name, spec.action, spec.qtypes, spec.prefixes, {}};
+  const std::string who = "rule '" + spec.name + "' (" + spec.where + ")";
+  if (spec.action == PolicyAction::kAnswer && spec.records.empty()) {
+    throw PolicyError(who + ": action 'answer' needs records, e.g. records = [\"A 198.18.0.10\"]");
+  }
+  if (spec.action != PolicyAction::kAnswer && !spec.records.empty()) {
+    throw PolicyError(who + ": records are only used with action 'answer'");
+  }
+  for (const LocalRecord& record : spec.records) {
+    if (record.rdata.size() > 1024) throw PolicyError(who + ": a record's data is over 1024 octets");
+    auto same = std::find_if(rule.answers.begin(), rule.answers.end(),
+                             [&](const Policy::LocalRRset& s) { return s.type == record.type; });
+    if (same == rule.answers.end()) {
+      rule.answers.push_back({record.type, 0, {}});
+      same = rule.answers.end() - 1;
+    }
+    render(record, *same);
+  }
+  const bool has_cname = std::any_of(rule.answers.begin(), rule.answers.end(),
+                                     [](const Policy::LocalRRset& s) { return s.type == kCname; });
+  if (has_cname && (rule.answers.size() > 1 || rule.answers.front().count > 1)) {
+    throw PolicyError(who + ": a CNAME answer must be the rule's only record (RFC 2181 §10.1)");
+  }
+  return rule;
+}
+
+struct ScanContext {
+  const Policy* policy;
+  std::uint16_t qtype;
+  const ClientAddress* source;
+  std::uint32_t best;
+};
+
+int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/, unsigned int /*flags*/,
+             void* context) {
+  auto* scan = static_cast<ScanContext*>(context);
+  if (id < scan->best && scan->policy->rule(id).admits(scan->qtype, *scan->source)) {
+    scan->best = id;
+    if (id == 0) return 1;  // nothing comes before rule 0: stop scanning
+  }
+  return 0;
+}
+
+}  // namespace
+
+const char* action_name(PolicyAction action) noexcept {
+  return kActionNames[static_cast<std::size_t>(action)];
+}
+
+std::optional<PolicyAction> parse_action(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < kPolicyActionCount; ++i) {
+    if (text == kActionNames[i]) return static_cast<PolicyAction>(i);
+  }
+  return std::nullopt;
+}
+
+bool Policy::Rule::admits(std::uint16_t qtype, const ClientAddress& source) const noexcept {
+  if (!qtypes.empty() && std::find(qtypes.begin(), qtypes.end(), qtype) == qtypes.end()) return false;
+  if (prefixes.empty()) return true;
+  return std::any_of(prefixes.begin(), prefixes.end(),
+                     [&](const AddressPrefix& p) { return p.contains(source); });
+}
+
+const Policy::LocalRRset* Policy::Rule::answer_for(std::uint16_t qtype) const noexcept {
+  for (const LocalRRset& set : answers) {
+    if (set.type == qtype || set.type == kCname) return &set;
+  }
+  if (qtype == kAny && !answers.empty()) return &answers.front();  // RFC 8482: one RRset
+  return nullptr;
+}
+
+std::shared_ptr<const Policy> Policy::compile(const PolicySpec& spec, unsigned slots, unsigned workers) {
+  std::shared_ptr<Policy> policy(new Policy());
+  policy->rrl_ = spec.rrl;
+  policy->slots_ = slots;
+  const unsigned sharers = std::max(1u, workers);
+  policy->rrl_worker_rate_ = spec.rrl.rate == 0 ? 0 : std::max(1u, spec.rrl.rate / sharers);
+  policy->rules_.reserve(spec.rules.size());
+  for (const PolicyRuleSpec& rule : spec.rules) policy->rules_.push_back(compile_rule(rule));
+  policy->row_words_ = (spec.rules.size() + 7) / 8 * 8;
+  policy->counters_ = std::make_unique<std::uint64_t[]>(policy->row_words_ * std::max(1u, slots));
+  if (spec.rules.empty()) return policy;
+
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags(spec.rules.size(), kRuleFlags);
+  std::vector<unsigned> ids;
+  for (std::size_t i = 0; i < spec.rules.size(); ++i) {
+    expressions.push_back(spec.rules[i].match.c_str());
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(ids.size()),
+                       HS_MODE_BLOCK, nullptr, &policy->database_, &error) != HS_SUCCESS) {
+    std::string message = error != nullptr && error->message != nullptr ? error->message : "unknown error";
+    std::string who = "the policy";
+    if (error != nullptr && error->expression >= 0 &&
+        static_cast<std::size_t>(error->expression) < spec.rules.size()) {
+      const PolicyRuleSpec& bad = spec.rules[static_cast<std::size_t>(error->expression)];
+      who = "rule '" + bad.name + "' (" + bad.where + ") match \"" + bad.match + "\"";
+    }
+    hs_free_compile_error(error);
+    throw PolicyError(who + ": Hyperscan cannot compile it: " + message);
+  }
+  hs_scratch_t* first = nullptr;
+  if (hs_alloc_scratch(policy->database_, &first) != HS_SUCCESS) {
+    throw PolicyError("cannot allocate Hyperscan scratch space for the policy");
+  }
+  policy->scratch_.push_back(first);
+  for (unsigned s = 1; s < slots; ++s) {
+    hs_scratch_t* clone = nullptr;
+    if (hs_clone_scratch(first, &clone) != HS_SUCCESS) throw PolicyError("cannot clone Hyperscan scratch space");
+    policy->scratch_.push_back(clone);
+  }
+  return policy;
+}
+
+Policy::~Policy() {
+  for (hs_scratch* s : scratch_) hs_free_scratch(s);
+  hs_free_database(database_);
+}
+
+std::uint32_t Policy::match(unsigned slot, const char* name, std::size_t length, std::uint16_t qtype,
+                            const ClientAddress& source) const noexcept {
+  ScanContext scan{this, qtype, &source, kNoPolicyRule};
+  // A scan error (none is expected from a valid database and scratch)
+  // leaves the query unmatched: the policy never breaks answering.
+  (void)hs_scan(database_, name, static_cast<unsigned>(length), 0, scratch_[slot], on_match, &scan);
+  if (scan.best != kNoPolicyRule) ++counters_[slot * row_words_ + scan.best];
+  return scan.best;
+}
+
+std::uint64_t Policy::matches(std::uint32_t rule) const noexcept {
+  std::uint64_t total = 0;
+  for (unsigned s = 0; s < std::max(1u, slots_); ++s) total += counters_[s * row_words_ + rule];
+  return total;
+}
+
+std::size_t name_text(const std::uint8_t* wire, char* out) noexcept {
+  std::size_t length = 0;
+  for (std::size_t at = 0; wire[at] != 0;) {
+    const std::uint8_t label = wire[at];
+    if (length != 0) out[length++] = '.';
+    for (std::uint8_t i = 1; i <= label; ++i) out[length++] = static_cast<char>(wire[at + i]);
+    at += label + 1u;
+  }
+  return length;
+}
+
+}  // namespace canon::engine
