@@ -243,13 +243,33 @@ Engine::RateVerdict Engine::rate_limit(Rcode rcode, bool authoritative, std::uin
   return RateVerdict::kSlip;
 }
 
-void Engine::apply_policy(const Policy& policy, Query& query, const ClientAddress& source,
-                          Transport transport) noexcept {
-  const std::size_t length = name_text(query.name.bytes, name_text_);
-  const std::uint32_t rule = policy.match(slot_, name_text_, length, query.qtype, source);
+void Engine::policy_stage(const Policy& policy, const Packet* burst, std::size_t n, Transport transport) noexcept {
+  char* text = policy_text_.get();
+  std::size_t length = 0;
+  std::size_t names = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (queries_[i].verdict != Verdict::kAnswer) continue;
+    length += name_text(queries_[i].name.bytes, text + length);
+    text_ends_[names] = static_cast<std::uint16_t>(length);
+    text_query_[names] = static_cast<std::uint8_t>(i);
+    picked_[names++] = false;
+    text[length++] = '\n';
+  }
+  if (names == 0) return;
+  policy.pick(slot_, text, length, text_ends_, names, picked_);
+  for (std::size_t k = 0; k < names; ++k) {
+    if (!picked_[k]) continue;
+    const std::size_t start = k == 0 ? 0 : text_ends_[k - 1] + 1u;
+    const std::uint8_t i = text_query_[k];
+    apply_policy(policy, queries_[i], text + start, text_ends_[k] - start, burst[i].source, transport);
+  }
+}
+
+void Engine::apply_policy(const Policy& policy, Query& query, const char* text, std::size_t length,
+                          const ClientAddress& source, Transport transport) noexcept {
+  const std::uint32_t rule = policy.match(slot_, text, length, query.qtype, source, transport == Transport::kTcp);
   if (rule == kNoPolicyRule) return;
   const PolicyAction action = policy.rule(rule).action;
-  if (action == PolicyAction::kTruncate && transport == Transport::kTcp) return;  // the retry it asked for
   counters_.policy_actions[static_cast<std::size_t>(action)]++;
   query.policy_rule = rule;
   if (action == PolicyAction::kDrop) query.verdict = Verdict::kDrop;
@@ -265,13 +285,11 @@ void Engine::answer_burst(const zones::Snapshot& snap, const Policy* policy, Pac
   for (std::size_t first = 0; first < count; first += kMaxBurst) {
     const std::size_t n = std::min(kMaxBurst, count - first);
     Packet* burst = packets + first;
-    // 1. Parse every query; lookup j is for query lookups_[j].
+    // 1. Parse every query, apply the policy; lookup j is for query lookups_[j].
+    for (std::size_t i = 0; i < n; ++i) parse_query(burst[i].data, burst[i].length, transport, queries_[i]);
+    if (rules) policy_stage(*policy, burst, n, transport);
     std::size_t lookups = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      parse_query(burst[i].data, burst[i].length, transport, queries_[i]);
-      if (rules && queries_[i].verdict == Verdict::kAnswer) {
-        apply_policy(*policy, queries_[i], burst[i].source, transport);
-      }
       if (queries_[i].verdict == Verdict::kAnswer) {
         names_[lookups] = &queries_[i].name;
         lookups_[lookups++] = static_cast<std::uint8_t>(i);
@@ -360,7 +378,8 @@ std::size_t Engine::answer_one(const zones::Snapshot& snap, const Policy* policy
   Query& query = queries_[0];
   parse_query(data, length, transport, query);
   if (policy != nullptr && policy->has_rules() && slot_ < policy->slots() && query.verdict == Verdict::kAnswer) {
-    apply_policy(*policy, query, source, transport);
+    char* text = policy_text_.get();
+    apply_policy(*policy, query, text, name_text(query.name.bytes, text), source, transport);
   }
   zones::TrieMatch match;
   PlainAnswer plain;

@@ -52,7 +52,8 @@ struct PlainAnswer {
 class alignas(64) Engine {
  public:
   // `slot`: this engine's reader id, its row in the policy's scratch and counters.
-  explicit Engine(const EngineConfig& config, unsigned slot = 0) : config_(config), slot_(slot) {}
+  explicit Engine(const EngineConfig& config, unsigned slot = 0)
+      : config_(config), slot_(slot), policy_text_(std::make_unique<char[]>(kPolicyTextBytes)) {}
 
   // What a worker calls: the published snapshot and policy.
   void answer_burst(const Served& served, Packet* packets, std::size_t count, Transport transport) noexcept {
@@ -81,10 +82,13 @@ class alignas(64) Engine {
   void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
                         const std::uint8_t* query_of, std::size_t count,
                         PlainAnswer* plain) noexcept;
-  // The policy stage: matches query i's name; a rule that decides the
-  // answer without the zones makes the query Verdict::kPolicy.
-  void apply_policy(const Policy& policy, Query& query, const ClientAddress& source,
-                    Transport transport) noexcept;
+  // The policy stage over queries [0, n) of a burst (policy.hpp: one scan
+  // filters the burst, the names it picks are matched alone).
+  void policy_stage(const Policy& policy, const Packet* burst, std::size_t n, Transport transport) noexcept;
+  // Matches one query's name (`text`); a rule that decides the answer
+  // without the zones makes the query Verdict::kPolicy (or kDrop).
+  void apply_policy(const Policy& policy, Query& query, const char* text, std::size_t length,
+                    const ClientAddress& source, Transport transport) noexcept;
   std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
                       const PlainAnswer& plain, std::uint8_t* data, std::size_t capacity,
                       Transport transport, const zones::TrieMatch* restart,
@@ -102,7 +106,12 @@ class alignas(64) Engine {
   std::uint32_t now_ms_ = 0;
   std::uint32_t slip_count_ = 0;
   RrlTable rrl_;
-  char name_text_[256];
+  // The policy stage's scratch: the burst's names, one per line.
+  static constexpr std::size_t kPolicyTextBytes = kMaxBurst * (kMaxNameText + 1);
+  std::unique_ptr<char[]> policy_text_;
+  std::uint16_t text_ends_[kMaxBurst];
+  std::uint8_t text_query_[kMaxBurst];
+  bool picked_[kMaxBurst];
   Query queries_[kMaxBurst];
   // Per lookup j (a query with something to look up), in query order:
   const zones::IndexedName* names_[kMaxBurst];  // its question name

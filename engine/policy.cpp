@@ -3,6 +3,7 @@
 #include <hs.h>
 
 #include <algorithm>
+#include <array>
 
 #include "engine/wire.hpp"
 
@@ -16,9 +17,23 @@ constexpr std::uint16_t kCname = 5;
 constexpr std::uint16_t kAny = 255;
 constexpr std::uint16_t kClassIn = 1;
 
-// Every rule: report once per scan (SINGLEMATCH), let ".*" match the root's
-// empty text (ALLOWEMPTY), and let '.' match any octet a label may hold.
-constexpr unsigned kRuleFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | HS_FLAG_DOTALL | HS_FLAG_CASELESS;
+// Every rule: ^ and $ at each line (the burst filter, policy.hpp), ".*"
+// matching the root's empty text, and an upper-case regex still matching
+// the lower-cased name. Not SINGLEMATCH: the filter needs every name a
+// rule matches in the burst, not only the first.
+constexpr unsigned kRuleFlags = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | HS_FLAG_CASELESS;
+
+// True when `regex` uses an anchor that sees the buffer's ends, not the
+// name's (\A, \Z, \z), outside a character class or after an escaped '\\'.
+bool uses_buffer_anchor(const std::string& regex) {
+  for (std::size_t i = 0; i + 1 < regex.size(); ++i) {
+    if (regex[i] != '\\') continue;
+    const char next = regex[i + 1];
+    if (next == 'A' || next == 'Z' || next == 'z') return true;
+    ++i;  // an escaped character, perhaps a backslash
+  }
+  return false;
+}
 
 // The pre-rendered answer RRs of one type (Policy::LocalRRset).
 void render(const LocalRecord& record, Policy::LocalRRset& set) {
@@ -40,6 +55,9 @@ void render(const LocalRecord& record, Policy::LocalRRset& set) {
 Policy::Rule compile_rule(const PolicyRuleSpec& spec) {
   Policy::Rule rule{spec.name, spec.action, spec.qtypes, spec.prefixes, {}};
   const std::string who = "rule '" + spec.name + "' (" + spec.where + ")";
+  if (uses_buffer_anchor(spec.match)) {
+    throw PolicyError(who + ": \\A, \\Z and \\z are not supported; use ^ and $ (they hold at the name's ends)");
+  }
   if (spec.action == PolicyAction::kAnswer && spec.records.empty()) {
     throw PolicyError(who + ": action 'answer' needs records, e.g. records = [\"A 198.18.0.10\"]");
   }
@@ -64,17 +82,33 @@ Policy::Rule compile_rule(const PolicyRuleSpec& spec) {
   return rule;
 }
 
+struct PickContext {
+  const std::uint16_t* ends;
+  std::size_t count;
+  bool* picked;
+};
+
+int on_pick(unsigned int /*id*/, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
+            void* context) {
+  auto* pick = static_cast<PickContext*>(context);
+  // The name whose line holds the match's end: the first with ends[k] >= to.
+  const std::uint16_t* at = std::lower_bound(pick->ends, pick->ends + pick->count, to);
+  if (at != pick->ends + pick->count) pick->picked[at - pick->ends] = true;
+  return 0;
+}
+
 struct ScanContext {
   const Policy* policy;
   std::uint16_t qtype;
   const ClientAddress* source;
+  bool tcp;
   std::uint32_t best;
 };
 
 int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/, unsigned int /*flags*/,
              void* context) {
   auto* scan = static_cast<ScanContext*>(context);
-  if (id < scan->best && scan->policy->rule(id).admits(scan->qtype, *scan->source)) {
+  if (id < scan->best && scan->policy->rule(id).admits(scan->qtype, *scan->source, scan->tcp)) {
     scan->best = id;
     if (id == 0) return 1;  // nothing comes before rule 0: stop scanning
   }
@@ -94,7 +128,8 @@ std::optional<PolicyAction> parse_action(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-bool Policy::Rule::admits(std::uint16_t qtype, const ClientAddress& source) const noexcept {
+bool Policy::Rule::admits(std::uint16_t qtype, const ClientAddress& source, bool tcp) const noexcept {
+  if (tcp && action == PolicyAction::kTruncate) return false;
   if (!qtypes.empty() && std::find(qtypes.begin(), qtypes.end(), qtype) == qtypes.end()) return false;
   if (prefixes.empty()) return true;
   return std::any_of(prefixes.begin(), prefixes.end(),
@@ -159,9 +194,15 @@ Policy::~Policy() {
   hs_free_database(database_);
 }
 
+void Policy::pick(unsigned slot, const char* text, std::size_t length, const std::uint16_t* ends,
+                  std::size_t count, bool* picked) const noexcept {
+  PickContext pick{ends, count, picked};
+  (void)hs_scan(database_, text, static_cast<unsigned>(length), 0, scratch_[slot], on_pick, &pick);
+}
+
 std::uint32_t Policy::match(unsigned slot, const char* name, std::size_t length, std::uint16_t qtype,
-                            const ClientAddress& source) const noexcept {
-  ScanContext scan{this, qtype, &source, kNoPolicyRule};
+                            const ClientAddress& source, bool tcp) const noexcept {
+  ScanContext scan{this, qtype, &source, tcp, kNoPolicyRule};
   // A scan error (none is expected from a valid database and scratch)
   // leaves the query unmatched: the policy never breaks answering.
   (void)hs_scan(database_, name, static_cast<unsigned>(length), 0, scratch_[slot], on_match, &scan);
@@ -175,12 +216,36 @@ std::uint64_t Policy::matches(std::uint32_t rule) const noexcept {
   return total;
 }
 
+namespace {
+
+// Octets a label's text holds as they are: '!'..'~' but '.' and '\\'.
+constexpr auto kPlainOctet = [] {
+  std::array<bool, 256> plain{};
+  for (unsigned c = 0x21; c <= 0x7e; ++c) plain[c] = c != '.' && c != '\\';
+  return plain;
+}();
+
+}  // namespace
+
 std::size_t name_text(const std::uint8_t* wire, char* out) noexcept {
   std::size_t length = 0;
   for (std::size_t at = 0; wire[at] != 0;) {
     const std::uint8_t label = wire[at];
-    if (length != 0) out[length++] = '.';
-    for (std::uint8_t i = 1; i <= label; ++i) out[length++] = static_cast<char>(wire[at + i]);
+    if (at != 0) out[length++] = '.';
+    for (std::uint8_t i = 1; i <= label; ++i) {
+      const std::uint8_t c = wire[at + i];
+      if (kPlainOctet[c]) [[likely]] {
+        out[length++] = static_cast<char>(c);
+      } else if (c == '.' || c == '\\') {
+        out[length++] = '\\';
+        out[length++] = static_cast<char>(c);
+      } else {
+        out[length++] = '\\';
+        out[length++] = static_cast<char>('0' + c / 100);
+        out[length++] = static_cast<char>('0' + c / 10 % 10);
+        out[length++] = static_cast<char>('0' + c % 10);
+      }
+    }
     at += label + 1u;
   }
   return length;

@@ -81,7 +81,10 @@ class PolicyReader {
     const toml::node* records_node = nullptr;
     std::uint32_t ttl = kDefaultAnswerTtl;
     bool has_match = false;
-    bool has_action = false;
+    std::string action;
+    const toml::node* action_node = nullptr;
+    std::vector<std::string> qtypes;
+    const toml::node* qtypes_node = nullptr;
     for (auto&& [key, value] : *table) {
       const std::string k(key.str());
       if (k == "name") {
@@ -90,17 +93,11 @@ class PolicyReader {
         rule.match = string_of(value, k);
         has_match = true;
       } else if (k == "action") {
-        const std::string action = string_of(value, k);
-        const auto parsed = engine::parse_action(action);
-        if (!parsed) fail(value, "unknown action '" + action + "' (drop, refuse, nxdomain, nodata, truncate, answer)");
-        rule.action = *parsed;
-        has_action = true;
+        action = string_of(value, k);
+        action_node = &value;
       } else if (k == "qtypes") {
-        for (const std::string& name : strings_of(value, k)) {
-          const std::uint16_t type = zones::type_from_name(name);
-          if (type == 0) fail(value, "unknown query type '" + name + "'");
-          rule.qtypes.push_back(type);
-        }
+        qtypes = strings_of(value, k);
+        qtypes_node = &value;
       } else if (k == "prefixes") {
         rule.prefixes = prefixes_of(value, k);
       } else if (k == "records") {
@@ -115,7 +112,18 @@ class PolicyReader {
     if (rule.name.empty()) fail(node, "a rule needs a name");
     if (!names_.insert(rule.name).second) fail(node, "a second rule named '" + rule.name + "'");
     if (!has_match) fail(node, "rule '" + rule.name + "' needs a match (a regex over the query name)");
-    if (!has_action) fail(node, "rule '" + rule.name + "' needs an action");
+    if (action_node == nullptr) fail(node, "rule '" + rule.name + "' needs an action");
+    const auto parsed = engine::parse_action(action);
+    if (!parsed) {
+      fail(*action_node, "rule '" + rule.name + "': unknown action '" + action +
+                             "' (drop, refuse, nxdomain, nodata, truncate, answer)");
+    }
+    rule.action = *parsed;
+    for (const std::string& name : qtypes) {
+      const std::uint16_t type = zones::type_from_name(name);
+      if (type == 0) fail(*qtypes_node, "rule '" + rule.name + "': unknown query type '" + name + "'");
+      rule.qtypes.push_back(type);
+    }
     for (const std::string& text : records) {
       try {
         rule.records.push_back(parse_local_record(text, ttl));
