@@ -10,6 +10,7 @@ in tools/canond/ADMIN-PROTOCOL.md and records the request lines it got.
 """
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +35,21 @@ STATS = {"ok": True, "queries": 1234, "responses": 1230, "dropped": 4, "truncate
          "tcp": {"accepted": 3, "refused_over_cap": 0, "idle_closed": 1, "queries": 34, "open": 2},
          "workers": [{"worker": 0, "cpu": 1, "queries": 600, "responses": 598},
                      {"worker": 1, "cpu": 2, "queries": 634, "responses": 632}]}
+# The fields canond added for issue 6 (policy, RRL, zones, process).
+STATS_FULL = dict(STATS, version="0.1.0", uptime_seconds=125.0, backend="socket", generation=3,
+                  zones=[{"origin": "example.com.", "serial": 2026112201}],
+                  policy={"file": "/etc/canon/policy.toml", "rules": 3, "generation": 2,
+                          "matches": [{"rule": "block-evil", "action": "drop", "matches": 17},
+                                      {"rule": "quiet", "action": "refuse", "matches": 0},
+                                      {"rule": "busy", "action": "refuse", "matches": 40}]},
+                  rrl={"enabled": True, "limited": 9, "slipped": 4, "dropped": 5},
+                  process={"cpu_seconds_total": 1.25, "resident_memory_bytes": 10485760,
+                           "virtual_memory_bytes": 209715200, "open_fds": 17, "max_fds": 1024,
+                           "start_time_seconds": 1767225600.5, "threads": 4})
+METRICS_TEXT = ('# HELP canon_queries_total DNS queries by query type\n'
+                '# TYPE canon_queries_total counter\n'
+                'canon_queries_total{qtype="A"} 800\n'
+                'canon_zone_serial{zone="a \\"b\\""} 1\n')
 PUBLISHED = {"ok": True, "generation": 4, "zones": 2, "records": 57, "nodes": 40,
              "snapshot_bytes": 9000, "load_seconds": 0.01, "compile_seconds": 0.02,
              "warnings": ["a.zone:5: warning: www.example.com. CNAME: target is an IP [alias-target-ip]"]}
@@ -202,7 +218,10 @@ class CanonctlTest(unittest.TestCase):
         for args in ([], ["--bogus", "status"], ["zone-load"], ["zone-load", "example.com"],
                      ["zone-load", "=/x"], ["zone-load", "example.com="], ["zone-drop"],
                      ["zone-check"], ["zone-check", "a=/x", "b=/y"], ["zone-reload", "a", "b"],
-                     ["status", "extra"], ["stop", "now"], ["--socket"], ["--timeout", "soon", "status"]):
+                     ["status", "extra"], ["stop", "now"], ["--socket"], ["--timeout", "soon", "status"],
+                     ["status", "--prometheus"], ["stats", "--count", "2"], ["top", "--count", "0"],
+                     ["top", "--count", "x"], ["top", "--interval", "0"], ["top", "--interval"],
+                     ["top", "extra"], ["metrics", "extra"]):
             with self.subTest(args=args):
                 run = Run(args, env={"CANONCTL_SOCKET": self.sock})
                 self.assertEqual(run.status, 2, run)
@@ -215,7 +234,7 @@ class CanonctlTest(unittest.TestCase):
             self.assertEqual(run.status, 0, run)
             listed = [l.split()[0] for l in run.stdout.splitlines() if l.startswith("  ") and l.strip()]
             for command in ("status", "stats", "zone-list", "zone-load", "zone-reload", "zone-drop",
-                            "zone-check", "policy-reload", "stop"):
+                            "zone-check", "policy-reload", "stop", "top", "metrics"):
                 self.assertIn(command, listed, run.stdout)
 
     def test_unknown_command_goes_to_canond(self):
@@ -272,6 +291,105 @@ class CanonctlTest(unittest.TestCase):
             self.assertNotIn(zero, run.stdout, "zero counters are left out")
         self.assertIn("received 1200, sent 1196, send errors 0, receive errors 0", run.stdout)
         self.assertIn("accepted 3, refused over cap 0, idle closed 1, queries 34, open 2", run.stdout)
+
+    def test_stats_new_fields(self):
+        self.serve(STATS_FULL)
+        run = self.ctl("stats")
+        self.assertEqual(run.status, 0, run)
+        rows = [l.split() for l in run.stdout.splitlines()]
+        for row in (["queries:", "1234"], ["zones:", "1"], ["uptime:", "2m", "05s"],
+                    ["policy", "/etc/canon/policy.toml:", "3", "rules,", "generation", "2"],
+                    ["rule", "action", "matches"], ["busy", "refuse", "40"], ["block-evil", "drop", "17"]):
+            self.assertTrue(any(r[:len(row)] == row for r in rows), f"{row} in\n{run.stdout}")
+        self.assertLess(run.stdout.index("busy"), run.stdout.index("block-evil"), "most matches first")
+        self.assertNotIn("quiet", run.stdout, "rules that never matched are left out")
+        self.assertIn(["rrl:", "enabled", "true,", "limited", "9,", "slipped", "4,", "dropped", "5"], rows)
+        self.assertNotIn('{"', run.stdout, "no raw JSON in the readable output")
+
+    def test_stats_prometheus(self):
+        self.serve({"ok": True, "text": METRICS_TEXT})
+        for args in (["stats", "--prometheus"], ["--prometheus", "stats"], ["metrics"]):
+            with self.subTest(args=args):
+                run = self.ctl(*args)
+                self.assertEqual(run.status, 0, run)
+                self.assertEqual(json.loads(self.daemon.requests[-1]), {"command": "metrics"})
+                self.assertEqual(run.stdout, METRICS_TEXT, "the text verbatim, nothing added")
+                self.assertEqual(run.stderr, "")
+        run = self.ctl("--json", "stats", "--prometheus")
+        self.assertEqual(json.loads(run.stdout), {"ok": True, "text": METRICS_TEXT})
+
+    def test_stats_prometheus_old_canond(self):
+        self.serve({"ok": False, "error": "unknown command 'metrics' (try: status, stats)"})
+        run = self.ctl("stats", "--prometheus")
+        self.assertEqual(run.status, 1, run)
+        self.assertEqual(run.stdout, "")
+        self.assertIn("unknown command 'metrics'", run.stderr)
+
+    def growing_stats(self):
+        """Answers `stats` with counters that grow by 100 queries a request."""
+        def answer(_request):
+            k = len(self.daemon.requests)
+            reply = json.loads(json.dumps(STATS_FULL))
+            reply["queries"] = 1000 + 100 * k
+            reply["responses"] = 990 + 100 * k
+            reply["rcodes"]["NXDOMAIN"] = 230 + 40 * k
+            reply["policy"]["matches"][0]["matches"] = 17 + 10 * k
+            reply["workers"][1]["queries"] = 634 + 100 * k
+            return line(reply)
+        return answer
+
+    def test_top_frames(self):
+        self.serve(answer=self.growing_stats())
+        run = self.ctl("top", "--interval", "0.2", "--count", "2")
+        self.assertEqual(run.status, 0, run)
+        self.assertEqual(self.daemon.requests, ['{"command":"stats"}\n'] * 3, "one sample, then one per frame")
+        self.assertNotIn("\x1b", run.stdout, "no terminal codes when stdout is not a terminal")
+        frames = [f for f in run.stdout.split("\n\n") if f.startswith("canond ")]
+        self.assertEqual(len(frames), 2, run.stdout)
+        self.assertTrue(frames[0].startswith("canond 0.1.0, socket backend, generation 3, 1 zone, up 2m 05s;"),
+                        frames[0])
+        for frame in run.stdout.split("canond 0.1.0")[1:]:
+            fields = {l.split(":")[0]: l.split(":", 1)[1].split() for l in frame.splitlines() if ":" in l}
+            qps = float(fields["queries/s"][0])
+            # 100 queries per sample, samples about 0.2 s apart (more on a busy machine;
+            # a little less when the earlier answer was slower to arrive)
+            self.assertTrue(50 <= qps <= 600, frame)
+            self.assertEqual(float(fields["answered/s"][0]), qps, frame)
+            self.assertEqual(fields["dropped/s"][0], "0.0")
+            rcodes = fields["rcodes/s"]
+            self.assertEqual(rcodes[0], "NOERROR")
+            self.assertAlmostEqual(float(rcodes[3].rstrip(",")), qps * 0.4, delta=0.2)  # NXDOMAIN
+            rows = [l.split() for l in frame.splitlines()]
+            self.assertEqual(rows[rows.index(["rule", "action", "matches/s", "total"]) + 1][0], "block-evil",
+                             "the rule that moves comes first")
+            self.assertIn(["0", "1", "0.0"], rows)  # worker 0 idle
+            self.assertTrue(any(r[:2] == ["1", "2"] and float(r[2]) == qps for r in rows), frame)
+
+    def test_top_when_canond_goes_away(self):
+        self.serve(answer=lambda _request: line(STATS_FULL) if len(self.daemon.requests) < 3 else None)
+        run = self.ctl("top", "--interval", "0.1", "--count", "5")
+        self.assertEqual(run.status, 3, run)
+        self.assertIn("canond closed the connection without answering", run.stderr)
+        self.assertEqual(run.stdout.count("queries/s:"), 1, "one frame before it went")
+
+    def test_top_without_canond(self):
+        run = self.ctl("top", "--count", "1")
+        self.assertEqual(run.status, 3, run)
+        self.assertIn(f"canond is not running at {self.sock}", run.stderr)
+
+    def test_top_stops_on_sigint(self):
+        self.serve(answer=self.growing_stats())
+        proc = subprocess.Popen([CANONCTL, "--socket", self.sock, "top", "--interval", "0.1"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            first = proc.stdout.readline()
+            self.assertTrue(first.startswith("canond "), first)
+            proc.send_signal(signal.SIGINT)
+            status = proc.wait(10)
+        finally:
+            proc.kill()
+            proc.wait()
+        self.assertEqual(status, 0, proc.stderr.read())
 
     def test_zone_load_published(self):
         self.serve(PUBLISHED)

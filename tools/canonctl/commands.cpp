@@ -10,7 +10,10 @@ namespace {
 
 constexpr std::array kCommands = {
     CommandSpec{"status", "", "version, uptime, workers, listen, zones and serials"},
-    CommandSpec{"stats", "", "counters: rcodes, qtypes, alias chains, UDP, TCP"},
+    CommandSpec{"stats", "[--prometheus]", "counters: rcodes, qtypes, alias chains, UDP, TCP"},
+    CommandSpec{"top", "[--interval SECONDS] [--count N]",
+                "live view: queries, rcodes, qtypes, policy rules, workers per second"},
+    CommandSpec{"metrics", "", "the Prometheus text exposition (as stats --prometheus)"},
     CommandSpec{"zone-list", "", "zones served: origin, serial, records, file"},
     CommandSpec{"zone-load", "ORIGIN=FILE [ORIGIN=FILE ...]",
                 "add or replace zones, recompile and publish", 1, -1, true},

@@ -89,6 +89,8 @@ namespace {
     r.out = stats_text(reply);
   else if (command == "zone-load" || command == "zone-reload" || command == "zone-drop")
     r.out = published_text(reply);
+  else if (command == "metrics")
+    r.out = reply.at("text").get<std::string>();  // Prometheus text, byte for byte
   else if (command == "stop")
     r.out = "canond is stopping\n";
   else if (command == "policy-reload")

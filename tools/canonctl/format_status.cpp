@@ -1,6 +1,8 @@
 #include "format_status.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace canon::ctl {
 
@@ -107,6 +109,32 @@ namespace {
   return text;
 }
 
+// "policy /etc/canon/policy.toml: 3 rules, generation 2", then the rules
+// that matched, most matches first.
+[[nodiscard]] std::string policy_section(const Json& policy) {
+  const std::string file = policy.value("file", std::string());
+  std::string text = "\npolicy " + (file.empty() ? std::string("(none)") : file) + ": " +
+                     counted(policy.value("rules", std::uint64_t{0}), "rule");
+  if (policy.contains("generation")) text += ", generation " + scalar_text(policy["generation"]);
+  text += "\n";
+  const Json rules = policy.value("matches", Json::array());
+  std::vector<const Json*> matched;
+  for (const Json& rule : rules) {
+    if (rule.value("matches", std::uint64_t{0}) > 0) matched.push_back(&rule);
+  }
+  std::stable_sort(matched.begin(), matched.end(), [](const Json* a, const Json* b) {
+    return a->value("matches", std::uint64_t{0}) > b->value("matches", std::uint64_t{0});
+  });
+  if (matched.empty()) return text;
+  Rows rows{{"rule", "action", "matches"}};
+  for (const Json* rule : matched) {
+    rows.push_back({scalar_text(rule->value("rule", Json())),
+                    scalar_text(rule->value("action", Json())),
+                    scalar_text(rule->value("matches", Json()))});
+  }
+  return text + table(rows, {false, false, true}, "  ");
+}
+
 }  // namespace
 
 std::string status_text(const Json& reply) {
@@ -133,7 +161,7 @@ std::string zone_list_text(const Json& reply) {
 std::string stats_text(const Json& reply) {
   Rows totals;
   KeyValues transports;
-  std::string sections, workers, ports;
+  std::string sections, workers, ports, policy;
   for (const auto& [key, value] : reply.items()) {
     if (key == "ok") continue;
     if (key == "rcodes")
@@ -146,6 +174,12 @@ std::string stats_text(const Json& reply) {
       workers = worker_table(value);
     else if (key == "ports")
       ports = port_section(value);
+    else if (key == "policy")
+      policy = policy_section(value);
+    else if (key == "zones" && value.is_array())
+      totals.push_back({"zones:", std::to_string(value.size())});
+    else if (key == "uptime_seconds" && value.is_number())
+      totals.push_back({"uptime:", duration(value.get<double>())});
     else if (value.is_object())
       transports.emplace_back(key, inline_counts(value));
     else
@@ -154,7 +188,7 @@ std::string stats_text(const Json& reply) {
   std::string text = table(totals, {false, true}) + "\n" + sections;
   if (!transports.empty()) text += aligned(transports);
   if (!workers.empty()) text += "\n" + workers;
-  return text + ports;
+  return text + policy + ports;
 }
 
 }  // namespace canon::ctl

@@ -1,5 +1,6 @@
 // canonctl: the admin client of canond. Sends one command over the admin
-// socket and prints the answer for a person (or verbatim with --json).
+// socket and prints the answer for a person (or verbatim with --json); `top`
+// sends `stats` again and again and prints rates (top.hpp).
 // Exit status: 0 done; 1 canond refused or failed the command; 2 usage
 // error; 3 canond not reachable (not running, permission denied, a broken
 // reply). See tools/canond/ADMIN-PROTOCOL.md.
@@ -10,6 +11,7 @@
 #include "client.hpp"
 #include "format.hpp"
 #include "options.hpp"
+#include "top.hpp"
 
 namespace {
 
@@ -37,7 +39,11 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  const Reply reply = exchange(inv.socket_path, request_line(inv.command, inv.args), inv.timeout);
+  if (inv.command == "top") return run_top(inv);
+
+  // `stats --prometheus` is canond's `metrics` command.
+  const std::string command = inv.prometheus ? "metrics" : inv.command;
+  const Reply reply = exchange(inv.socket_path, request_line(command, inv.args), inv.timeout);
   if (!reply.error.empty()) {
     std::fprintf(stderr, "canonctl: %s\n", reply.error.c_str());
     return kUnreachable;
@@ -52,7 +58,7 @@ int main(int argc, char** argv) {
     std::fputs((reply.line + "\n").c_str(), stdout);
     return exit_code_of(response);
   }
-  const Rendered rendered = render(inv.command, response);
+  const Rendered rendered = render(command, response);
   std::fputs(rendered.out.c_str(), stdout);
   std::fputs(rendered.err.c_str(), stderr);
   return rendered.exit_code;

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 
@@ -35,6 +37,14 @@ namespace {
   return true;
 }
 
+[[nodiscard]] bool parse_count(const std::string& text, long& out) {
+  char* end = nullptr;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n < 1) return false;
+  out = n;
+  return true;
+}
+
 }  // namespace
 
 ParsedCommandLine parse_command_line(int argc, const char* const* argv, const char* env_socket) {
@@ -43,6 +53,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv, const ch
   inv.socket_path = env_socket && *env_socket ? env_socket : kDefaultSocket;
   std::string& error = parsed.error;
   std::vector<std::string> words;
+  std::vector<std::pair<std::string_view, std::string_view>> for_command;  // option, its command
   bool options_done = false;
   for (int i = 1; i < argc && error.empty(); ++i) {
     const std::string_view arg = argv[i];
@@ -65,6 +76,19 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv, const ch
       if (!value || !parse_seconds(*value, inv.timeout)) {
         error = "--timeout takes seconds (a number above 0)";
       }
+    } else if (arg == "--prometheus") {
+      inv.prometheus = true;
+      for_command.emplace_back("--prometheus", "stats");
+    } else if (is_option(arg, "--interval")) {
+      const auto value = option_value(arg, "--interval", argc, argv, i);
+      if (!value || !parse_seconds(*value, inv.interval))
+        error = "--interval takes seconds (a number above 0)";
+      for_command.emplace_back("--interval", "top");
+    } else if (is_option(arg, "--count")) {
+      const auto value = option_value(arg, "--count", argc, argv, i);
+      if (!value || !parse_count(*value, inv.count))
+        error = "--count takes a number of frames (1 or more)";
+      for_command.emplace_back("--count", "top");
     } else {
       error = "unknown option " + std::string(arg);
     }
@@ -76,6 +100,12 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv, const ch
   }
   inv.command = words.front();
   inv.args.assign(words.begin() + 1, words.end());
+  for (const auto& [option, command] : for_command) {
+    if (inv.command != command) {
+      error = std::string(option) + " goes with " + std::string(command) + ", not " + inv.command;
+      return parsed;
+    }
+  }
   if (const CommandSpec* spec = find_command(inv.command)) {
     error = check_args(*spec, inv.args);
     if (spec->origin_file_args) {
@@ -109,6 +139,9 @@ std::string help_text() {
       "  --socket PATH             canond's admin socket\n"
       "  --json                    print canond's response line as it is\n"
       "  --timeout SECONDS         how long to wait for the answer (default 60)\n"
+      "  --prometheus              stats: the Prometheus text exposition, as --metrics serves it\n"
+      "  --interval SECONDS        top: time between frames (default 1)\n"
+      "  --count N                 top: stop after N frames (default: until q or Ctrl-C)\n"
       "  -h, --help                this text\n"
       "\nexit status: 0 done, 1 canond refused or failed the command, 2 usage error,\n"
       "3 canond not reachable (not running, permission denied, broken reply)\n";

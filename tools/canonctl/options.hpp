@@ -1,6 +1,7 @@
 // canonctl's command line:
 //   canonctl [--socket PATH] [--json] [--timeout SECONDS] COMMAND [ARGS]
-// Options may stand before or after the command; `--` ends them. The socket
+// Options may stand before or after the command; `--` ends them. A few
+// belong to one command: stats --prometheus, top --interval/--count. The socket
 // comes from --socket, else $CANONCTL_SOCKET, else /run/canond/admin.sock.
 #pragma once
 
@@ -21,6 +22,11 @@ struct Invocation {
   std::chrono::milliseconds timeout = kDefaultTimeout;
   std::string command;
   std::vector<std::string> args;
+  // stats --prometheus: ask for `metrics` and print its text as it is.
+  bool prometheus = false;
+  // top: seconds between frames, and how many frames (0: until q or SIGINT).
+  std::chrono::milliseconds interval{1000};
+  long count = 0;
 };
 
 struct ParsedCommandLine {
