@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "engine/wire.hpp"
 
@@ -227,14 +228,17 @@ constexpr auto kPlainOctet = [] {
 
 }  // namespace
 
-std::size_t name_text(const std::uint8_t* wire, char* out) noexcept {
+namespace {
+
+// The general case: label by label, escaping what presentation form escapes.
+std::size_t escaped_name_text(const std::uint8_t* wire, char* out) noexcept {
   std::size_t length = 0;
   for (std::size_t at = 0; wire[at] != 0;) {
     const std::uint8_t label = wire[at];
     if (at != 0) out[length++] = '.';
     for (std::uint8_t i = 1; i <= label; ++i) {
       const std::uint8_t c = wire[at + i];
-      if (kPlainOctet[c]) [[likely]] {
+      if (kPlainOctet[c]) {
         out[length++] = static_cast<char>(c);
       } else if (c == '.' || c == '\\') {
         out[length++] = '\\';
@@ -249,6 +253,34 @@ std::size_t name_text(const std::uint8_t* wire, char* out) noexcept {
     at += label + 1u;
   }
   return length;
+}
+
+}  // namespace
+
+// The common case in one copy: "\3www\7example\3com\0" → copy from the
+// first label on, put '.' where the inner length octets were, then check
+// in one pass (vectorisable) that nothing needs escaping: every octet
+// printable, no '\\', and no '.' but the separators.
+std::size_t name_text(const std::uint8_t* wire, char* out) noexcept {
+  std::size_t wire_length = 0;
+  unsigned labels = 0;
+  while (wire[wire_length] != 0) {
+    wire_length += wire[wire_length] + 1u;
+    ++labels;
+  }
+  if (labels == 0) return 0;
+  const std::size_t length = wire_length - 1;  // no first length octet, no root
+  std::memcpy(out, wire + 1, length);
+  for (std::size_t at = wire[0]; at < length; at += wire[at + 1] + 1u) out[at] = '.';
+  unsigned odd = 0;
+  unsigned dots = 0;
+  for (std::size_t i = 0; i < length; ++i) {
+    const auto c = static_cast<std::uint8_t>(out[i]);
+    odd |= static_cast<unsigned>(c < 0x21) | static_cast<unsigned>(c > 0x7e) | static_cast<unsigned>(c == '\\');
+    dots += static_cast<unsigned>(c == '.');
+  }
+  if (odd == 0 && dots == labels - 1) [[likely]] return length;
+  return escaped_name_text(wire, out);
 }
 
 }  // namespace canon::engine
