@@ -1,24 +1,27 @@
 // Counts what one answer costs in instructions, for callgrind:
 //
 //   valgrind --tool=callgrind --toggle-collect='canon::engine::Engine::answer_burst*'
-//            bench/engine-instructions KIND COUNT
+//            bench/engine-instructions KIND COUNT [RULES [rrl]]
 //
 // answers COUNT queries of KIND (a_hit, chain3, dname, nxdomain; see
-// bench_engine.cpp) in bursts of 32. Only answer_burst is counted, so the
+// bench_engine.cpp) in bursts of 32, with a policy of RULES generated rules
+// that none of the names match (and rate limiting on with `rrl`) when given. Only answer_burst is counted, so the
 // total divided by COUNT is the engine's instructions per answer: parsing,
 // lookup, chase, writing. bench/instructions runs it for every kind beside
 // knotd under the same tool.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "bench/engine_workload.hpp"
+#include "tests/engine/generated_rules.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: engine-instructions a_hit|chain3|dname|nxdomain COUNT\n");
+  if (argc < 3 || argc > 5) {
+    std::fprintf(stderr, "usage: engine-instructions a_hit|chain3|dname|nxdomain COUNT [RULES [rrl]]\n");
     return 2;
   }
   const std::string kind = argv[1];
@@ -28,7 +31,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "engine-instructions: %s\n", w.error.empty() ? "unknown kind" : w.error.c_str());
     return 1;
   }
-  canon::bench::BurstRunner runner(w, kind);
+  std::shared_ptr<const canon::engine::Policy> policy;
+  if (argc >= 4) {
+    canon::engine::PolicySpec spec;
+    spec.rules = canon::engine::testing::generated_blocklist(std::atoi(argv[3]));
+    spec.rrl.enabled = argc == 5 && std::string(argv[4]) == "rrl";
+    spec.rrl.rate = 1'000'000;
+    policy = canon::engine::Policy::compile(spec, 1, 1);
+  }
+  canon::bench::BurstRunner runner(w, kind, policy.get());
   std::size_t answered = 0;
   for (std::size_t done = 0; done < count; done += canon::bench::BurstRunner::kBurst) {
     answered += runner.run(std::min(canon::bench::BurstRunner::kBurst, count - done));

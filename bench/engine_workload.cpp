@@ -97,9 +97,10 @@ Workload build(const std::string& genzone, const std::string& dir) {
 
 }  // namespace
 
-BurstRunner::BurstRunner(const Workload& workload, const std::string& kind)
+BurstRunner::BurstRunner(const Workload& workload, const std::string& kind, const engine::Policy* policy)
     : workload_(workload),
       queries_(workload.queries.at(kind)),
+      policy_(policy),
       engine_(std::make_unique<engine::Engine>(config_)),
       buffers_(kBurst, std::vector<std::uint8_t>(1500)) {}
 
@@ -107,9 +108,13 @@ std::size_t BurstRunner::run(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const auto& q = queries_[next_++ % queries_.size()];
     std::copy(q.begin(), q.end(), buffers_[i].begin());
-    packets_[i] = {buffers_[i].data(), static_cast<std::uint16_t>(q.size()), 1500};
+    // Sources spread over 256 /24s, so RRL buckets are found and refilled
+    // rather than all taken from one.
+    const std::uint8_t source[4] = {198, 18, static_cast<std::uint8_t>(next_), 7};
+    packets_[i] = {buffers_[i].data(), static_cast<std::uint16_t>(q.size()), 1500,
+                   engine::ClientAddress::v4(source)};
   }
-  engine_->answer_burst(*workload_.snapshot, packets_, n, engine::Transport::kUdp);
+  engine_->answer_burst(*workload_.snapshot, policy_, packets_, n, engine::Transport::kUdp);
   std::size_t answered = 0;
   for (std::size_t i = 0; i < n; ++i) answered += packets_[i].length != 0;
   return answered;

@@ -29,7 +29,8 @@ struct Workload {
 class BurstRunner {
  public:
   static constexpr std::size_t kBurst = 32;
-  BurstRunner(const Workload& workload, const std::string& kind);
+  // `policy` (optional): answered with it, as a worker with --policy would.
+  BurstRunner(const Workload& workload, const std::string& kind, const engine::Policy* policy = nullptr);
 
   // Answers the next `n` (at most kBurst) queries; returns how many got an answer.
   std::size_t run(std::size_t n = kBurst);
@@ -37,6 +38,7 @@ class BurstRunner {
  private:
   const Workload& workload_;
   const std::vector<std::vector<std::uint8_t>>& queries_;
+  const engine::Policy* policy_;
   engine::EngineConfig config_;
   std::unique_ptr<engine::Engine> engine_;
   std::vector<std::vector<std::uint8_t>> buffers_;

@@ -249,7 +249,7 @@ void Engine::policy_stage(const Policy& policy, const Packet* burst, std::size_t
   std::size_t names = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (queries_[i].verdict != Verdict::kAnswer) continue;
-    length += name_text(queries_[i].name.bytes, text + length);
+    length += name_text(queries_[i].name.bytes, queries_[i].name.length, text + length);
     text_ends_[names] = static_cast<std::uint16_t>(length);
     text_query_[names] = static_cast<std::uint8_t>(i);
     picked_[names++] = false;

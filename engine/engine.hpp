@@ -107,7 +107,7 @@ class alignas(64) Engine {
   std::uint32_t slip_count_ = 0;
   RrlTable rrl_;
   // The policy stage's scratch: the burst's names, one per line.
-  static constexpr std::size_t kPolicyTextBytes = kMaxBurst * (kMaxNameText + 1);
+  static constexpr std::size_t kPolicyTextBytes = kMaxBurst * (kMaxNameText + 1) + kNameTextSlack;
   std::unique_ptr<char[]> policy_text_;
   std::uint16_t text_ends_[kMaxBurst];
   std::uint8_t text_query_[kMaxBurst];

@@ -2,6 +2,10 @@
 
 #include <hs.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -258,28 +262,53 @@ std::size_t escaped_name_text(const std::uint8_t* wire, char* out) noexcept {
 }  // namespace
 
 // The common case in one copy: "\3www\7example\3com\0" → copy from the
-// first label on, put '.' where the inner length octets were, then check
-// in one pass (vectorisable) that nothing needs escaping: every octet
-// printable, no '\\', and no '.' but the separators.
+// first label on, put '.' where the inner length octets were, then check in
+// 16-octet steps that nothing needs escaping: every octet printable, no
+// '\\', and no '.' but the separators. Reads up to 15 octets past the name
+// (zones::IndexedName has the room) and writes up to 15 past the text
+// (the caller's buffer has kNameTextSlack).
 std::size_t name_text(const std::uint8_t* wire, char* out) noexcept {
   std::size_t wire_length = 0;
-  unsigned labels = 0;
-  while (wire[wire_length] != 0) {
-    wire_length += wire[wire_length] + 1u;
-    ++labels;
+  while (wire[wire_length] != 0) wire_length += wire[wire_length] + 1u;
+  return name_text(wire, wire_length + 1, out);
+}
+
+std::size_t name_text(const std::uint8_t* wire, std::size_t wire_length, char* out) noexcept {
+  if (wire_length <= 1) return 0;
+  const std::size_t length = wire_length - 2;  // no first length octet, no root
+#if defined(__SSE2__)
+  for (std::size_t i = 0; i < length; i += 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(wire + 1 + i)));
   }
-  if (labels == 0) return 0;
-  const std::size_t length = wire_length - 1;  // no first length octet, no root
+  unsigned separators = 0;
+  for (std::size_t at = wire[0]; at < length; at += wire[at + 1] + 1u, ++separators) out[at] = '.';
+  unsigned odd = 0;
+  unsigned dots = 0;
+  for (std::size_t i = 0; i < length; i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(out + i));
+    // Signed compare: octets 0x80-0xff are negative, so "< 0x21" takes them too.
+    const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(c, _mm_set1_epi8(0x21)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(0x7f)),
+                                                  _mm_cmpeq_epi8(c, _mm_set1_epi8('\\'))));
+    const unsigned keep = length - i >= 16 ? 0xffffu : (1u << (length - i)) - 1u;
+    odd |= static_cast<unsigned>(_mm_movemask_epi8(bad)) & keep;
+    dots += static_cast<unsigned>(
+        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('.')))) & keep));
+  }
+#else
   std::memcpy(out, wire + 1, length);
-  for (std::size_t at = wire[0]; at < length; at += wire[at + 1] + 1u) out[at] = '.';
+  unsigned separators = 0;
+  for (std::size_t at = wire[0]; at < length; at += wire[at + 1] + 1u, ++separators) out[at] = '.';
   unsigned odd = 0;
   unsigned dots = 0;
   for (std::size_t i = 0; i < length; ++i) {
     const auto c = static_cast<std::uint8_t>(out[i]);
-    odd |= static_cast<unsigned>(c < 0x21) | static_cast<unsigned>(c > 0x7e) | static_cast<unsigned>(c == '\\');
+    odd |= static_cast<unsigned>(!kPlainOctet[c] && c != '.');
     dots += static_cast<unsigned>(c == '.');
   }
-  if (odd == 0 && dots == labels - 1) [[likely]] return length;
+#endif
+  if (odd == 0 && dots == separators) [[likely]] return length;
   return escaped_name_text(wire, out);
 }
 

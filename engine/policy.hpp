@@ -162,8 +162,12 @@ class Policy {
 // zones::IndexedName holds it) in presentation form without the trailing
 // dot ("www.example.com"; the root is ""), a '.' or '\\' inside a label
 // escaped with '\\', and octets outside '!'..'~' as \DDD, so a text never
-// holds a line break. Returns the length written to `out`.
+// holds a line break. Returns the length written to `out`, which must have
+// kNameTextSlack octets of room past the longest text.
 inline constexpr std::size_t kMaxNameText = 4 * 255;
+inline constexpr std::size_t kNameTextSlack = 16;
 std::size_t name_text(const std::uint8_t* wire, char* out) noexcept;
+// The same when the wire length (root included) is known.
+std::size_t name_text(const std::uint8_t* wire, std::size_t wire_length, char* out) noexcept;
 
 }  // namespace canon::engine

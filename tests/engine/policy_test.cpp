@@ -90,12 +90,22 @@ std::shared_ptr<const Policy> compile(std::vector<PolicyRuleSpec> rules, unsigne
   return Policy::compile(spec, slots, 1);
 }
 
+// name_text of a wire name, from a buffer as roomy as zones::IndexedName's.
+std::string text_of(std::initializer_list<std::uint8_t> wire) {
+  std::uint8_t padded[zones::kMaxNameLength + 17] = {};
+  std::copy(wire.begin(), wire.end(), padded);
+  char out[kMaxNameText + kNameTextSlack];
+  return std::string(out, name_text(padded, out));
+}
+
 TEST(PolicyText, NameTextIsLowerCaseDottedWithoutTheRoot) {
-  char out[256];
-  const std::uint8_t wire[] = {3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0};
-  EXPECT_EQ(std::string(out, name_text(wire, out)), "www.example.com");
-  const std::uint8_t root[] = {0};
-  EXPECT_EQ(name_text(root, out), 0u);
+  EXPECT_EQ(text_of({3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0}), "www.example.com");
+  EXPECT_EQ(text_of({0}), "");
+  EXPECT_EQ(text_of({1, 'a', 0}), "a");
+  // Longer than one 16-octet step, with the odd octet in the second.
+  EXPECT_EQ(text_of({20, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
+                     's', 0x7f, 3, 'c', 'o', 'm', 0}),
+            "abcdefghijklmnopqrs\\127.com");
 }
 
 TEST(PolicyMatch, FirstRuleInFileOrderWinsAndFiltersAdmit) {
@@ -183,9 +193,9 @@ TEST(PolicyCompile, BufferAnchorsAreRefused) {
 }
 
 TEST(PolicyText, OddOctetsAreEscapedSoATextNeverHoldsALineBreak) {
-  char out[kMaxNameText];
-  const std::uint8_t wire[] = {4, 'a', '\n', '.', '\\', 3, 'c', 'o', 'm', 0};
-  EXPECT_EQ(std::string(out, name_text(wire, out)), "a\\010\\.\\\\.com");
+  EXPECT_EQ(text_of({4, 'a', '\n', '.', '\\', 3, 'c', 'o', 'm', 0}), "a\\010\\.\\\\.com");
+  EXPECT_EQ(text_of({2, 'a', 0xe9, 0}), "a\\233");
+  EXPECT_EQ(text_of({3, 'a', ' ', 'b', 0}), "a\\032b");
 }
 
 // The burst filter may pick a name for a regex that ran across a line break
