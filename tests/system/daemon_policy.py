@@ -22,7 +22,6 @@ slips out truncated, a second /24 and an exempt one are not limited, the
 flooding /24's NXDOMAINs (another class) and TCP are not limited.
 """
 import os
-import re
 import socket
 import sys
 import time
@@ -30,6 +29,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import daemon_harness as h  # noqa: E402  (first: re-execs /usr/bin/python3 if needed)
+from prometheus_samples import samples, value  # noqa: E402
+from reply_tally import Tally  # noqa: E402
 
 import unittest  # noqa: E402
 
@@ -174,30 +175,8 @@ def scrape(port):
         return resp.read().decode(), resp.headers.get("Content-Type", "")
 
 
-SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$')
-LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
-
-
-def samples(text):
-    """{(name, frozenset(labels)): value} of an exposition, parsed by hand."""
-    out = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        m = SAMPLE.match(line)
-        if not m:
-            raise AssertionError(f"not a sample line: {line!r}")
-        labels = frozenset(LABEL.findall(m.group(2) or ""))
-        out[(m.group(1), labels)] = float(m.group(3))
-    return out
-
-
 def families(text):
     return {line.split()[2] for line in text.splitlines() if line.startswith("# TYPE ")}
-
-
-def value(s, name, **labels):
-    return s.get((name, frozenset(labels.items())), 0.0)
 
 
 # --- actions and metrics --------------------------------------------------------
@@ -566,33 +545,6 @@ def udp_socket(source):
     return s
 
 
-class Tally:
-    """Replies by kind, read straight from the header."""
-
-    def __init__(self):
-        self.full = self.slipped = self.other = 0
-        self.ids = set()
-        self.last_full = 0.0
-
-    def take(self, sock):
-        while True:
-            try:
-                data = sock.recv(4096)
-            except BlockingIOError:
-                return
-            tc = data[2] & 0x02
-            rcode = data[3] & 0x0f
-            ancount = int.from_bytes(data[6:8], "big")
-            self.ids.add(int.from_bytes(data[0:2], "big"))
-            if tc and ancount == 0:
-                self.slipped += 1
-            elif not tc and rcode == 0 and ancount > 0:
-                self.full += 1
-                self.last_full = time.monotonic()
-            else:
-                self.other += 1
-
-
 def send(sock, wire, qid, port):
     wire[0:2] = qid.to_bytes(2, "big")
     sock.sendto(wire, ("127.0.0.1", port))
@@ -616,9 +568,9 @@ class RateLimiting(unittest.TestCase):
             flood = [udp_socket(FLOOD_SOURCES[i % 2]) for i in range(FLOOD_SOCKETS)]
             second = udp_socket(SECOND)
             wire = wire_query("example.com")
-            flood_tally, second_tally = Tally(), Tally()
+            begin = time.monotonic()
+            flood_tally, second_tally = Tally(begin), Tally(begin)
             try:
-                begin = time.monotonic()
                 sent = second_sent = 0
                 while ((sent < FLOOD or second_sent < SECOND_COUNT)
                        and time.monotonic() - begin < FLOOD_SECONDS + 2):
@@ -646,7 +598,7 @@ class RateLimiting(unittest.TestCase):
                 for s in flood + [second]:
                     s.close()
             self.assertEqual(sent, FLOOD, "the flood did not go out in time")
-            window = max(flood_tally.last_full, begin) - begin
+            window = flood_tally.last_full
             info = (f"flood: {sent} sent in {last_sent - begin:.2f} s, {flood_tally.full} full, "
                     f"{flood_tally.slipped} truncated, {flood_tally.other} other; full answers within "
                     f"{window:.2f} s; second source: {second_tally.full}/{SECOND_COUNT} full")

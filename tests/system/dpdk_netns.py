@@ -41,6 +41,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import daemon_harness as h  # noqa: E402  (first: re-execs /usr/bin/python3 if needed)
 import netns  # noqa: E402
+from prometheus_samples import samples, value  # noqa: E402
 
 import unittest  # noqa: E402
 
@@ -75,6 +76,17 @@ def answer_view(k):
     return (k.rcode, sorted(k.flags), {s: sorted(r) for s, r in k.sections.items()})
 
 
+def stop_servers(cls):
+    """Stops a test class's canond and its socket-backend reference, then the link."""
+    try:
+        cls.reference.stop()
+        cls.canond.stop()
+    finally:
+        cls.reference.kill()
+        cls.canond.kill()
+        cls.link.close()
+
+
 class DpdkOnVeth:
     """One canond on one PMD; subclasses name the vdev."""
     VDEV = None
@@ -100,13 +112,7 @@ class DpdkOnVeth:
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.reference.stop()
-            cls.canond.stop()
-        finally:
-            cls.reference.kill()
-            cls.canond.kill()
-            cls.link.close()
+        stop_servers(cls)
 
     def port_stats(self):
         stats = self.canond.ok("stats")
@@ -264,6 +270,8 @@ POLICY_RULES = ["v4-client-refused", "v6-client-refused", "parked", "drop-it", "
 # 4 sockets, a few over IPv6 alongside; every reply tallied from its header.
 FLOOD_SCRIPT = r"""
 import json, socket, sys, time
+sys.path.insert(0, sys.argv[7])
+from reply_tally import Tally
 server4, server6, name = sys.argv[1:4]
 qps, seconds, v6count = int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
 wire = bytearray(b"\0\0\0\0\0\1\0\0\0\0\0\0")
@@ -277,37 +285,12 @@ def sock(family):
     s.setblocking(False)
     return s
 
-class Tally:
-    def __init__(self):
-        self.full = self.slipped = self.other = 0
-        self.ids = set()
-        self.last_full = 0.0
-    def take(self, s, begin):
-        while True:
-            try:
-                data = s.recv(4096)
-            except BlockingIOError:
-                return
-            tc, rcode = data[2] & 0x02, data[3] & 0x0f
-            ancount = int.from_bytes(data[6:8], "big")
-            self.ids.add(int.from_bytes(data[0:2], "big"))
-            if tc and ancount == 0:
-                self.slipped += 1
-            elif not tc and rcode == 0 and ancount > 0:
-                self.full += 1
-                self.last_full = time.monotonic() - begin
-            else:
-                self.other += 1
-    def out(self):
-        return {"full": self.full, "slipped": self.slipped, "other": self.other,
-                "ids": len(self.ids), "last_full": self.last_full}
-
 v4 = [sock(socket.AF_INET) for _ in range(4)]
 v6 = sock(socket.AF_INET6)
-t4, t6 = Tally(), Tally()
 total = int(qps * seconds)
 sent = sent6 = 0
 begin = time.monotonic()
+t4, t6 = Tally(begin), Tally(begin)
 while (sent < total or sent6 < v6count) and time.monotonic() - begin < seconds + 2:
     now = time.monotonic() - begin
     while sent < total and sent <= now * qps:
@@ -319,38 +302,21 @@ while (sent < total or sent6 < v6count) and time.monotonic() - begin < seconds +
         v6.sendto(wire, (server6, 53))
         sent6 += 1
     for s in v4:
-        t4.take(s, begin)
-    t6.take(v6, begin)
+        t4.take(s)
+    t6.take(v6)
     time.sleep(0.0005)
 elapsed = time.monotonic() - begin
 end = time.monotonic()
 while time.monotonic() - end < 1.0:  # the last replies (bounded)
     for s in v4:
-        t4.take(s, begin)
-    t6.take(v6, begin)
+        t4.take(s)
+    t6.take(v6)
     time.sleep(0.005)
 print(json.dumps({"sent": sent, "sent6": sent6, "elapsed": elapsed, "v4": t4.out(), "v6": t6.out()}))
 """
 
-SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$')
-LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
-
-
-def samples(text):
-    """{(name, frozenset(labels)): value} of a Prometheus text exposition."""
-    out = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        m = SAMPLE.match(line)
-        if not m:
-            raise AssertionError(f"not a sample line: {line!r}")
-        out[(m.group(1), frozenset(LABEL.findall(m.group(2) or "")))] = float(m.group(3))
-    return out
-
-
 def metric(s, name, **labels):
-    return s.get((name, frozenset(labels.items())))
+    return value(s, name, None, **labels)
 
 
 def kdig_ref(port, name, rdtype, tcp=False, extra=()):
@@ -404,13 +370,7 @@ class PolicyOnVeth:
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.reference.stop()
-            cls.canond.stop()
-        finally:
-            cls.reference.kill()
-            cls.canond.kill()
-            cls.link.close()
+        stop_servers(cls)
 
     def dig(self, address, name, rdtype="A", tcp=False, extra=()):
         return kdig_in(self.link, address, name, rdtype, tcp=tcp, extra=extra)
@@ -581,7 +541,8 @@ class PolicyOnVeth:
                          {"enabled": True, "rate": RRL_RATE, "slip": RRL_SLIP}, stats0["rrl"])
         _, q0 = self.queue(stats0)
         run = self.link.run(sys.executable, "-c", FLOOD_SCRIPT, CANON_IPV4, CANON_IPV6, "example.com",
-                            str(FLOOD_QPS), str(FLOOD_SECONDS), str(FLOOD_V6), cpu=CLIENT_CPU,
+                            str(FLOOD_QPS), str(FLOOD_SECONDS), str(FLOOD_V6),
+                            os.path.dirname(os.path.abspath(__file__)), cpu=CLIENT_CPU,
                             timeout=FLOOD_SECONDS + 30)
         self.assertEqual(run.returncode, 0, run.stderr)
         r = json.loads(run.stdout)
