@@ -225,6 +225,13 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   return length;
 }
 
+bool Engine::begin_policy(const Policy* policy) noexcept {
+  policy_ = policy;
+  if (policy == nullptr) return false;
+  if (policy->rrl().enabled) now_ms_ = steady_ms();  // once per burst
+  return policy->has_rules() && slot_ < policy->slots();
+}
+
 Engine::RateVerdict Engine::rate_limit(Rcode rcode, bool authoritative, std::uint16_t answers,
                                        const ClientAddress& source) noexcept {
   const RrlSpec& spec = policy_->rrl();
@@ -279,9 +286,7 @@ void Engine::apply_policy(const Policy& policy, Query& query, const char* text, 
 
 void Engine::answer_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets,
                           std::size_t count, Transport transport) noexcept {
-  policy_ = policy;
-  const bool rules = policy != nullptr && policy->has_rules() && slot_ < policy->slots();
-  if (policy != nullptr && policy->rrl().enabled) now_ms_ = steady_ms();  // once per burst
+  const bool rules = begin_policy(policy);
   for (std::size_t first = 0; first < count; first += kMaxBurst) {
     const std::size_t n = std::min(kMaxBurst, count - first);
     Packet* burst = packets + first;
@@ -373,11 +378,10 @@ void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatc
 std::size_t Engine::answer_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
                                std::uint8_t* data, std::size_t length, std::size_t capacity,
                                Transport transport) noexcept {
-  policy_ = policy;
-  if (policy != nullptr && policy->rrl().enabled && transport == Transport::kUdp) now_ms_ = steady_ms();
+  const bool rules = begin_policy(policy);
   Query& query = queries_[0];
   parse_query(data, length, transport, query);
-  if (policy != nullptr && policy->has_rules() && slot_ < policy->slots() && query.verdict == Verdict::kAnswer) {
+  if (rules && query.verdict == Verdict::kAnswer) {
     char* text = policy_text_.get();
     apply_policy(*policy, query, text, name_text(query.name.bytes, text), source, transport);
   }

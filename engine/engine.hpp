@@ -82,6 +82,9 @@ class alignas(64) Engine {
   void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
                         const std::uint8_t* query_of, std::size_t count,
                         PlainAnswer* plain) noexcept;
+  // Takes `policy` for the coming burst (and the time, when it rate-limits);
+  // true when its rules apply to this engine.
+  bool begin_policy(const Policy* policy) noexcept;
   // The policy stage over queries [0, n) of a burst (policy.hpp: one scan
   // filters the burst, the names it picks are matched alone).
   void policy_stage(const Policy& policy, const Packet* burst, std::size_t n, Transport transport) noexcept;
