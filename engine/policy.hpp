@@ -130,6 +130,10 @@ class Policy {
   [[nodiscard]] std::uint32_t rrl_worker_rate() const noexcept { return rrl_worker_rate_; }
   [[nodiscard]] unsigned slots() const noexcept { return slots_; }
 
+  // pick() and match() need has_rules() and slot < slots(): a policy
+  // without rules has no database and no scratch (the engine checks once
+  // per burst).
+  //
   // Data path, reader `slot`: the burst filter. `text` holds `count` names,
   // each followed by '\n'; ends[k] is the offset of name k's '\n'. Sets
   // picked[k] when some regex may match name k (others stay untouched).

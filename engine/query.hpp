@@ -5,6 +5,8 @@
 //
 // What the parser decides (the first rule that applies wins):
 //   shorter than a header, or QR=1 ............ kDrop (never answer a response)
+//   OPCODE ≠ QUERY and no single well-formed question .. kNotImp (another
+//   opcode's sections are not ours to judge: NOTIFY, UPDATE)
 //   QDCOUNT ≠ 1, bad question name (label > 63, name > 255, compression
 //   pointer, reserved label type, overrun), counts that overrun the packet or
 //   leave bytes over, OPT not in additional, a second OPT, an OPT owner that
