@@ -1,10 +1,11 @@
 // Per-worker counters: one cache-aligned struct per worker, written only by
-// that worker; readers sum them (torn reads of single words are harmless).
+// that worker; the control thread sums them while it runs (counter.hpp).
 #pragma once
 
 #include <array>
 #include <cstdint>
 
+#include "engine/counter.hpp"
 #include "zones/snapshot.hpp"
 
 namespace canon::engine {
@@ -38,16 +39,16 @@ inline constexpr auto kQtypeBuckets = [] {
 [[nodiscard]] const char* qtype_bucket_name(QtypeBucket b) noexcept;
 
 struct alignas(64) WorkerCounters {
-  std::uint64_t queries = 0;      // packets given to the engine
-  std::uint64_t responses = 0;    // answers written
-  std::uint64_t dropped = 0;      // no answer (QR=1, too short; policy drop; rate-limited)
-  std::uint64_t truncated = 0;    // TC=1 answers
-  std::array<std::uint64_t, 17> rcodes{};   // by RCODE, BADVERS at 16
-  std::array<std::uint64_t, static_cast<std::size_t>(QtypeBucket::kCount)> qtypes{};
-  std::array<std::uint64_t, zones::kMaxChainLinks + 1> chain_links{};  // answers by links followed
-  std::array<std::uint64_t, 6> policy_actions{};  // queries a policy rule decided, by PolicyAction
-  std::uint64_t rrl_limited = 0;  // UDP answers over the rate: dropped, or slipped
-  std::uint64_t rrl_slipped = 0;  // of those, sent truncated (TC=1) so real clients retry over TCP
+  Counter queries = 0;      // packets given to the engine
+  Counter responses = 0;    // answers written
+  Counter dropped = 0;      // no answer (QR=1, too short; policy drop; rate-limited)
+  Counter truncated = 0;    // TC=1 answers
+  std::array<Counter, 17> rcodes{};   // by RCODE, BADVERS at 16
+  std::array<Counter, static_cast<std::size_t>(QtypeBucket::kCount)> qtypes{};
+  std::array<Counter, zones::kMaxChainLinks + 1> chain_links{};  // answers by links followed
+  std::array<Counter, 6> policy_actions{};  // queries a policy rule decided, by PolicyAction
+  Counter rrl_limited = 0;  // UDP answers over the rate: dropped, or slipped
+  Counter rrl_slipped = 0;  // of those, sent truncated (TC=1) so real clients retry over TCP
 
   void add(const WorkerCounters& other) noexcept;
 };

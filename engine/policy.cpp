@@ -158,7 +158,7 @@ std::shared_ptr<const Policy> Policy::compile(const PolicySpec& spec, unsigned s
   policy->rules_.reserve(spec.rules.size());
   for (const PolicyRuleSpec& rule : spec.rules) policy->rules_.push_back(compile_rule(rule));
   policy->row_words_ = (spec.rules.size() + 7) / 8 * 8;
-  policy->counters_ = std::make_unique<std::uint64_t[]>(policy->row_words_ * std::max(1u, slots));
+  policy->counters_ = std::make_unique<Counter[]>(policy->row_words_ * std::max(1u, slots));
   if (spec.rules.empty()) return policy;
 
   std::vector<const char*> expressions;

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "engine/client_address.hpp"
+#include "engine/counter.hpp"
 
 struct hs_database;
 struct hs_scratch;
@@ -159,7 +160,7 @@ class Policy {
   std::size_t row_words_ = 0;  // counters per slot, padded to a cache line
   hs_database* database_ = nullptr;
   std::vector<hs_scratch*> scratch_;
-  std::unique_ptr<std::uint64_t[]> counters_;
+  std::unique_ptr<Counter[]> counters_;  // counter.hpp: workers write, control reads
 };
 
 // The text a rule's regex sees: the wire name `wire` (lower-cased, as

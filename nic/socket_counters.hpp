@@ -1,17 +1,19 @@
 // Counters of the kernel-socket backend, one cache-aligned struct per thread,
-// written only by that thread; the control thread sums them (a torn read of
-// one word is harmless: it is a monotonic counter).
+// written only by that thread; the control thread sums them while it runs
+// (engine/counter.hpp).
 #pragma once
 
 #include <cstdint>
 
+#include "engine/counter.hpp"
+
 namespace canon::nic {
 
 struct alignas(64) UdpCounters {
-  std::uint64_t received = 0;        // datagrams taken from the sockets
-  std::uint64_t sent = 0;            // answers handed to the kernel
-  std::uint64_t send_errors = 0;     // answers the kernel refused
-  std::uint64_t receive_errors = 0;  // recvmmsg failures other than EAGAIN
+  engine::Counter received;        // datagrams taken from the sockets
+  engine::Counter sent;            // answers handed to the kernel
+  engine::Counter send_errors;     // answers the kernel refused
+  engine::Counter receive_errors;  // recvmmsg failures other than EAGAIN
 
   void add(const UdpCounters& o) noexcept {
     received += o.received;
@@ -22,11 +24,11 @@ struct alignas(64) UdpCounters {
 };
 
 struct alignas(64) TcpCounters {
-  std::uint64_t accepted = 0;
-  std::uint64_t refused_over_cap = 0;  // closed at once: the connection cap was reached
-  std::uint64_t idle_closed = 0;       // closed by the idle timeout
-  std::uint64_t queries = 0;
-  std::uint64_t open = 0;              // gauge
+  engine::Counter accepted;
+  engine::Counter refused_over_cap;  // closed at once: the connection cap was reached
+  engine::Counter idle_closed;       // closed by the idle timeout
+  engine::Counter queries;
+  engine::Counter open;              // gauge
 };
 
 }  // namespace canon::nic

@@ -8,7 +8,9 @@
 // then a summary. Exit 1 on any error, 0 otherwise (warnings included), 2 on
 // bad usage.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,11 +52,13 @@ void print_chains(const canon::zones::Snapshot& snap) {
 
 void usage(std::FILE* out) {
   std::fputs(
-      "usage: canon-checkzone [--stats] [--chains] [--quiet] ORIGIN FILE [ORIGIN FILE ...]\n"
+      "usage: canon-checkzone [OPTIONS] ORIGIN FILE [ORIGIN FILE ...]\n"
       "  Checks the zones as one snapshot (aliases are followed across them).\n"
       "  --stats   print load/compile times and snapshot size\n"
       "  --chains  print how every alias chain resolves (-> CNAME, => DNAME)\n"
       "  --quiet   print only errors and the summary\n"
+      "  --max-zone-records N   refuse a zone of more than N records (default 50000000)\n"
+      "  --max-rrset-records N  refuse an RRset of more than N records (default 4096)\n"
       "  exit status: 0 no errors (warnings allowed), 1 errors, 2 bad usage\n",
       out);
 }
@@ -64,10 +68,29 @@ void usage(std::FILE* out) {
 int main(int argc, char** argv) {
   using namespace canon::zones;
   bool stats = false, quiet = false, chains = false;
+  ZoneLimits limits;
   std::vector<std::string> words;
+  // The value of a limit option: 1..ceiling, or nullopt (bad usage).
+  const auto limit_value = [&](int& i, unsigned long long ceiling) -> std::optional<unsigned long long> {
+    if (i + 1 >= argc) return std::nullopt;
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(argv[++i], &end, 10);
+    if (*argv[i] == '\0' || *end != '\0' || *argv[i] == '-' || v < 1 || v > ceiling) return std::nullopt;
+    return v;
+  };
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--stats") stats = true;
+    if (arg == "--max-zone-records" || arg == "--max-rrset-records") {
+      const bool rrset = arg == "--max-rrset-records";
+      const auto v = limit_value(i, rrset ? kMaxRrsetRecordsCeiling : 1'000'000'000ull);
+      if (!v) {
+        std::fprintf(stderr, "canon-checkzone: %s needs a number from 1 to %llu\n", arg.c_str(),
+                     rrset ? static_cast<unsigned long long>(kMaxRrsetRecordsCeiling) : 1'000'000'000ull);
+        return 2;
+      }
+      if (rrset) limits.max_rrset_records = static_cast<std::uint32_t>(*v);
+      else limits.max_records = *v;
+    } else if (arg == "--stats") stats = true;
     else if (arg == "--quiet") quiet = true;
     else if (arg == "--chains") chains = true;
     else if (arg == "-h" || arg == "--help") {
@@ -96,7 +119,7 @@ int main(int argc, char** argv) {
     sources.push_back(*source);
   }
 
-  const CompileResult result = compile(sources);
+  const CompileResult result = compile(sources, {}, limits);
   for (const Finding& f : result.findings.items) {
     if (quiet && f.severity() != Severity::kError) continue;
     std::printf("%s\n", f.to_string().c_str());

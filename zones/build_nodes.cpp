@@ -28,8 +28,12 @@ bool is_wildcard_key(std::span<const std::uint8_t> key) {
 }  // namespace
 
 SnapshotBuilder::SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones,
-                                 Findings& findings)
-    : store_(store), zones_(std::move(zones)), findings_(findings), snap_(new Snapshot) {}
+                                 Findings& findings, const ZoneLimits& limits)
+    : store_(store),
+      zones_(std::move(zones)),
+      findings_(findings),
+      max_rrset_records_(std::min(limits.max_rrset_records, kMaxRrsetRecordsCeiling)),
+      snap_(new Snapshot) {}
 
 std::unique_ptr<Snapshot> SnapshotBuilder::build() {
   build_nodes();
@@ -331,6 +335,7 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
     set.additional = kNone;
     const std::uint32_t first_rr = static_cast<std::uint32_t>(rr_records_.size());
     const Record* previous = nullptr;
+    std::size_t over_limit = 0;  // distinct records past max_rrset_records_
     for (std::size_t k = i; k < j; ++k) {
       const Record& rec = store_.records[group[k]];
       if (previous && store_.same_rdata(*previous, rec)) {
@@ -345,8 +350,9 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
                    " in the same RRset (RFC 2181 §5.2); the lowest is served");
       }
       set.ttl = std::min(set.ttl, rec.ttl);
-      if (set.count == 0xffff) {
-        report(CheckId::kLimit, rec, "more than 65535 records in one RRset");
+      if (set.count == max_rrset_records_) {
+        ++over_limit;  // reported once below; the zone is refused
+        previous = &rec;
         continue;
       }
       ++set.count;
@@ -366,6 +372,16 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
     }
     if (wire.size() > 0xffffff00u) throw std::length_error("record data exceeds 4 GiB");
     set.wire_length = static_cast<std::uint32_t>(wire.size() - set.wire);
+    if (over_limit) {
+      report(CheckId::kLimit, reference,
+             "RRset has " + std::to_string(set.count + over_limit) + " records, more than the " +
+                 std::to_string(max_rrset_records_) + " allowed (max-rrset-records)");
+    } else if (set.wire_length > kMaxRrsetWireBytes) {
+      report(CheckId::kLimit, reference,
+             "RRset of " + std::to_string(set.count) + " records is " + std::to_string(set.wire_length) +
+                 " bytes in answer form; no DNS message can carry it (at most " +
+                 std::to_string(kMaxRrsetWireBytes) + " beside the header and question)");
+    }
     for (std::size_t at = set.wire; at < wire.size();) {
       wire[at + 6] = static_cast<std::uint8_t>(set.ttl >> 24);
       wire[at + 7] = static_cast<std::uint8_t>(set.ttl >> 16);

@@ -82,14 +82,16 @@ void merge_records(RecordStore& into, const RecordStore& from, std::uint32_t zon
 
 }  // namespace
 
-CompileResult compile(std::span<const ZoneSource> zones, const LoadProgress& progress) {
+CompileResult compile(std::span<const ZoneSource> zones, const LoadProgress& progress,
+                      const ZoneLimits& limits) {
   std::vector<std::shared_ptr<const LoadedZone>> loaded;
   loaded.reserve(zones.size());
-  for (const ZoneSource& source : zones) loaded.push_back(load_zone_file(source, progress));
-  return compile_loaded(loaded);
+  for (const ZoneSource& source : zones) loaded.push_back(load_zone_file(source, progress, limits));
+  return compile_loaded(loaded, limits);
 }
 
-std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source, const LoadProgress& progress) {
+std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source, const LoadProgress& progress,
+                                                 const ZoneLimits& limits) {
   auto zone = std::make_shared<LoadedZone>();
   zone->source = source;
   const auto start = std::chrono::steady_clock::now();
@@ -100,7 +102,7 @@ std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source, const
   if (!meta.empty()) {
     zone->store.on_progress = progress;
     try {
-      load_zone(ZoneSource{meta.front().origin_text, source.file}, 0, zone->store, zone->findings);
+      load_zone(ZoneSource{meta.front().origin_text, source.file}, 0, zone->store, zone->findings, limits);
     } catch (const std::exception& e) {
       zone->findings.add(Finding{CheckId::kLimit, source.file, 0, {}, 0, std::string("zone refused: ") + e.what()});
     }
@@ -110,7 +112,8 @@ std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source, const
   return zone;
 }
 
-CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> zones) {
+CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> zones,
+                             const ZoneLimits& limits) {
   CompileResult result;
   try {
     std::vector<ZoneSource> sources;
@@ -125,7 +128,7 @@ CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> 
       result.stats.load_seconds += loaded.load_seconds;
     }
     const auto compile_start = std::chrono::steady_clock::now();
-    SnapshotBuilder builder(store, std::move(metas), result.findings);
+    SnapshotBuilder builder(store, std::move(metas), result.findings, limits);
     std::unique_ptr<Snapshot> snapshot = builder.build();
     result.stats.compile_seconds = seconds_since(compile_start);
     result.stats.records = store.records.size();

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "zones/finding.hpp"
+#include "zones/limits.hpp"
 #include "zones/record_store.hpp"
 #include "zones/snapshot.hpp"
 #include "zones/zone_source.hpp"
@@ -42,15 +43,17 @@ struct LoadedZone {
 };
 
 [[nodiscard]] std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source,
-                                                              const LoadProgress& progress = {});
+                                                              const LoadProgress& progress = {},
+                                                              const ZoneLimits& limits = {});
 
 // Checks and compiles loaded zones into one snapshot; the findings include
 // each zone's load findings. Never throws for bad input.
-[[nodiscard]] CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> zones);
+[[nodiscard]] CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> zones,
+                                          const ZoneLimits& limits = {});
 
 // Loads, checks and compiles all zones into one snapshot. Never throws for bad
 // input: every problem is a finding.
 [[nodiscard]] CompileResult compile(std::span<const ZoneSource> zones,
-                                    const LoadProgress& progress = {});
+                                    const LoadProgress& progress = {}, const ZoneLimits& limits = {});
 
 }  // namespace canon::zones

@@ -52,8 +52,10 @@ bool looks_like_ip(const std::uint8_t* wire) {
 
 class ZoneLoader {
  public:
-  ZoneLoader(const ZoneSource& source, std::uint32_t zone_index, RecordStore& store, Findings& findings)
-      : source_(source), zone_index_(zone_index), store_(store), findings_(findings) {
+  ZoneLoader(const ZoneSource& source, std::uint32_t zone_index, RecordStore& store, Findings& findings,
+             const ZoneLimits& limits)
+      : source_(source), zone_index_(zone_index), store_(store), findings_(findings), limits_(limits),
+        first_record_(store.records.size()) {
     std::string wire;
     if (text_to_wire(source.origin, wire)) {
       make_key(reinterpret_cast<const std::uint8_t*>(wire.data()), origin_key_);
@@ -139,13 +141,14 @@ class ZoneLoader {
            line[directive.size()] == '\t';
   }
 
-  // Returns false after a fatal scanner error.
+  // Returns false after a fatal scanner error, or when a callback stopped
+  // the scanner (the zone went over its record limit).
   static bool feed(zs_scanner_t* s, std::string_view text, std::uint32_t first_line) {
     if (text.empty()) return true;
     if (zs_set_input_string(s, text.data(), text.size()) != 0) return false;
     s->line_counter = first_line;
     zs_parse_all(s);
-    return !s->error.fatal;
+    return !s->error.fatal && s->state != ZS_STATE_STOP;
   }
 
   bool generate(zs_scanner_t* s, Context& ctx, std::string_view args, std::uint32_t line) {
@@ -266,6 +269,19 @@ class ZoneLoader {
   void add_record(zs_scanner_t* s, Context& ctx) {
     const std::uint32_t line =
         ctx.generate_line ? ctx.generate_line : static_cast<std::uint32_t>(s->line_counter);
+    if (store_.records.size() - first_record_ >= limits_.max_records) {
+      // Reported once; an including file that goes on reading stops at its
+      // next record.
+      if (!over_limit_) {
+        report(CheckId::kLimit, *ctx.path, line, {}, 0,
+               "zone " + source_.origin + " has more than " + std::to_string(limits_.max_records) +
+                   " records (max-zone-records); the rest of the file is not read");
+        over_limit_ = true;
+      }
+      ctx.failed = true;
+      s->state = ZS_STATE_STOP;
+      return;
+    }
     LookupKey key;
     make_key(s->r_owner, key);
     const std::span<const std::uint8_t> key_view = key.view();
@@ -309,6 +325,9 @@ class ZoneLoader {
   std::uint32_t zone_index_;
   RecordStore& store_;
   Findings& findings_;
+  const ZoneLimits& limits_;
+  std::size_t first_record_;  // records in the store before this zone's
+  bool over_limit_ = false;
   LookupKey origin_key_{};
   std::string current_path_;
 };
@@ -316,8 +335,8 @@ class ZoneLoader {
 }  // namespace
 
 bool load_zone(const ZoneSource& source, std::uint32_t zone_index, RecordStore& store,
-               Findings& findings) {
-  ZoneLoader loader(source, zone_index, store, findings);
+               Findings& findings, const ZoneLimits& limits) {
+  ZoneLoader loader(source, zone_index, store, findings, limits);
   return loader.load();
 }
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "zones/finding.hpp"
+#include "zones/limits.hpp"
 #include "zones/record_store.hpp"
 #include "zones/zone_source.hpp"
 
@@ -21,9 +22,11 @@ namespace canon::zones {
 inline constexpr unsigned kMaxIncludeDepth = 8;
 
 // Appends the zone's records to `store`, tagged with `zone_index`. Returns
-// false when the file could not be read or had a syntax error (both reported
-// in `findings`); the records read so far stay, so the checks can still run.
+// false when the file could not be read, had a syntax error or held more
+// than `limits.max_records` records (all reported in `findings`; loading
+// stops at the record over the limit); the records read so far stay, so the
+// checks can still run.
 bool load_zone(const ZoneSource& source, std::uint32_t zone_index, RecordStore& store,
-               Findings& findings);
+               Findings& findings, const ZoneLimits& limits = {});
 
 }  // namespace canon::zones

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "zones/finding.hpp"
+#include "zones/limits.hpp"
 #include "zones/record_store.hpp"
 #include "zones/snapshot.hpp"
 
@@ -36,7 +37,8 @@ struct ZoneMeta {
 
 class SnapshotBuilder {
  public:
-  SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones, Findings& findings);
+  SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones, Findings& findings,
+                  const ZoneLimits& limits = {});
 
   // Runs every pass. The snapshot is complete even when findings hold errors
   // (so every check can run); the caller decides whether to publish it.
@@ -83,6 +85,7 @@ class SnapshotBuilder {
   RecordStore& store_;
   std::vector<ZoneMeta> zones_;
   Findings& findings_;
+  std::uint32_t max_rrset_records_;  // ZoneLimits', at most kMaxRrsetRecordsCeiling
   std::unique_ptr<Snapshot> snap_;
   std::vector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
   std::vector<std::uint32_t> rrset_record_;    // per RRset: its earliest record, for file:line

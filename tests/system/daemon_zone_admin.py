@@ -77,6 +77,35 @@ class ZoneAdmin(unittest.TestCase):
                 self.assert_served(d, "192.0.2.23", int(SERIAL))
                 self.assertEqual(d.generation(), gen, "a refused zone-load published")
 
+    def test_zone_over_its_limits_is_refused(self):
+        """max-zone-records and max-rrset-records (config file): a zone-load
+        over either is refused at FILE:LINE [limit]; the old data stays."""
+        d = h.Canond(zones=self.zones)
+        d.config = h.write(self.work, "canond.toml", f'admin-socket = "{d.socket}"\n'
+                           "max-zone-records = 60\nmax-rrset-records = 4\n")
+        with d:
+            gen = d.generation()
+            text = self.version("192.0.2.99", 2026112299)
+            big_set = text + "".join(f"many IN A 192.0.2.{i}\n" for i in range(1, 6))
+            first_many = line_of(big_set, "many IN A 192.0.2.1")
+            generated = text + "$GENERATE 1-100 host$ IN A 192.0.2.7\n"
+            cases = [(h.write(self.work, "big-set.zone", big_set), [first_many], "RRset has 5 records"),
+                     (h.write(self.work, "generated.zone", generated), [len(generated.splitlines())],
+                      "has more than 60 records")]
+            for path, lines, message in cases:
+                r = d.ctl("zone-load", f"example.com={path}")
+                self.assertEqual(r.rc, 1, r)
+                self.assert_finding(r, path, lines, "limit")
+                self.assertIn(message, r.err, r)
+                self.assert_served(d, "192.0.2.23", int(SERIAL))
+                self.assertEqual(d.generation(), gen, "a refused zone-load published")
+            at_limit = h.write(self.work, "at-limit.zone", text + "".join(
+                f"many IN A 192.0.2.{i}\n" for i in range(1, 5)))
+            r = d.ctl("zone-load", f"example.com={at_limit}")
+            self.assertEqual(r.rc, 0, r)
+            self.assert_served(d, "192.0.2.99", 2026112299)
+            self.assertEqual(h.addresses(d.port, "many.example.com"), {f"192.0.2.{i}" for i in range(1, 5)})
+
     def test_zone_check_publishes_nothing(self):
         with h.Canond(zones=self.zones) as d:
             gen = d.generation()

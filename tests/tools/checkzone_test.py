@@ -179,6 +179,35 @@ class CheckzoneTest(unittest.TestCase):
         self.assertTrue(any(line.startswith("nothere.zone: error: ") and line.endswith("[file]")
                             for line in run.lines), run.stdout)
 
+    # ---- limits -------------------------------------------------------------------------
+
+    def test_rrset_over_max_rrset_records(self):
+        z = self.write("example.com.zone", APEX + "".join(f"www A 192.0.2.{i}\n" for i in range(1, 5)))
+        self.assertEqual(self.run_checkzone("--max-rrset-records", "4", "example.com", z).status, 0)
+        run = self.run_checkzone("--max-rrset-records", "3", "example.com", z)
+        self.assertEqual(run.status, 1)
+        self.assert_finding(run, z, 5, "error", "www.example.com.", "A", "limit",
+                            ["RRset has 4 records, more than the 3 allowed"])
+        self.assert_summary(run, "example.com.", 1, 0, 7, 1)
+
+    def test_zone_over_max_zone_records_stops_reading(self):
+        z = self.write("example.com.zone", APEX + "$GENERATE 1-500 h$ A 192.0.2.1\n")
+        run = Run(["--max-zone-records", "100", "example.com", z], self.dir)
+        self.assertEqual(run.status, 1)
+        want = (f"{z}:5: error: zone example.com. has more than 100 records (max-zone-records); "
+                "the rest of the file is not read [limit]")
+        self.assertIn(want, run.lines, run.stdout)
+        self.assertEqual(int(run.summary["records"]), 100, "reading stops at the limit")
+
+    def test_bad_limit_values_exit_2(self):
+        z = self.write("example.com.zone", APEX)
+        for args in (["--max-rrset-records"], ["--max-rrset-records", "0"], ["--max-rrset-records", "65536"],
+                     ["--max-zone-records", "-5"], ["--max-zone-records", "ten"]):
+            with self.subTest(args=args):
+                run = Run(args + ["example.com", z], self.dir)
+                self.assertEqual(run.status, 2, run.stdout + run.stderr)
+                self.assertIn("needs a number from 1 to", run.stderr)
+
     def test_quiet_prints_only_errors(self):
         z = self.write("example.com.zone", APEX +
                        "www CNAME 192.0.2.7\n"                     # 5: warning

@@ -40,6 +40,13 @@ class FileReader {
     }
     fail(node, "'" + key + "' must be a non-negative integer");
   }
+  // A limit: 1..ceiling.
+  unsigned limit(const std::string& key, const toml::node& node, std::int64_t ceiling) const {
+    if (auto v = node.value<std::int64_t>(); v && *v >= 1 && *v <= ceiling) {
+      return static_cast<unsigned>(*v);
+    }
+    fail(node, "'" + key + "' must be an integer from 1 to " + std::to_string(ceiling));
+  }
   bool boolean(const std::string& key, const toml::node& node) const {
     if (auto v = node.value<bool>()) return *v;
     fail(node, "'" + key + "' must be true or false");
@@ -87,6 +94,8 @@ class FileReader {
     else if (key == "max-udp-payload") o_.engine.max_udp_payload = static_cast<std::uint16_t>(number(key, node));
     else if (key == "tcp-idle-timeout") o_.tcp_idle_timeout_seconds = number(key, node);
     else if (key == "tcp-max-connections") o_.tcp_max_connections = number(key, node);
+    else if (key == "max-zone-records") o_.zone_limits.max_records = limit(key, node, 1'000'000'000);
+    else if (key == "max-rrset-records") o_.zone_limits.max_rrset_records = limit(key, node, zones::kMaxRrsetRecordsCeiling);
     else fail(node, "unknown key '" + key + "'");
   }
 

@@ -100,7 +100,7 @@ json Control::zone_list() const {
 }
 
 json Control::publish(ZoneSet candidate, const std::string& what) {
-  zones::CompileResult result = compile_logged(candidate, what);
+  zones::CompileResult result = compile_logged(candidate, what, options_.zone_limits);
   std::vector<std::string> lines = finding_lines(result.findings);
   if (!result.snapshot) {
     const std::string error = "zone set refused: " + std::to_string(result.findings.errors()) +
@@ -140,7 +140,9 @@ json Control::zone_load(const std::vector<std::string>& args) {
   std::vector<zones::ZoneSource> sources = parse_sources(args, error);
   if (sources.empty()) return error_response(error);
   ZoneSet candidate = zones_;
-  for (const zones::ZoneSource& source : sources) candidate.put(load_logged(source, "zone-load"));
+  for (const zones::ZoneSource& source : sources) {
+    candidate.put(load_logged(source, "zone-load", options_.zone_limits));
+  }
   return publish(std::move(candidate), "zone-load");
 }
 
@@ -153,7 +155,7 @@ json Control::zone_reload(const std::vector<std::string>& args) {
   ZoneSet candidate = zones_;
   for (const ZoneSet::Zone& zone : zones_.zones()) {
     if (args.empty() || ZoneSet::canonical(zone->source.origin) == ZoneSet::canonical(args[0])) {
-      candidate.put(load_logged(zone->source, what));
+      candidate.put(load_logged(zone->source, what, options_.zone_limits));
     }
   }
   return publish(std::move(candidate), what);
@@ -172,8 +174,8 @@ json Control::zone_check(const std::vector<std::string>& args) const {
   std::vector<zones::ZoneSource> sources = parse_sources(args, error);
   if (sources.empty()) return error_response(error);
   ZoneSet candidate = zones_;
-  candidate.put(load_logged(sources.front(), "zone-check"));
-  zones::CompileResult result = compile_logged(candidate, "zone-check");
+  candidate.put(load_logged(sources.front(), "zone-check", options_.zone_limits));
+  zones::CompileResult result = compile_logged(candidate, "zone-check", options_.zone_limits);
   json response{{"ok", result.snapshot != nullptr},
                 {"records", result.stats.records},
                 {"findings", finding_lines(result.findings)}};

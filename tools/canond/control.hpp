@@ -69,3 +69,8 @@ class Control {
 [[nodiscard]] nlohmann::json error_response(const std::string& message);
 
 }  // namespace canon::daemon
+
+namespace canon::engine {
+// A worker counter in a stats reply is its number (found by ADL).
+inline void to_json(nlohmann::json& j, const Counter& counter) { j = counter.load(); }
+}  // namespace canon::engine

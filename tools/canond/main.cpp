@@ -178,9 +178,11 @@ int run(int argc, char** argv) {
 
   const char* what = options.check_config ? "check-config" : "start-up";
   ZoneSet zone_set;
-  for (const zones::ZoneSource& source : settings.zones) zone_set.put(load_logged(source, what));
+  for (const zones::ZoneSource& source : settings.zones) {
+    zone_set.put(load_logged(source, what, options.zone_limits));
+  }
   if (zone_set.zones().empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
-  zones::CompileResult result = compile_logged(zone_set, what);
+  zones::CompileResult result = compile_logged(zone_set, what, options.zone_limits);
   for (const std::string& line : finding_lines(result.findings)) {
     std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
   }

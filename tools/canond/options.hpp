@@ -18,6 +18,8 @@
 //   nsid = "edge-7"            identity = "edge-7"     version = "canon"
 //   chaos = true               max-udp-payload = 1232
 //   tcp-idle-timeout = 10      tcp-max-connections = 256
+//   # what one zone may hold (file only; zones/limits.hpp)
+//   max-zone-records = 50000000  max-rrset-records = 4096
 #pragma once
 
 #include <optional>
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "engine/config.hpp"
+#include "zones/limits.hpp"
 
 namespace canon::daemon {
 
@@ -48,6 +51,7 @@ struct DaemonOptions {
   engine::EngineConfig engine;
   unsigned tcp_idle_timeout_seconds = 10;
   unsigned tcp_max_connections = 256;
+  zones::ZoneLimits zone_limits;
 };
 
 // What the command line asked for besides running.

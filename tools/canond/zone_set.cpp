@@ -43,7 +43,8 @@ const zones::LoadedZone* ZoneSet::find(std::string_view origin) const {
   return nullptr;
 }
 
-ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what) {
+ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what,
+                          const zones::ZoneLimits& limits) {
   const auto start = std::chrono::steady_clock::now();
   const std::string name = std::string(what) + ": " + source.origin;
   const auto progress = [&](std::uint64_t records) {
@@ -55,7 +56,7 @@ ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what
                   seconds > 0 ? static_cast<double>(records) / seconds / 1e6 : 0.0);
     log_info(line);
   };
-  ZoneSet::Zone zone = zones::load_zone_file(source, progress);
+  ZoneSet::Zone zone = zones::load_zone_file(source, progress, limits);
   char line[320];
   std::snprintf(line, sizeof(line), "%s: read %zu records from %s in %.3f s", name.c_str(),
                 zone->store.records.size(), source.file.c_str(), zone->load_seconds);
@@ -63,8 +64,9 @@ ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what
   return zone;
 }
 
-zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what) {
-  zones::CompileResult result = zones::compile_loaded(set.zones());
+zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what,
+                                    const zones::ZoneLimits& limits) {
+  zones::CompileResult result = zones::compile_loaded(set.zones(), limits);
   char line[256];
   std::snprintf(line, sizeof(line),
                 "%.*s: %zu zone(s), %llu records, %llu names; compiled in %.3f s; %zu error(s), %zu warning(s)",

@@ -35,10 +35,12 @@ class ZoneSet {
 
 // Reads a zone file, telling the log the progress every 1M records (count
 // and rate). `what` names the occasion ("start-up", "zone-load").
-[[nodiscard]] ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what);
+[[nodiscard]] ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what,
+                                        const zones::ZoneLimits& limits);
 
 // Checks and compiles the set, telling the log the totals.
-[[nodiscard]] zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what);
+[[nodiscard]] zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what,
+                                                  const zones::ZoneLimits& limits);
 
 // Findings as the lines canon-checkzone prints, sorted; errors first, at
 // most `limit` lines, then one line saying how many more there were (a
