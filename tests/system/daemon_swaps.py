@@ -7,6 +7,8 @@ Two versions of swap.test differ in www's address and the SOA serial. While
 dnsperf runs for 8 s, `canonctl zone-load` swaps them 20 times (each exits 0
 and its version is served right after). Then dnsperf lost nothing, the last
 version is served, and status shows its serial and a generation up by 20.
+After each swap `canonctl stats` is read under load: its query count never
+goes back (the threads suite runs this under ThreadSanitizer).
 """
 import os
 import sys
@@ -37,6 +39,7 @@ class Swaps(unittest.TestCase):
             perf = h.dnsperf(d.port, qfile, PERF_SECONDS)
             time.sleep(0.5)  # under load before the first swap
             began = time.monotonic()
+            last_queries = 0
             for i in range(SWAPS):
                 time.sleep(max(0.0, began + i * SWAP_EVERY - time.monotonic()))
                 v = (i + 1) % 2  # VERSIONS[1], [0], [1], ...
@@ -44,6 +47,11 @@ class Swaps(unittest.TestCase):
                 self.assertEqual(r.rc, 0, f"swap {i + 1}: {r}")
                 self.assertEqual(h.addresses(d.port, "www.swap.test"), {VERSIONS[v][1]},
                                  f"swap {i + 1} is not served")
+                # Counters read while the workers write them (the race TSan
+                # checks in the threads suite) never go backwards.
+                queries = d.ok("stats")["queries"]
+                self.assertGreaterEqual(queries, last_queries, f"stats went back at swap {i + 1}")
+                last_queries = queries
             swaps_took = time.monotonic() - began
             completed, lost, out = h.perf_result(perf, PERF_SECONDS)
             self.assertGreater(completed, 0, out)
