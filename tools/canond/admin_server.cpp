@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "tools/canond/admin_line.hpp"
 #include "tools/canond/log.hpp"
 
 namespace canon::daemon {
@@ -127,19 +128,7 @@ void AdminServer::serve(int fd, Control& control) {
     const std::string line = pending.substr(0, newline);
     pending.erase(0, newline + 1);
     if (line.empty()) continue;
-    nlohmann::json response;
-    const nlohmann::json request = nlohmann::json::parse(line, nullptr, false);
-    if (request.is_discarded()) {
-      response = error_response("the request is not JSON; send {\"command\": NAME, \"args\": [...]} on one line");
-    } else {
-      try {
-        response = control.handle(request);
-      } catch (const std::exception& e) {
-        response = error_response(std::string("internal error: ") + e.what());
-        log_error(std::string("admin: ") + e.what());
-      }
-    }
-    send_line(fd, response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    send_line(fd, answer_line(line, control));
   }
   if (pending.size() > kMaxRequest) {
     send_line(fd, error_response("request longer than " + std::to_string(kMaxRequest) + " bytes").dump());
