@@ -4,6 +4,8 @@ extern "C" {
 #include <libzscanner/scanner.h>
 }
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -76,10 +78,17 @@ class ZoneLoader {
 
   bool load_file(const std::string& path, const std::string& origin, unsigned depth,
                  std::uint32_t include_line) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    // The whole file is read before scanning: /dev/zero would never end and
+    // a FIFO would block the control thread in open(), so only regular files
+    // are opened.
+    struct stat st {};
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    std::ifstream in;
+    if (exists && S_ISREG(st.st_mode)) in.open(path, std::ios::binary);
+    if (!in.is_open()) {
       report(CheckId::kFile, include_line ? current_path_ : path, include_line, {}, 0,
-             "cannot read zone file '" + path + "': " + std::strerror(errno));
+             "cannot read zone file '" + path + "': " +
+                 (exists && !S_ISREG(st.st_mode) ? "not a regular file" : std::strerror(errno)));
       return false;
     }
     std::stringstream buffer;

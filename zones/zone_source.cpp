@@ -10,6 +10,11 @@ std::optional<ZoneSource> parse_zone_source(std::string_view spec, std::string& 
     error = "expected ORIGIN=FILE, got '" + std::string(spec) + "'";
     return std::nullopt;
   }
+  if (spec.find('\0') != std::string_view::npos) {
+    // A file name is cut at a NUL by open(2): "a.zone\0.tmp" would load a.zone.
+    error = "a zone's ORIGIN=FILE holds a NUL byte";
+    return std::nullopt;
+  }
   const std::string_view origin = spec.substr(0, eq);
   std::string wire;
   if (!text_to_wire(origin, wire)) {

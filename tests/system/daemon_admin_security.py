@@ -6,8 +6,11 @@
 The socket is created mode 0600; user nobody is refused by the file mode
 (exit 3, a permission message) and, with the socket made 0666, still by
 canond's peer-credential check (its "permission denied" error). Without a
-daemon canonctl exits 3 with "canond is not running at PATH". Runs as root.
+daemon canonctl exits 3 with "canond is not running at PATH". At most 32
+admin connections are open at once, and a request line is at most 64 KiB.
+Runs as root.
 """
+import json
 import os
 import socket
 import stat
@@ -46,6 +49,43 @@ class AdminSecurity(unittest.TestCase):
 
             # root still may, and nobody changed anything
             self.assertEqual([z["origin"] for z in d.status()["zones"]], ["example.com."])
+            self.assertEqual(h.kdig(d.port, "example.com").rcode, "NOERROR")
+
+    def test_connection_cap_and_request_cap(self):
+        """32 admin connections at once; the 33rd gets an error line and is
+        closed, and canonctl works again once one closes. A request line over
+        64 KiB is refused and its connection closed."""
+        with h.Canond(zones={"example.com": h.example("example.com")}) as d:
+            held = []
+            try:
+                for _ in range(32):
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.settimeout(10)
+                    s.connect(d.socket)
+                    held.append(s)
+                # Each is served: a status on every one proves canond holds all 32.
+                for s in held:
+                    s.sendall(b'{"command": "status"}\n')
+                    self.assertTrue(json.loads(s.makefile().readline())["ok"])
+                r = d.ctl("status")
+                self.assertEqual(r.rc, 1, r)  # canond's refusal, as for any refused command
+                self.assertIn("too many admin connections (32 open)", r.err, r)
+                held.pop().close()
+                for _ in range(50):  # canond sees the close on its next loop turn
+                    r = d.ctl("status")
+                    if r.rc == 0:
+                        break
+                self.assertEqual(r.rc, 0, r)
+
+                big = held[0]
+                big.sendall(b'{"command": "status", "args": ["' + b"x" * (70 * 1024) + b'"]}\n')
+                reply = json.loads(big.makefile().readline())
+                self.assertFalse(reply["ok"])
+                self.assertIn("request longer than 65536 bytes", reply["error"])
+                self.assertEqual(big.recv(1), b"", "the connection stays open after an oversized request")
+            finally:
+                for s in held:
+                    s.close()
             self.assertEqual(h.kdig(d.port, "example.com").rcode, "NOERROR")
 
     def test_no_daemon(self):

@@ -1,7 +1,10 @@
 // Zone limits (zones/limits.hpp): a zone over max-zone-records or an RRset
 // over max-rrset-records (or too big for any DNS message) is refused with
-// one finding at the file and line that crossed the limit, and no snapshot.
+// one finding at the file and line that crossed the limit, and no snapshot;
+// and what the loader will open at all.
 #include <gtest/gtest.h>
+
+#include <sys/stat.h>
 
 #include <string>
 
@@ -122,6 +125,38 @@ TEST(ZoneLimits, TheLargestRRsetThatFitsLoads) {
   for (int i = 0; i < 243; ++i) body += "big TXT \"" + std::to_string(1000 + i) + text + "\"\n";
   const CompileResult r = compile_with(dir, std::string(kApex) + body, {});
   EXPECT_TRUE(r.snapshot) << (limit_findings(r).empty() ? "" : limit_findings(r)[0]);
+}
+
+// Only regular files are read: the whole file is read before scanning, so
+// /dev/zero would never end and a FIFO would block the control thread.
+TEST(ZoneFiles, ADeviceIsRefusedAsNotARegularFile) {
+  const std::vector<ZoneSource> sources{{"example.com.", "/dev/zero"}};
+  const CompileResult r = compile(sources);
+  EXPECT_FALSE(r.snapshot);
+  ASSERT_FALSE(r.findings.items.empty());
+  EXPECT_EQ(r.findings.items.front().to_string(),
+            "/dev/zero: error: cannot read zone file '/dev/zero': not a regular file [file]");
+}
+
+TEST(ZoneFiles, AFifoIsRefusedWithoutBlocking) {
+  ZoneDir dir;
+  const std::string fifo = dir.file("example.com.zone");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::vector<ZoneSource> sources{{"example.com.", fifo}};
+  const CompileResult r = compile(sources);  // no writer ever comes: open() would block
+  EXPECT_FALSE(r.snapshot);
+  ASSERT_EQ(testing::findings_of(r, CheckId::kFile).size(), 1u);
+  EXPECT_NE(testing::findings_of(r, CheckId::kFile)[0]->message.find("not a regular file"), std::string::npos);
+}
+
+TEST(ZoneFiles, AnIncludedDeviceIsRefusedAtTheIncludeLine) {
+  ZoneDir dir;
+  const CompileResult r = compile_with(dir, std::string(kApex) + "$INCLUDE /dev/zero\n", {});
+  EXPECT_FALSE(r.snapshot);
+  ASSERT_EQ(testing::findings_of(r, CheckId::kFile).size(), 1u);
+  const Finding& f = *testing::findings_of(r, CheckId::kFile)[0];
+  EXPECT_EQ(f.line, kFirstBodyLine);
+  EXPECT_NE(f.message.find("not a regular file"), std::string::npos);
 }
 
 }  // namespace

@@ -188,6 +188,10 @@ TEST(ZoneSourceSpec, ParsesOriginEqualsFile) {
     EXPECT_FALSE(parse_zone_source(bad, error).has_value()) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
+  // open(2) would cut the name at the NUL and load example.zone.
+  error.clear();
+  EXPECT_FALSE(parse_zone_source(std::string_view("example.com=example.zone\0.tmp", 28), error).has_value());
+  EXPECT_EQ(error, "a zone's ORIGIN=FILE holds a NUL byte");
 }
 
 }  // namespace

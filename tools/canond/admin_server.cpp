@@ -100,6 +100,14 @@ void AdminServer::accept_clients() {
       ::close(fd);
       continue;
     }
+    if (clients_.size() >= kMaxClients) {
+      log_warning("admin: refused a client: " + std::to_string(kMaxClients) + " connections are open");
+      send_line(fd, error_response("too many admin connections (" + std::to_string(kMaxClients) +
+                                   " open); close one and retry")
+                        .dump());
+      ::close(fd);
+      continue;
+    }
     // Replies are written whole; a client that stops reading is dropped.
     const timeval timeout{2, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
@@ -124,13 +132,15 @@ void AdminServer::serve(int fd, Control& control) {
   std::string& pending = it->second;
   pending.append(buffer, static_cast<std::size_t>(got));
   std::size_t newline;
-  while ((newline = pending.find('\n')) != std::string::npos) {
+  while ((newline = pending.find('\n')) != std::string::npos && newline <= kMaxRequest) {
     const std::string line = pending.substr(0, newline);
     pending.erase(0, newline + 1);
     if (line.empty()) continue;
     send_line(fd, answer_line(line, control));
   }
-  if (pending.size() > kMaxRequest) {
+  // Past the cap: a line that ends beyond it (the loop stopped there), or
+  // one that has not ended yet and is already longer.
+  if (newline != std::string::npos || pending.size() > kMaxRequest) {
     send_line(fd, error_response("request longer than " + std::to_string(kMaxRequest) + " bytes").dump());
     drop(fd);
   }

@@ -3,7 +3,7 @@
 // Only root and canond's own uid may talk (SO_PEERCRED); anyone else gets one
 // error line and is disconnected. Each complete line is one request, answered
 // in order by Control; a line longer than kMaxRequest is refused and the
-// connection closed. Runs on the control thread, driven by its epoll loop.
+// connection closed, and so is a client over kMaxClients. Runs on the control thread, driven by its epoll loop.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,9 @@ namespace canon::daemon {
 class AdminServer {
  public:
   static constexpr std::size_t kMaxRequest = 64 * 1024;
+  // Connections open at once; one more gets an error line and is closed (a
+  // script that leaks connections must not run canond out of descriptors).
+  static constexpr std::size_t kMaxClients = 32;
 
   // Creates the socket (and its directory); refuses to replace the socket
   // of a live canond. Registers itself in `epoll_fd`. Throws runtime_error.
