@@ -58,13 +58,13 @@ class AdminSecurity(unittest.TestCase):
         with h.Canond(zones={"example.com": h.example("example.com")}) as d:
             held = []
             try:
+                # One at a time, each served a status before the next connects
+                # (proof canond accepted it; the listen backlog is only 16).
                 for _ in range(32):
                     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    held.append(s)
                     s.settimeout(10)
                     s.connect(d.socket)
-                    held.append(s)
-                # Each is served: a status on every one proves canond holds all 32.
-                for s in held:
                     s.sendall(b'{"command": "status"}\n')
                     self.assertTrue(json.loads(s.makefile().readline())["ok"])
                 r = d.ctl("status")
