@@ -484,11 +484,11 @@ def main():
         disturbed_note(res)
         m["notes"].append(f"quiet wait: {QUIET.spent:.0f} s of {QUIET.budget} s spent waiting for an idle machine "
                           "before timed runs")
-        res.data["dpdk"] = dpdk_results.collect(os.path.join(ROOT, "bench/results"))
-        why = ("needs a veth pair and a network namespace (or a memif link), a DPDK build and minutes of its own; "
-               "bench/dpdk-veth and bench/dpdk-memif measure it: their last results are in \"dpdk\"")
-        res.skip("canond-dpdk", "*", None, "qps", "not run by the suite: " + why)
-        res.skip("knotd-xdp", "*", None, "qps", "not run by the suite: " + why)
+        # bench/run runs bench/dpdk-veth and bench/dpdk-memif after this and merges their figures
+        # (dpdk_results.py merge); alone, the matrix records their committed reports as earlier runs.
+        res.data["dpdk"] = dpdk_results.collect()
+        for row in dpdk_results.skipped_rows(res.data["dpdk"]):
+            res.skip(row["server"], row["workload"], row["size"], row["what"], row["reason"])
         m["notes"].append(f"wall time {time.monotonic() - t_start:.0f} s")
         res.save()
         log(f"wrote {args.out} ({time.monotonic() - t_start:.0f} s)")

@@ -671,6 +671,19 @@ def fany(v):
     return f"{v:.2f}" if isinstance(v, float) and abs(v) < 100 else fint(v)
 
 
+DPDK_KINDS = (("memif", "memif, bench/dpdk-memif"), ("veth", "veth, bench/dpdk-veth"))
+
+
+def dpdk_when(prov, kind):
+    """'measured in this run' or 'earlier run (date, commit)' for a figure of bench/dpdk-KIND."""
+    p = prov.get(kind) if isinstance(prov, dict) else None
+    if not isinstance(p, dict):
+        return "-"
+    if p.get("measured_in_this_run"):
+        return "this run"
+    return f"earlier run ({p.get('run') or 'date unknown'})" if p.get("file") else "not measured"
+
+
 def dpdk_section(res, w):
     w("## DPDK")
     w("")
@@ -682,20 +695,45 @@ def dpdk_section(res, w):
     ratio = d.get("ratio")
     if not num(ratio):
         ratio = div(d.get("memif_qps"), d.get("testpmd_macswap_qps"))
-    w(f"Source: {d.get('source', '-')}.")
-    w("")
-    w("| figure | value |")
-    w("|---|---:|")
-    w(f"| canond over memif, answered qps | {fint(d.get('memif_qps'))} |")
-    w(f"| testpmd macswap over memif (echo ceiling), pps | {fint(d.get('testpmd_macswap_qps'))} |")
-    w(f"| canond ÷ testpmd | {fratio(ratio)} |")
+    prov = d.get("provenance")
+    if isinstance(prov, dict) and prov:
+        for kind, label in DPDK_KINDS:
+            p = prov.get(kind)
+            if not isinstance(p, dict):
+                continue
+            if p.get("measured_in_this_run"):
+                w(f"- **{label}**: measured in this run ({cell(p.get('file'))}, run {cell(p.get('run'))}).")
+                continue
+            status = p.get("status") or "not run"
+            why = ("not part of this run" if status == "not run" else f"{status} in this run") + (
+                f" ({p['reason']})" if p.get("reason") else "")
+            where = (f"the figures are from an earlier run ({p.get('run') or 'date unknown'}, {p['file']})"
+                     if p.get("file") else "no figures")
+            w(f"- **{label}**: {why}; {where}.")
+        w("")
+    else:
+        w(f"Source: {d.get('source', '-')}.")
+        w("")
+    w("| figure | value | measured |")
+    w("|---|---:|---|")
+    mw = dpdk_when(prov, "memif")
+    w(f"| canond over memif, answered qps | {fint(d.get('memif_qps'))} | {mw} |")
+    if num(d.get("memif_mix_qps")):
+        w(f"| canond over memif, alias-rich mix, answered qps | {fint(d.get('memif_mix_qps'))} | {mw} |")
+    w(f"| testpmd macswap over memif (echo ceiling), pps | {fint(d.get('testpmd_macswap_qps'))} | {mw} |")
+    w(f"| canond ÷ testpmd (memif rate as a fraction of testpmd's on the same link) | {fratio(ratio)} | {mw} |")
     veth = d.get("veth")
     if isinstance(veth, dict):
-        for k, v in flat_items(veth):
-            w(f"| veth: {k} | {fany(v)} |")
+        vw = dpdk_when(prov, "veth")
+        for k, v in flat_items({k: v for k, v in veth.items() if k not in ("workload", "run", "quick")}):
+            w(f"| veth: {cell(k)} | {cell(fany(v))} | {vw} |")
     w("")
+    if isinstance(veth, dict) and veth.get("workload"):
+        w(f"veth workload: {veth['workload']}")
+        w("")
     extra = {k: v for k, v in d.items()
-             if k not in ("memif_qps", "testpmd_macswap_qps", "ratio", "veth", "source")}
+             if k not in ("memif_qps", "memif_mix_qps", "testpmd_macswap_qps", "ratio", "veth", "source",
+                          "provenance")}
     if extra:
         w("Other figures: " + "; ".join(f"{k} {fany(v)}" for k, v in flat_items(extra)) + ".")
         w("")

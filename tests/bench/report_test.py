@@ -8,7 +8,8 @@ target the fixture misses says NOT met, the one it meets says met; the plots
 exist, are PNG and are linked by relative paths; every markdown table has as
 many cells per row as its header; results with empty lists, a null dpdk or no
 keys at all render with "not measured", and an earlier run's plot that this
-run cannot draw is removed. Skips (77) without matplotlib.
+run cannot draw is removed; the DPDK figures say whether they were measured
+in this run or come from an earlier one. Skips (77) without matplotlib.
 """
 import importlib
 import json
@@ -130,6 +131,23 @@ class Example(unittest.TestCase):
         self.assertTrue(chain.startswith("- **met**"), chain)
         self.assertIn("chain8 ÷ a_hit = 0.927", chain)
 
+    def test_dpdk_provenance(self):
+        # the fixture: memif measured in this run, veth failed (an earlier run's figures shown)
+        dpdk = section(self.text, "## DPDK")
+        self.assertIn("- **memif, bench/dpdk-memif**: measured in this run (bench/results/dpdk-memif.md, "
+                      "run 2026-11-23 10:15 UTC, commit 1a2b3c4).", dpdk)
+        self.assertIn("- **veth, bench/dpdk-veth**: failed in this run (exit 1: no variant could start); the "
+                      "figures are from an earlier run (2026-11-22 08:56 UTC, commit 42e1fcc, "
+                      "bench/results/dpdk-veth.md).", dpdk)
+        rows = {r[0]: r for r in table_after(self.text, "## DPDK")[2:]}
+        self.assertEqual(rows["canond over memif, answered qps"][1:], ["2,789,000", "this run"])
+        self.assertEqual(rows["canond ÷ testpmd (memif rate as a fraction of testpmd's on the same link)"][1], "0.56")
+        self.assertEqual(rows["veth: canond_af_xdp_qps"][1:],
+                         ["409,511", "earlier run (2026-11-22 08:56 UTC, commit 42e1fcc)"])
+        self.assertIn("veth workload: the suite's zone of 100,000 names", dpdk)
+        skipped = section(self.text, "## Skipped")
+        self.assertIn("veth qps (bench/dpdk-veth) | failed: exit 1: no variant could start", skipped)
+
     def test_plots(self):
         for name in PLOTS:
             path = os.path.join(self.plots, name)
@@ -185,6 +203,19 @@ class Partial(unittest.TestCase):
             self.assertNotIn("latency_cdf.png", text)
             targets = section(text, "### Targets (issue 8)")
             self.assertIn("**not resolvable** — canond needs ≥ 10×", targets)   # no instructions at all
+
+    def test_dpdk_without_provenance(self):
+        # results written before bench/run ran the DPDK benchmarks: a source line, no provenance
+        with open(EXAMPLE) as f:
+            data = json.load(f)
+        del data["dpdk"]["provenance"]
+        data["dpdk"]["source"] = "parsed from the last committed results, not rerun by the suite"
+        with tempfile.TemporaryDirectory() as tmp:
+            text, _, _ = render(data, tmp)
+            dpdk = section(text, "## DPDK")
+            self.assertIn("Source: parsed from the last committed results", dpdk)
+            rows = {r[0]: r for r in table_after(text, "## DPDK")[2:]}
+            self.assertEqual(rows["canond over memif, answered qps"][1:], ["2,789,000", "-"])
 
     def test_nothing_at_all(self):
         with tempfile.TemporaryDirectory() as tmp:
