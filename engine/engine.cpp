@@ -57,42 +57,37 @@ std::uint32_t steady_ms() noexcept {
   return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(since).count());
 }
 
-// The question's trie key, built when first needed (the index answers most
-// names without it).
-const zones::LookupKey& key_of(Query& query) noexcept {
-  if (query.key.length == 0) zones::make_key(query.name.bytes, query.key);
-  return query.key;
-}
-
-// What the trie gives for a name the exact-name index found.
-zones::TrieMatch exact_match(std::uint32_t node, const Query& query) noexcept {
-  return {node, node, static_cast<std::uint8_t>(query.name.length - 1)};
-}
-
-// When the question lies below a DNAME (RFC 6672), the lookup key of the
-// name the substitution makes: the DNAME target's key, then the labels of
-// the question below the DNAME owner. False when no DNAME applies or the
-// name would be too long (the answer is then YXDOMAIN, with no lookup).
-bool dname_target_key(const zones::Snapshot& snap, Query& query, const zones::TrieMatch& match,
-                      zones::LookupKey& out) noexcept {
-  std::uint32_t at = match.exact != zones::kNone ? match.exact : match.encloser;
-  if (at == zones::kNone) return false;
-  const zones::Node* node = &snap.node(at);
-  if (node->has(zones::kOccluded)) {
-    at = snap.extra(*node).cut;
-    node = &snap.node(at);
-  } else if (match.exact != zones::kNone) {
-    return false;  // a DNAME never applies to its own owner
+// The DNAME node whose substitution applies to the question (RFC 6672): the
+// cut above an occluded name, or the closest encloser of a name that does
+// not exist; kNone for most questions, which is why this is inline.
+inline std::uint32_t dname_above(const zones::Snapshot& snap, const zones::TrieMatch& match) noexcept {
+  std::uint32_t at = match.exact;
+  if (at != zones::kNone) {
+    const zones::Node& node = snap.node(at);
+    if (!node.has(zones::kOccluded)) return zones::kNone;  // a DNAME never applies to its own owner
+    at = snap.extra(node).cut;
+  } else {
+    at = match.encloser;
+    if (at == zones::kNone) return zones::kNone;
   }
-  if (!node->has(zones::kDname) || node->has(zones::kDelegation)) return false;
-  const zones::LookupKey& question = key_of(query);
-  const auto target = snap.rdata(*snap.rrset(*node, zones::rr::DNAME)).data();
-  zones::make_key(target.data(), out);
-  const std::size_t owner_key_length = node->name_length - 1u;
-  const std::size_t rest = question.length - owner_key_length;
-  if (out.length + rest > zones::kMaxKeyLength) return false;
-  std::memcpy(out.bytes + out.length, question.bytes + owner_key_length, rest);
-  out.length = static_cast<std::uint8_t>(out.length + rest);
+  const zones::Node& node = snap.node(at);
+  return node.has(zones::kDname) && !node.has(zones::kDelegation) ? at : zones::kNone;
+}
+
+// The name the substitution of the DNAME at `owner` makes of the question:
+// its labels below the owner, then the DNAME's target. False when that
+// name would be too long (the answer is then YXDOMAIN, with no lookup).
+bool dname_target_name(const zones::Snapshot& snap, const Query& query, std::uint32_t owner,
+                       zones::IndexedName& out) noexcept {
+  const zones::Node& node = snap.node(owner);
+  const auto target = snap.rdata(*snap.rrset(node, zones::rr::DNAME)).data();
+  const std::size_t kept = query.name.length - node.name_length;  // labels below the owner
+  const std::size_t length = kept + target.size();
+  if (length > zones::kMaxNameLength) return false;
+  std::uint8_t wire[zones::kMaxNameLength];
+  std::memcpy(wire, query.name.bytes, kept);
+  std::memcpy(wire + kept, target.data(), target.size());
+  zones::make_indexed_name(wire, length, out);
   return true;
 }
 
@@ -300,34 +295,21 @@ void Engine::answer_burst(const zones::Snapshot& snap, const Policy* policy, Pac
         lookups_[lookups++] = static_cast<std::uint8_t>(i);
       }
     }
-    // 2. Look them all up at once, so their cache misses overlap: first in
-    //    the exact-name index, then the names it does not hold in the trie.
-    snap.find_exact_burst(names_, lookups, exact_);
-    std::size_t misses = 0;
-    for (std::size_t j = 0; j < lookups; ++j) {
-      Query& query = queries_[lookups_[j]];
-      if (exact_[j] != zones::kNone) {
-        found_[j] = exact_match(exact_[j], query);
-      } else {
-        keys_[misses] = key_of(query).view();
-        miss_of_[misses++] = static_cast<std::uint8_t>(j);
-      }
-    }
-    if (misses != 0) {
-      snap.find_burst(keys_, misses, walked_);
-      for (std::size_t m = 0; m < misses; ++m) found_[miss_of_[m]] = walked_[m];
-    }
+    // 2. Look them all up at once, so their cache misses overlap: the
+    //    exact-name index, its parents, then the trie for what is left.
+    snap.find_names_burst(names_, lookups, found_);
     // 3. Names below a DNAME: look the substituted names up in a second batch.
     std::size_t restarts = 0;
     for (std::size_t j = 0; j < lookups; ++j) {
       restart_of_[j] = kNoRestart;
-      if (dname_target_key(snap, queries_[lookups_[j]], found_[j], restart_keys_[restarts])) {
-        restart_views_[restarts] = restart_keys_[restarts].view();
+      const std::uint32_t owner = dname_above(snap, found_[j]);
+      if (owner != zones::kNone && dname_target_name(snap, queries_[lookups_[j]], owner, restart_names_[restarts])) {
+        restart_name_of_[restarts] = &restart_names_[restarts];
         restart_query_[restarts] = lookups_[j];
         restart_of_[j] = static_cast<std::uint8_t>(restarts++);
       }
     }
-    if (restarts != 0) snap.find_burst(restart_views_, restarts, restart_matches_);
+    if (restarts != 0) snap.find_names_burst(restart_name_of_, restarts, restart_matches_);
     // 4. Prefetch, stage by stage across the burst, what the answers read
     //    next: the node, its RRsets, the RRset's bytes.
     prefetch_answers(snap, found_, lookups_, lookups, plain_);
@@ -388,13 +370,11 @@ std::size_t Engine::answer_one(const zones::Snapshot& snap, const Policy* policy
   zones::TrieMatch match;
   PlainAnswer plain;
   if (query.verdict == Verdict::kAnswer) {
-    const std::uint32_t node = snap.find_exact(query.name);
-    if (node != zones::kNone) {
-      match = exact_match(node, query);
-      const zones::Node& n = snap.node(node);
+    const zones::IndexedName* name = &query.name;
+    snap.find_names_burst(&name, 1, &match);
+    if (match.exact != zones::kNone) {
+      const zones::Node& n = snap.node(match.exact);
       plain = plain_answer(snap, n, query.qtype, snap.rrset(n, query.qtype));
-    } else {
-      match = snap.find(key_of(query).view());
     }
   }
   return respond(snap, query, match, plain, data, capacity, transport, nullptr, source);

@@ -119,20 +119,15 @@ class alignas(64) Engine {
   // Per lookup j (a query with something to look up), in query order:
   const zones::IndexedName* names_[kMaxBurst];  // its question name
   std::uint8_t lookups_[kMaxBurst];              // its query
-  std::uint32_t exact_[kMaxBurst];               // the exact-name index's node, or kNone
   zones::TrieMatch found_[kMaxBurst];            // what it found
   PlainAnswer plain_[kMaxBurst];                 // its answer when plain
-  // The lookups the index left to the trie (trie lookup m is lookup miss_of_[m]).
-  std::span<const std::uint8_t> keys_[kMaxBurst];
-  std::uint8_t miss_of_[kMaxBurst];
-  zones::TrieMatch walked_[kMaxBurst];
   const zones::TrieMatch no_match_{};
   // Second batch: names made by DNAME substitution (see answer_burst).
   static constexpr std::uint8_t kNoRestart = 0xff;
   std::uint8_t restart_of_[kMaxBurst];     // lookup → its index in the second batch
   std::uint8_t restart_query_[kMaxBurst];  // second batch → its query
-  zones::LookupKey restart_keys_[kMaxBurst];
-  std::span<const std::uint8_t> restart_views_[kMaxBurst];
+  zones::IndexedName restart_names_[kMaxBurst];
+  const zones::IndexedName* restart_name_of_[kMaxBurst];
   zones::TrieMatch restart_matches_[kMaxBurst];
 };
 

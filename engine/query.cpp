@@ -95,7 +95,6 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
   query.qtype = query.qclass = query.udp_payload = 0;
   query.qname_length = query.question_end = 0;
   query.name.length = 0;
-  query.key.length = 0;
   query.policy_rule = 0xffffffff;
   if (length < header::kSize || (packet[header::kFlags] & header::kQr)) {
     query.verdict = Verdict::kDrop;

@@ -45,7 +45,6 @@ struct Query {
   std::uint16_t qname_length = 0;   // wire octets of the question name at offset 12
   std::uint16_t question_end = 0;   // offset just after QCLASS
   zones::IndexedName name;          // the question name, lower-cased, hashed
-  zones::LookupKey key;             // its trie key; built on demand (length 0 until then)
   std::uint32_t policy_rule = 0xffffffff;  // the policy rule that matched (kNoPolicyRule: none)
 };
 

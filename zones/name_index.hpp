@@ -1,8 +1,9 @@
 // The exact-name index: the node of a name that exists, from one hashed
-// probe, so that only the names needing a closest encloser (NXDOMAIN,
-// wildcards, names below a DNAME or a delegation) pay for the trie walk.
-// It only accelerates: a name it does not find is looked up in the trie, so
-// it may leave names out (it holds every trie node today).
+// probe, so that names need the trie walk only for a closest encloser more
+// than a few labels up (Snapshot::find_names_burst).
+// It holds every trie node, empty non-terminals included: a name it lacks
+// does not exist, and Snapshot::find_names_burst finds closest enclosers by
+// probing it for a name's parents.
 //
 // Names are hashed in wire form, lower-cased, 8 octets at a time (CRC32C on
 // x86-64-v2, a multiply-xor hash with -Dportable=true). Each node is stored

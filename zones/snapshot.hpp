@@ -180,6 +180,14 @@ class Snapshot {
   void find_exact_burst(const IndexedName* const* names, std::size_t count,
                         std::uint32_t* out) const noexcept;
 
+  // What find gives for each of `count` names (at most 255 octets, wire
+  // form, as make_indexed_name leaves them), mostly without the trie: the
+  // exact-name index answers a name it holds, and a name it lacks by its
+  // longest held suffix, probing up to three parents; only names still open
+  // then are walked in the trie (find_names.cpp).
+  void find_names_burst(const IndexedName* const* names, std::size_t count,
+                        TrieMatch* out) const noexcept;
+
   // ---- prefetch hints for bursts (no effect on results) -------------------------
   void prefetch_node(std::uint32_t id) const noexcept { __builtin_prefetch(nodes_.data() + id); }
   void prefetch_rrsets(const Node& n) const noexcept {
