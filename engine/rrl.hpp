@@ -20,7 +20,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <new>
 
 #include "engine/client_address.hpp"
 
@@ -32,7 +34,12 @@ class RrlTable {
  public:
   static constexpr std::uint32_t kBuckets = 1u << 16;
 
-  RrlTable() : buckets_(std::make_unique<Bucket[]>(kBuckets)) {}
+  // calloc: the table is 768 KiB of zeros, and calloc's fresh pages stay
+  // untouched (not resident) until a bucket is first written; a worker
+  // whose policy never turns RRL on costs no memory for it.
+  RrlTable() : buckets_(static_cast<Bucket*>(std::calloc(kBuckets, sizeof(Bucket)))) {
+    if (!buckets_) throw std::bad_alloc();
+  }
 
   // True when a response of `cls` to `source` may go out at `now_ms`
   // (milliseconds on a steady clock) under `rate` per second for the
@@ -41,12 +48,15 @@ class RrlTable {
                            std::uint32_t rate, std::uint32_t now_ms) noexcept;
 
  private:
-  struct Bucket {
-    std::uint32_t tag = 0;
-    std::uint32_t last_ms = 0;
-    std::int32_t tokens = 0;
+  struct Bucket {  // all zero: never seen
+    std::uint32_t tag;
+    std::uint32_t last_ms;
+    std::int32_t tokens;
   };
-  std::unique_ptr<Bucket[]> buckets_;
+  struct Free {
+    void operator()(Bucket* b) const noexcept { std::free(b); }
+  };
+  std::unique_ptr<Bucket[], Free> buckets_;
 };
 
 }  // namespace canon::engine
