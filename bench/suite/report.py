@@ -722,20 +722,41 @@ def dpdk_section(res, w):
         w(f"| canond over memif, alias-rich mix, answered qps | {fint(d.get('memif_mix_qps'))} | {mw} |")
     w(f"| testpmd macswap over memif (echo ceiling), pps | {fint(d.get('testpmd_macswap_qps'))} | {mw} |")
     w(f"| canond ÷ testpmd (memif rate as a fraction of testpmd's on the same link) | {fratio(ratio)} | {mw} |")
+    w("")
     veth = d.get("veth")
     if isinstance(veth, dict):
-        vw = dpdk_when(prov, "veth")
-        for k, v in flat_items({k: v for k, v in veth.items() if k not in ("workload", "run", "quick")}):
-            w(f"| veth: {cell(k)} | {cell(fany(v))} | {vw} |")
-    w("")
-    if isinstance(veth, dict) and veth.get("workload"):
-        w(f"veth workload: {veth['workload']}")
-        w("")
+        veth_table(veth, dpdk_when(prov, "veth"), w)
     extra = {k: v for k, v in d.items()
              if k not in ("memif_qps", "memif_mix_qps", "testpmd_macswap_qps", "ratio", "veth", "source",
                           "provenance")}
     if extra:
         w("Other figures: " + "; ".join(f"{k} {fany(v)}" for k, v in flat_items(extra)) + ".")
+        w("")
+
+
+VETH_KNOTD_XDP = "knotd XDP"
+
+
+def veth_table(veth, when, w):
+    """bench/dpdk-veth's variants on one veth pair: answered qps at full offered
+    rate, the highest loss-free step, and each against knotd's XDP mode."""
+    answered = veth.get("answered_qps_median")
+    if not isinstance(answered, dict) or not answered:  # older results: the two headline figures
+        answered = {"canond DPDK net_af_xdp": veth.get("canond_af_xdp_qps"),
+                    VETH_KNOTD_XDP: veth.get("knotd_xdp_qps")}
+    clean = veth.get("clean_rate_qps_median") if isinstance(veth.get("clean_rate_qps_median"), dict) else {}
+    rounds = f", median of {veth['rounds']} round(s)" if num(veth.get("rounds")) else ""
+    w(f"veth pair, kxdpgun from a network namespace ({when}{rounds}); *clean rate*: the highest offered "
+      "step answered with ≤ 0.1 % loss (0: none of the steps).")
+    w("")
+    w("| variant | answered qps, full offered rate | clean rate | ÷ knotd XDP |")
+    w("|---|---:|---:|---:|")
+    for name, qps in answered.items():
+        w(f"| {cell(name)} | {fint(qps)} | {fint(clean.get(name))} | "
+          f"{fratio(div(qps, answered.get(VETH_KNOTD_XDP)))} |")
+    w("")
+    if veth.get("workload"):
+        w(f"veth workload: {veth['workload']}")
         w("")
 
 

@@ -142,8 +142,12 @@ class Example(unittest.TestCase):
         rows = {r[0]: r for r in table_after(self.text, "## DPDK")[2:]}
         self.assertEqual(rows["canond over memif, answered qps"][1:], ["2,789,000", "this run"])
         self.assertEqual(rows["canond ÷ testpmd (memif rate as a fraction of testpmd's on the same link)"][1], "0.56")
-        self.assertEqual(rows["veth: canond_af_xdp_qps"][1:],
-                         ["409,511", "earlier run (2026-11-22 08:56 UTC, commit 42e1fcc)"])
+        self.assertIn("veth pair, kxdpgun from a network namespace (earlier run (2026-11-22 08:56 UTC, commit "
+                      "42e1fcc), median of 3 round(s))", dpdk)
+        veth = {r[0]: r for r in table_after(self.text, "| variant | answered qps, full offered rate")[1:]}
+        self.assertEqual(veth["canond DPDK net_af_xdp"][1:], ["409,511", "399,927", "1.79"])
+        self.assertEqual(veth["knotd XDP"][1:], ["228,407", "200,000", "1.00"])
+        self.assertEqual(veth["knotd kernel UDP"][1:], ["128,391", "49,999", "0.56"])
         self.assertIn("veth workload: the suite's zone of 100,000 names", dpdk)
         skipped = section(self.text, "## Skipped")
         self.assertIn("veth qps (bench/dpdk-veth) | failed: exit 1: no variant could start", skipped)
