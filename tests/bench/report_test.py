@@ -127,9 +127,17 @@ class Example(unittest.TestCase):
         self.assertIn("lowest nsd ÷ canond = 2.9 (mx at 100K)", instr)
         self.assertTrue(qps.startswith("- **NOT met**"), qps)
         self.assertIn("nxdomain20@100K: canond 160,700 vs nsd 171,300", qps)
-        self.assertIn("not resolvable (generator-bound cell) on 3", qps)
+        # a_hit@1K, a_hit@10K, case0x20@100K: canond generator-bound, above peers that were not
+        self.assertIn("ahead on 10 (a generator-bound canond counts as ahead", qps)
+        self.assertNotIn("not resolvable", qps)
         self.assertTrue(chain.startswith("- **met**"), chain)
         self.assertIn("chain8 ÷ a_hit = 0.927", chain)
+        with open(EXAMPLE) as f:
+            cost = {(r["server"], r["workload"]): r["per_answer"] for r in json.load(f)["instructions"]
+                    if r["size"] == 100000}
+        growth = cost[("knotd", "chain8")] / cost[("knotd", "a_hit")]
+        self.assertIn(f"chain8 ÷ a_hit (not the target's measure, but one the generator cannot blur): at 100K: "
+                      f"canond {cost[('canond', 'chain8')] / cost[('canond', 'a_hit')]:.2f}, knotd {growth:.2f}", chain)
 
     def test_dpdk_provenance(self):
         # the fixture: memif measured in this run, veth failed (an earlier run's figures shown)
@@ -207,6 +215,24 @@ class Partial(unittest.TestCase):
             self.assertNotIn("latency_cdf.png", text)
             targets = section(text, "### Targets (issue 8)")
             self.assertIn("**not resolvable** — canond needs ≥ 10×", targets)   # no instructions at all
+
+    def test_qps_rows_the_generator_cannot_rank(self):
+        # canond generator-bound below nsd: a floor under a higher figure ranks nothing;
+        # canond not generator-bound below knotd: behind, whatever bound knotd
+        with open(EXAMPLE) as f:
+            data = json.load(f)
+        for r in data["qps"]:
+            if (r["workload"], r["size"]) == ("a_hit", 1000):
+                r["median"] = {"canond": 150000, "knotd": 139800, "nsd": 152300}[r["server"]]
+            if (r["workload"], r["size"]) == ("a_hit", 10000):
+                r["median"] = {"canond": 140000, "knotd": 149000, "nsd": 120000}[r["server"]]
+                r["generator_bound"] = r["server"] == "knotd"
+        with tempfile.TemporaryDirectory() as tmp:
+            text, _, _ = render(data, tmp)
+        qps = [l for l in section(text, "### Targets (issue 8)").splitlines() if "median qps ahead" in l][0]
+        self.assertIn("not resolvable (generator-bound cells) on 1: a_hit@1K (canond)", qps)
+        self.assertIn("a_hit@10K: canond 140,000 vs knotd 149,000", qps)
+        self.assertIn("ahead on 8 ", qps)
 
     def test_dpdk_without_provenance(self):
         # results written before bench/run ran the DPDK benchmarks: a source line, no provenance
