@@ -32,15 +32,7 @@ class FlagsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     result_ = compile_zone(dir_, "example.com.",
-                           with_apex("www A 192.0.2.1\n"
-                                     "www AAAA 2001:db8::1\n"
-                                     "alias CNAME www\n"
-                                     "old DNAME new.example.net.\n"
-                                     "sub NS ns.sub\n"
-                                     "ns.sub A 192.0.2.9\n"
-                                     "deep.in.sub A 192.0.2.10\n"
-                                     "*.wild A 192.0.2.8\n"
-                                     "a.b TXT \"b is an empty non-terminal\"\n"));
+                           with_apex(testing::kEveryKindOfNode));
     ASSERT_NE(result_.snapshot, nullptr) << describe(result_.findings);
     snap_ = result_.snapshot.get();
   }

@@ -40,6 +40,20 @@ inline std::string with_apex(std::string_view body) {
   return std::string(kApex) + std::string(body);
 }
 
+// A zone body with a node of every kind (lines 5-13 under with_apex): an
+// address, an alias, a DNAME, a delegation with glue and data below it, a
+// wildcard, and an empty non-terminal (b).
+inline constexpr std::string_view kEveryKindOfNode =
+    "www A 192.0.2.1\n"
+    "www AAAA 2001:db8::1\n"
+    "alias CNAME www\n"
+    "old DNAME new.example.net.\n"
+    "sub NS ns.sub\n"
+    "ns.sub A 192.0.2.9\n"
+    "deep.in.sub A 192.0.2.10\n"
+    "*.wild A 192.0.2.8\n"
+    "a.b TXT \"b is an empty non-terminal\"\n";
+
 // A temporary directory, unique to one test and removed with everything in it.
 class ZoneDir {
  public:
