@@ -154,8 +154,8 @@ def build(memif_args=None, veth_args=None):
     return out
 
 
-def collect(results_dir=None):
-    """matrix.py alone: the committed reports, flagged as earlier runs (kept for its callers)."""
+def collect():
+    """matrix.py alone: the committed reports, flagged as earlier runs."""
     return build({"reason": NOT_RUN}, {"reason": NOT_RUN})
 
 
@@ -196,7 +196,9 @@ def merge(args):
     data["skipped"] = [s for s in data.get("skipped", [])
                        if not any(x in str(s.get("server")) for x in ("canond-dpdk", "knotd-xdp"))]
     data["skipped"] += skipped_rows(d)
-    data.setdefault("meta", {}).setdefault("notes", []).append(
+    notes = data.setdefault("meta", {}).setdefault("notes", [])
+    notes[:] = [n for n in notes if not str(n).startswith("dpdk: ")]  # a merge replaces the last one's
+    notes.append(
         "dpdk: " + (d["source"] if d else "no figures") +
         f" (bench/run started {datetime.datetime.utcfromtimestamp(args.started):%Y-%m-%d %H:%M:%S} UTC)")
     tmp = args.suite + ".tmp"
