@@ -130,9 +130,16 @@ class Answerer {
   }
 
   // RFC 2308: the zone's SOA in authority, TTL min(SOA TTL, MINIMUM).
+  // A zone that never loaded (Zone::failed) holds nothing, so every answer
+  // from it ends here: SERVFAIL, not authoritative.
   void negative(std::uint32_t zone_id, NameRef name, Rcode rcode) noexcept {
     result_.rcode = rcode;
     const zones::Zone& zone = snap_.zone(zone_id);
+    if (zone.failed) [[unlikely]] {
+      result_.rcode = Rcode::kServFail;
+      result_.authoritative = false;
+      return;
+    }
     if (zone.soa_rrset == zones::kNone) return;
     const RRset& soa = snap_.rrset_at(zone.soa_rrset);
     if (w_.put_rrset(Section::kAuthority, snap_.wire(soa), soa.count, name.suffix(zone.origin_length),

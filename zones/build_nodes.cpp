@@ -33,7 +33,8 @@ SnapshotBuilder::SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones
       zones_(std::move(zones)),
       findings_(findings),
       max_rrset_records_(std::min(limits.max_rrset_records, kMaxRrsetRecordsCeiling)),
-      snap_(new Snapshot) {}
+      snap_(new Snapshot),
+      zone_errors_(zones_.size(), false) {}
 
 std::unique_ptr<Snapshot> SnapshotBuilder::build() {
   build_nodes();
@@ -426,12 +427,14 @@ std::string SnapshotBuilder::node_text(std::uint32_t node_id) const {
 }
 
 void SnapshotBuilder::report(CheckId id, const Record& at, std::string message) {
+  if (check_severity(id) == Severity::kError && at.zone < zone_errors_.size()) zone_errors_[at.zone] = true;
   findings_.add(Finding{id, store_.files[at.file], at.line, store_.owner_text(at), at.type,
                         std::move(message)});
 }
 
 void SnapshotBuilder::report_zone(CheckId id, std::uint32_t zone, std::uint16_t type,
                                   std::string message) {
+  if (check_severity(id) == Severity::kError) zone_errors_[zone] = true;
   findings_.add(Finding{id, zones_[zone].file, 0, zones_[zone].origin_text, type, std::move(message)});
 }
 

@@ -25,9 +25,11 @@ void SnapshotBuilder::build_zones() {
     zone.origin = add_name(reinterpret_cast<const std::uint8_t*>(meta.origin_wire.data()));
     zone.origin_length = static_cast<std::uint8_t>(meta.origin_wire.size());
     zone.soa_rrset = kNone;
+    zone.failed = meta.failed;
     const TrieMatch match = snap_->find(meta.origin_key.view());
     zone.apex = match.exact;  // build_nodes made every apex a node
     const Node& apex = snap_->node(zone.apex);
+    if (meta.failed) continue;  // a stand-in: nothing to check, nothing to answer from
     const RRset* soa = snap_->rrset(apex, rr::SOA);
     if (!soa) {
       report_zone(CheckId::kSoaMissing, z, rr::SOA, "no SOA record at the zone apex");

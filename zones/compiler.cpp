@@ -112,6 +112,13 @@ std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source, const
   return zone;
 }
 
+std::shared_ptr<const LoadedZone> failed_zone(const ZoneSource& source) {
+  auto zone = std::make_shared<LoadedZone>();
+  zone->source = source;
+  zone->failed = true;
+  return zone;
+}
+
 CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> zones,
                              const ZoneLimits& limits) {
   CompileResult result;
@@ -120,16 +127,27 @@ CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> 
     for (const auto& zone : zones) sources.push_back(zone->source);
     std::vector<std::size_t> accepted;
     std::vector<ZoneMeta> metas = describe_zones(sources, result.findings, &accepted);
+    // A zone left out by describe_zones (bad or repeated origin) has errors.
+    std::vector<bool> has_errors(zones.size(), true);
+    for (std::size_t index : accepted) has_errors[index] = false;
     RecordStore store;
     for (std::uint32_t z = 0; z < metas.size(); ++z) {
       const LoadedZone& loaded = *zones[accepted[z]];
+      metas[z].failed = loaded.failed;
       merge_records(store, loaded.store, z);
       for (const Finding& f : loaded.findings.items) result.findings.add(f);
+      if (loaded.findings.errors() != 0) has_errors[accepted[z]] = true;
       result.stats.load_seconds += loaded.load_seconds;
     }
     const auto compile_start = std::chrono::steady_clock::now();
     SnapshotBuilder builder(store, std::move(metas), result.findings, limits);
     std::unique_ptr<Snapshot> snapshot = builder.build();
+    for (std::size_t z = 0; z < accepted.size(); ++z) {
+      if (builder.zones_with_errors()[z]) has_errors[accepted[z]] = true;
+    }
+    for (std::size_t index = 0; index < zones.size(); ++index) {
+      if (has_errors[index]) result.zones_with_errors.push_back(index);
+    }
     result.stats.compile_seconds = seconds_since(compile_start);
     result.stats.records = store.records.size();
     result.stats.nodes = snapshot->node_count();
@@ -139,6 +157,7 @@ CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> 
     result.findings.add(Finding{CheckId::kLimit, zones.empty() ? "" : zones.front()->source.file, 0, {}, 0,
                                 std::string("zone set refused: ") + e.what()});
     result.snapshot.reset();
+    result.zones_with_errors.clear();  // not pinned on one zone
   }
   result.findings.sort();
   return result;

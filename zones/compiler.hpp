@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "zones/finding.hpp"
 #include "zones/limits.hpp"
@@ -26,6 +27,10 @@ struct CompileResult {
   // Set only when no finding is an error: a zone with errors is refused whole.
   std::shared_ptr<const Snapshot> snapshot;
   Findings findings;
+  // The zones (indices into compile_loaded's input) that have errors of
+  // their own, from loading or from the checks; empty when an error could
+  // not be pinned on one zone.
+  std::vector<std::size_t> zones_with_errors;
   CompileStats stats;
 };
 
@@ -40,7 +45,13 @@ struct LoadedZone {
   RecordStore store;
   Findings findings;  // what loading found (syntax, class, out-of-zone, ...)
   double load_seconds = 0;
+  // A stand-in for a zone none of whose versions loaded: no records, no
+  // checks; compiled as a zone whose names all get SERVFAIL (Zone::failed).
+  bool failed = false;
 };
+
+// The stand-in for `source` (LoadedZone::failed).
+[[nodiscard]] std::shared_ptr<const LoadedZone> failed_zone(const ZoneSource& source);
 
 [[nodiscard]] std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source,
                                                               const LoadProgress& progress = {},

@@ -151,6 +151,10 @@ struct Zone {
   std::uint32_t negative_ttl;   // min(SOA TTL, SOA MINIMUM) (RFC 2308 §5)
   std::uint32_t serial;
   std::uint8_t origin_length;
+  // No version of the zone could be loaded (its file has errors and none
+  // loaded before): every name in it is answered SERVFAIL, as knotd and nsd
+  // answer for a zone that failed to load. It holds no records.
+  bool failed;
 };
 
 // Control-plane facts about a zone, for status output; workers never read them.

@@ -33,6 +33,7 @@ struct ZoneMeta {
   std::string file;
   std::uint32_t parent = kNone;          // deepest served zone strictly above, or kNone
   std::vector<std::uint32_t> children;   // served zones directly below
+  bool failed = false;                   // LoadedZone::failed: no records, no apex checks
 };
 
 class SnapshotBuilder {
@@ -43,6 +44,9 @@ class SnapshotBuilder {
   // Runs every pass. The snapshot is complete even when findings hold errors
   // (so every check can run); the caller decides whether to publish it.
   std::unique_ptr<Snapshot> build();
+
+  // Zones (by ZoneMeta index) that an error was reported for.
+  [[nodiscard]] const std::vector<bool>& zones_with_errors() const noexcept { return zone_errors_; }
 
  private:
   // build_nodes.cpp
@@ -110,6 +114,7 @@ class SnapshotBuilder {
   KeyArena node_keys_;
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> parent_side_;  // (node, records)
   std::vector<std::uint32_t> served_scratch_;
+  std::vector<bool> zone_errors_;  // per zone: an error was reported in it
 };
 
 }  // namespace canon::zones

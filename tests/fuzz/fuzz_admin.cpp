@@ -241,9 +241,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     const auto source = canon::zones::parse_zone_source(
         std::string(zone) + "=" + g_dir + "/" + zone + ".zone", error);
     if (!source) std::abort();
-    g_zones.put(canon::zones::load_zone_file(*source));
+    canon::daemon::ZoneState state;
+    state.source = *source;
+    state.served = canon::zones::load_zone_file(*source);
+    state.from_config = true;
+    g_zones.put(std::move(state));
   }
-  canon::zones::CompileResult result = canon::zones::compile_loaded(g_zones.zones());
+  canon::zones::CompileResult result = canon::zones::compile_loaded(g_zones.versions());
   if (!result.snapshot) std::abort();
   g_first = std::make_shared<const canon::engine::Served>(canon::engine::Served{
       std::move(result.snapshot), canon::daemon::load_policy(g_options.policy, 1, 1)});

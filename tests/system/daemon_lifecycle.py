@@ -118,10 +118,17 @@ class Lifecycle(unittest.TestCase):
             self.assertEqual(h.kdig(d.port, "example.com").rdata("ANSWER", "A"), ["192.0.2.1"])
 
     def test_missing_zone_file(self):
+        """A zone whose file cannot be read costs only itself (as in knotd and
+        nsd): canond serves, its names get SERVFAIL; --check-config fails."""
         missing = os.path.join(h.tempdir(), "no-such.zone")
-        rc, out = run_canond(["--zone", f"example.com={missing}"])
-        self.assertNotEqual(rc, 0, out)
+        rc, out = run_canond(["--check-config", "--zone", f"example.com={missing}"])
+        self.assertEqual(rc, 1, out)
         self.assertIn(missing, out)
+        with h.Canond(zones={"example.com": missing}) as d:
+            self.assertIn(missing, d.log())
+            self.assertEqual(h.kdig(d.port, "www.example.com").rcode, "SERVFAIL")
+            zone = d.status()["zones"][0]
+            self.assertEqual(zone["state"], "failed", zone)
 
     def config(self, d, listen_port):
         zones = ", ".join(f'"{o}={p}"' for o, p in examples().items())

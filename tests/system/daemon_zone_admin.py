@@ -142,16 +142,23 @@ class ZoneAdmin(unittest.TestCase):
             self.assertEqual([z["origin"] for z in d.status()["zones"]], ["example.com."])
             self.assertEqual(h.addresses(d.port, "foo.example.com"), {"192.0.2.25"})
 
-            # A broken file on SIGHUP: the log names FILE:LINE, the old data stays.
+            # A broken file on SIGHUP: the log names FILE:LINE, the old data
+            # stays and the zone is listed stale. SIGHUP reads the command
+            # line again, so example.net (dropped, but still given with
+            # --zone) is served again in the same publish.
             gen = d.generation()
             broken = self.version("192.0.2.26", 2026112204) + "broken IN A 300.1.2.3\n"
             h.write(self.work, "example.com.zone", broken)
             d.proc.send_signal(signal.SIGHUP)
             where = f"example.com.zone:{len(broken.splitlines())}:"
             h.wait_for(f"the log names {where} after SIGHUP", lambda: where in d.log())
+            h.wait_for("generation moves once", lambda: d.generation() == gen + 1)
             self.assertTrue(d.running(), "canond exited on SIGHUP with a broken zone")
             self.assert_served(d, "192.0.2.25", 2026112203)
-            self.assertEqual(d.generation(), gen)
+            self.assertEqual(h.kdig(d.port, "edge.example.net").rcode, "NOERROR")
+            com = [z for z in d.status()["zones"] if z["origin"] == "example.com."][0]
+            self.assertEqual(com["state"], "stale", com)
+            self.assertIn(where, com["last_error"])
 
     def test_other_zones_stay_as_served(self):
         """zone-load and zone-drop of one zone do not re-read the others' files:

@@ -262,8 +262,8 @@ class CanonctlTest(unittest.TestCase):
                            ("listen", "127.0.0.1:5353"), ("zones", "2"), ("uptime", "12.5 s")):
             self.assertEqual(fields.get(key, "").strip(), value, run.stdout)
         rows = [l.split() for l in run.stdout.splitlines()]
-        self.assertIn(["example.com.", "2026112201", "42", "/etc/canon/example.com.zone"], rows)
-        self.assertIn(["example.net.", "7", "15", "/etc/canon/example.net.zone"], rows)
+        self.assertIn(["example.com.", "2026112201", "42", "served", "/etc/canon/example.com.zone"], rows)
+        self.assertIn(["example.net.", "7", "15", "served", "/etc/canon/example.net.zone"], rows)
         # aligned: the values of the key lines start in one column
         starts = {len(l) - len(l.split(":", 1)[1].lstrip()) for l in run.stdout.splitlines()[:8]}
         self.assertEqual(len(starts), 1, run.stdout)
@@ -273,7 +273,7 @@ class CanonctlTest(unittest.TestCase):
         run = self.ctl("zone-list")
         self.assertEqual(run.status, 0, run)
         self.assertIn("2 zones in generation 3", run.stdout)
-        self.assertIn(["example.com.", "2026112201", "42", "/etc/canon/example.com.zone"],
+        self.assertIn(["example.com.", "2026112201", "42", "served", "/etc/canon/example.com.zone"],
                       [l.split() for l in run.stdout.splitlines()])
 
     def test_stats(self):

@@ -14,7 +14,9 @@ constexpr std::array kCommands = {
     CommandSpec{"top", "[--interval SECONDS] [--count N]",
                 "live view: queries, rcodes, qtypes, policy rules, workers per second"},
     CommandSpec{"metrics", "", "the Prometheus text exposition (as stats --prometheus)"},
-    CommandSpec{"zone-list", "", "zones served: origin, serial, records, file"},
+    CommandSpec{"zone-list", "", "zones served: origin, serial, records, state, file, last error"},
+    CommandSpec{"zone-status", "[ORIGIN]",
+                "one zone's state: serial, loaded at, stale, last error, load failures", 0, 1},
     CommandSpec{"zone-load", "ORIGIN=FILE [ORIGIN=FILE ...]",
                 "add or replace zones, recompile and publish", 1, -1, true},
     CommandSpec{"zone-reload", "[ORIGIN]", "re-read every zone's file (or one's), publish", 0, 1},
@@ -22,6 +24,7 @@ constexpr std::array kCommands = {
     CommandSpec{"zone-check", "ORIGIN=FILE", "dry run: check a zone against the served set", 1, 1,
                 true},
     CommandSpec{"policy-reload", "", "re-read canond's --policy file"},
+    CommandSpec{"reload", "", "read the config file again (zones, log level, policy) and every zone (as SIGHUP)"},
     CommandSpec{"stop", "", "drain and stop canond"},
 };
 

@@ -47,6 +47,13 @@ namespace {
     text += " (load " + seconds(reply["load_seconds"].get<double>()) + ", compile " +
             seconds(reply["compile_seconds"].get<double>()) + ")";
   }
+  // Zones whose new version had errors: they kept the version they served.
+  const auto refused = lines_of(reply, "refused");
+  if (!refused.empty())
+    text += "\nrefused, previous version kept:\n" + joined(refused) +
+            joined(lines_of(reply, "findings"));
+  if (reply.contains("restart_warning"))
+    text += "\n" + scalar_text(reply["restart_warning"]) + "\n";
   return text + "\n" + joined(lines_of(reply, "warnings"));
 }
 
@@ -83,11 +90,14 @@ namespace {
     r.err = failure_text(reply);
   else if (command == "status")
     r.out = status_text(reply);
-  else if (command == "zone-list")
+  else if (command == "zone-list" || (command == "zone-status" && reply.contains("zones")))
     r.out = zone_list_text(reply);
+  else if (command == "zone-status")
+    r.out = zone_status_text(reply);
   else if (command == "stats")
     r.out = stats_text(reply);
-  else if (command == "zone-load" || command == "zone-reload" || command == "zone-drop")
+  else if (command == "zone-load" || command == "zone-reload" || command == "zone-drop" ||
+           command == "reload")
     r.out = published_text(reply);
   else if (command == "metrics")
     r.out = reply.at("text").get<std::string>();  // Prometheus text, byte for byte

@@ -1,4 +1,5 @@
 #include "format_status.hpp"
+#include <ctime>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,12 +11,20 @@ namespace {
 
 [[nodiscard]] std::string zone_table(const Json& zones) {
   if (zones.empty()) return "no zones served (canonctl zone-load ORIGIN=FILE adds one)\n";
-  Rows rows{{"origin", "serial", "records", "file"}};
+  Rows rows{{"origin", "serial", "records", "state", "file"}};
+  std::string errors;
   for (const Json& zone : zones) {
     rows.push_back({zone.at("origin").get<std::string>(), scalar_text(zone.at("serial")),
-                    scalar_text(zone.at("records")), scalar_text(zone.value("file", Json()))});
+                    scalar_text(zone.at("records")),
+                    scalar_text(zone.value("state", Json("served"))),
+                    scalar_text(zone.value("file", Json()))});
+    const std::string error = zone.value("last_error", std::string());
+    if (!error.empty()) errors += zone.at("origin").get<std::string>() + ": " + error + "\n";
   }
-  return table(rows, {false, true, true, false});
+  // stale: an older version is served, its file's latest has errors;
+  // failed: none ever loaded, its names get SERVFAIL.
+  return table(rows, {false, true, true, false, false}) +
+         (errors.empty() ? "" : "\nlast errors:\n" + errors);
 }
 
 [[nodiscard]] std::string percent(std::uint64_t part, std::uint64_t whole) {
@@ -85,9 +94,10 @@ namespace {
   std::string text;
   for (const Json& port : ports) {
     const std::string tap = port.value("exception_interface", std::string());
-    text += "\nport " + port.value("name", std::string("?")) + " (" + port.value("driver", std::string("?")) + ") " +
-            port.value("mac", std::string()) + ", link " + (port.value("link_up", false) ? "up" : "down") +
-            ", exception path " + (tap.empty() ? "none" : tap) + "\n";
+    text += "\nport " + port.value("name", std::string("?")) + " (" +
+            port.value("driver", std::string("?")) + ") " + port.value("mac", std::string()) +
+            ", link " + (port.value("link_up", false) ? "up" : "down") + ", exception path " +
+            (tap.empty() ? "none" : tap) + "\n";
     Json hardware = Json::object();
     for (const char* key : {"ipackets", "opackets", "imissed", "ierrors", "oerrors", "rx_nombuf"}) {
       if (port.contains(key)) hardware[key] = port[key];
@@ -96,7 +106,8 @@ namespace {
     const Json& queues = port.value("queues", Json::array());
     if (queues.empty()) continue;
     Rows rows{{"counter"}};
-    for (const Json& queue : queues) rows[0].push_back("queue " + scalar_text(queue.value("queue", Json(0))));
+    for (const Json& queue : queues)
+      rows[0].push_back("queue " + scalar_text(queue.value("queue", Json(0))));
     for (const auto& [key, value] : queues.front().items()) {
       if (key == "queue") continue;
       auto& row = rows.emplace_back(std::vector<std::string>{words(key)});
@@ -156,6 +167,22 @@ std::string zone_list_text(const Json& reply) {
   std::string head = counted(zones.size(), "zone");
   if (reply.contains("generation")) head += " in generation " + scalar_text(reply["generation"]);
   return head + "\n\n" + zone_table(zones);
+}
+
+std::string zone_status_text(const Json& reply) {
+  const Json& zone = reply.at("zone");
+  KeyValues pairs;
+  for (const auto& [key, value] : zone.items()) {
+    if (key == "loaded_at" && value.is_number()) {
+      const auto when = static_cast<std::time_t>(value.get<double>());
+      char text[32];
+      std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&when));
+      pairs.emplace_back("loaded at", text);
+    } else {
+      pairs.emplace_back(words(key), scalar_text(value));
+    }
+  }
+  return aligned(pairs);
 }
 
 std::string stats_text(const Json& reply) {

@@ -11,6 +11,8 @@ namespace canon::ctl {
 
 [[nodiscard]] std::string status_text(const Json& reply);
 [[nodiscard]] std::string zone_list_text(const Json& reply);
+// zone-status ORIGIN: one zone's state, key by key.
+[[nodiscard]] std::string zone_status_text(const Json& reply);
 [[nodiscard]] std::string stats_text(const Json& reply);
 
 }  // namespace canon::ctl

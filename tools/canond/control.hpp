@@ -1,9 +1,11 @@
 // The control thread's commands: what the admin socket and the signals ask
 // for. Every change to the served zones is compile-then-publish on a copy of
-// the zone set; a compile with errors changes nothing that is served.
+// the zone set; a zone whose new version has errors keeps the version it
+// served while the others publish (zone_set.hpp, apply_updates).
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -21,8 +23,11 @@ namespace canon::daemon {
 class Control {
  public:
   // `policy_slots`: the readers a compiled policy needs scratch for.
+  // `reread`: the options as the config file and command line give them now
+  // (SIGHUP, `reload`); throws std::runtime_error for a bad config.
+  using OptionsSource = std::function<DaemonOptions()>;
   Control(const DaemonOptions& options, ZoneSet zones, engine::ServedPublisher& publisher,
-          nic::Backend& backend, unsigned policy_slots);
+          nic::Backend& backend, unsigned policy_slots, OptionsSource reread = {});
 
   // One admin request {"command": ..., "args": [...]} → one response object.
   [[nodiscard]] nlohmann::json handle(const nlohmann::json& request);
@@ -30,14 +35,16 @@ class Control {
   // The Prometheus text exposition of `stats` (the --metrics endpoint).
   [[nodiscard]] std::string metrics_text() const;
 
-  // SIGHUP: every zone re-read from its file.
-  nlohmann::json reload_all() { return zone_reload({}); }
+  // SIGHUP and `reload`: the config file read again (zones added, removed or
+  // moved; log level; policy), then every zone re-read from its file.
+  nlohmann::json reload_config();
   [[nodiscard]] bool stop_requested() const noexcept { return stop_requested_; }
 
  private:
   nlohmann::json status() const;
   nlohmann::json stats() const;
   nlohmann::json zone_list() const;
+  nlohmann::json zone_status(const std::vector<std::string>& args) const;
   nlohmann::json zone_load(const std::vector<std::string>& args);
   nlohmann::json zone_reload(const std::vector<std::string>& args);
   nlohmann::json zone_drop(const std::vector<std::string>& args);
@@ -51,11 +58,15 @@ class Control {
   // Publishes `served`; the policy it replaces has its matches kept.
   std::uint64_t publish_served(std::shared_ptr<const engine::Served> served);
 
-  // Compiles `candidate`; on success publishes it and makes it the zone set.
-  nlohmann::json publish(ZoneSet candidate, const std::string& what);
+  // Takes `updates` and `drops` where they compile (apply_updates) and
+  // publishes the result when it changes what is served.
+  nlohmann::json publish(const std::vector<ZoneUpdate>& updates, const std::vector<std::string>& drops,
+                         const std::string& what);
   nlohmann::json zones_json() const;
+  nlohmann::json zone_json(const ZoneState& zone, std::uint32_t index) const;
 
-  const DaemonOptions& options_;
+  DaemonOptions options_;  // as last read (reload_config updates it)
+  OptionsSource reread_;
   ZoneSet zones_;
   engine::ServedPublisher& publisher_;
   nic::Backend& backend_;

@@ -1,9 +1,10 @@
 // canond: the engine as a server. The main thread is the control thread:
 //
-//   options ─▶ compile the zones ─▶ publisher(snapshot 1) ─▶ admin socket
+//   options ─▶ compile the zones (a zone with errors is left out: SERVFAIL
+//   for its names) ─▶ publisher(snapshot 1) ─▶ admin socket
 //   ─▶ backend (opens every socket, then starts its pinned workers)
 //   ─▶ loop: epoll { signalfd, admin socket, admin clients }
-//        SIGHUP: reload every zone · SIGTERM/SIGINT or `stop`: leave the loop
+//        SIGHUP: the config read again, every zone re-read · SIGTERM/SIGINT or `stop`: leave the loop
 //   ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
 #include <malloc.h>
 #include <sys/epoll.h>
@@ -65,7 +66,7 @@ std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options,
 }
 
 int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_set,
-          std::shared_ptr<const zones::Snapshot> first) {
+          std::shared_ptr<const zones::Snapshot> first, Control::OptionsSource reread) {
   nic::Fd signals = block_signals();
   nic::Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
   epoll_event event{};
@@ -88,7 +89,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     chosen = std::make_unique<nic::SocketBackend>(settings.backend, options.engine, publisher);
   }
   nic::Backend& backend = *chosen;
-  Control control(options, std::move(zone_set), publisher, backend, readers);
+  Control control(options, std::move(zone_set), publisher, backend, readers, std::move(reread));
   std::unique_ptr<MetricsServer> metrics;
   if (!options.metrics.empty()) {
     metrics = std::make_unique<MetricsServer>(options.metrics, epoll.get(),
@@ -128,8 +129,8 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
       signalfd_siginfo info{};
       while (::read(signals.get(), &info, sizeof(info)) == sizeof(info)) {
         if (info.ssi_signo == SIGHUP) {
-          log_info("SIGHUP: reloading every zone");
-          (void)control.reload_all();
+          log_info("SIGHUP: reading the config again and reloading every zone");
+          (void)control.reload_config();
         } else {
           log_info(std::string(info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM") + ": stopping");
           running = false;
@@ -177,19 +178,37 @@ int run(int argc, char** argv) {
   set_log_level(settings.log_level);
 
   const char* what = options.check_config ? "check-config" : "start-up";
-  ZoneSet zone_set;
+  std::vector<ZoneUpdate> updates;
   for (const zones::ZoneSource& source : settings.zones) {
-    zone_set.put(load_logged(source, what, options.zone_limits));
+    updates.push_back(ZoneUpdate{load_logged(source, what, options.zone_limits), true});
   }
-  if (zone_set.zones().empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
-  zones::CompileResult result = compile_logged(zone_set, what, options.zone_limits);
+  if (updates.empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
+  // Every zone that compiles is served; one with errors is reported and
+  // its names get SERVFAIL (as knotd and nsd do), so start-up goes on.
+  ZoneUpdateOutcome outcome = apply_updates(ZoneSet{}, updates, {}, what, options.zone_limits, unix_now());
+  zones::CompileResult& result = outcome.result;
+  for (const std::string& line : outcome.refused_lines) {
+    std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
+  }
   for (const std::string& line : finding_lines(result.findings)) {
     std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
   }
   if (!result.snapshot) {
-    std::fprintf(stderr, "canond: the zones have %zu error(s); nothing is served\n", result.findings.errors());
+    std::fprintf(stderr, "canond: the zones have %zu error(s) not in one zone; nothing is served\n",
+                 result.findings.errors());
     return 1;
   }
+  if (!outcome.refused.empty()) {
+    std::string origins;
+    for (const ZoneState& zone : outcome.next.zones()) {
+      if (zone.stale()) origins += " " + ZoneSet::canonical(zone.source.origin);
+    }
+    std::fprintf(options.check_config ? stdout : stderr, "canond: %zu zone(s) with errors%s:%s\n",
+                 outcome.refused.size(), options.check_config ? "" : " (their names get SERVFAIL)",
+                 origins.c_str());
+    if (options.check_config) return 1;
+  }
+  ZoneSet zone_set = std::move(outcome.next);
   if (options.check_config) {
     std::size_t rules = 0;
     if (!options.policy.empty()) {
@@ -207,7 +226,9 @@ int run(int argc, char** argv) {
   }
   ::malloc_trim(0);  // the compile's scratch: see Control::publish
   try {
-    return serve(options, settings, std::move(zone_set), std::move(result.snapshot));
+    // SIGHUP reads the same command line and config file again.
+    Control::OptionsSource reread = [argc, argv] { return parse_options(argc, argv).options; };
+    return serve(options, settings, std::move(zone_set), std::move(result.snapshot), std::move(reread));
   } catch (const std::exception& e) {
     log_error(e.what());
     return 1;

@@ -164,6 +164,19 @@ void identity(Exposition& x, const json& stats) {
     x.sample("canon_zone_serial", {{"zone", text_of(member(zone, "origin"))}},
              member_or_null(zone, "serial"));
   }
+  // Per zone, what an alert wants: serving an old version (its latest file
+  // has errors) or nothing at all (SERVFAIL), and how often loads failed.
+  x.family("canon_zone_stale", kGauge, "1 when the zone serves an older version than its file (or none)");
+  for (const json& zone : *zones) {
+    const json* stale = member(zone, "stale");
+    const json value = stale != nullptr && stale->is_boolean() ? json(stale->get<bool>() ? 1 : 0) : json(nullptr);
+    x.sample("canon_zone_stale", {{"zone", text_of(member(zone, "origin"))}}, value);
+  }
+  x.family("canon_zone_load_failures_total", kCounter, "Versions of the zone refused for errors since start-up");
+  for (const json& zone : *zones) {
+    x.sample("canon_zone_load_failures_total", {{"zone", text_of(member(zone, "origin"))}},
+             member_or_null(zone, "load_failures"));
+  }
 }
 
 void engine_counters(Exposition& x, const json& stats) {

@@ -1,13 +1,16 @@
-// The zones canond serves, each as loaded from its file (records kept in
-// memory, so changing one zone never re-reads another's file), in the order
-// given; and loading/compiling them with progress in the log. The control
-// thread owns it; a command works on a copy and commits it only when the
-// copy compiled.
+// The zones canond serves, each with the version served (as loaded from its
+// file: records kept in memory, so changing one zone never re-reads another's
+// file) and what happened to it, in the order given; and the one rule for
+// taking new versions: a zone whose new version has errors keeps the version
+// it served, the others take theirs (apply_updates). The control thread owns
+// it; a command works on a copy and commits it when that copy is served.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "zones/compiler.hpp"
@@ -15,28 +18,69 @@
 
 namespace canon::daemon {
 
+struct ZoneState {
+  zones::ZoneSource source;                         // where its next version is read from
+  std::shared_ptr<const zones::LoadedZone> served;  // never null; LoadedZone::failed: SERVFAIL
+  std::string last_error;           // the last refused version's first error; "" when current
+  std::uint64_t load_failures = 0;  // versions refused since start-up
+  double loaded_at = 0;             // unix time the served version was read; 0: none
+  bool from_config = false;         // listed in the config file or on the command line
+
+  // The served version is not the file's latest (that one had errors).
+  [[nodiscard]] bool stale() const noexcept { return !last_error.empty(); }
+};
+
 class ZoneSet {
  public:
-  using Zone = std::shared_ptr<const zones::LoadedZone>;
-
   // Adds a zone, or replaces the zone with the same origin.
-  void put(Zone zone);
+  void put(ZoneState zone);
   // False when no such zone is served.
   bool drop(std::string_view origin);
-  [[nodiscard]] const zones::LoadedZone* find(std::string_view origin) const;
-  [[nodiscard]] const std::vector<Zone>& zones() const noexcept { return zones_; }
+  [[nodiscard]] const ZoneState* find(std::string_view origin) const;
+  [[nodiscard]] ZoneState* find(std::string_view origin);
+  [[nodiscard]] const std::vector<ZoneState>& zones() const noexcept { return zones_; }
+  // The versions to compile, in order.
+  [[nodiscard]] std::vector<std::shared_ptr<const zones::LoadedZone>> versions() const;
 
   // "Example.COM" and "example.com." are the same zone.
   [[nodiscard]] static std::string canonical(std::string_view origin);
 
  private:
-  std::vector<Zone> zones_;
+  std::vector<ZoneState> zones_;
+  std::unordered_map<std::string, std::size_t> by_origin_;  // canonical origin → index
 };
+
+// A new version of one zone, as read from its file.
+struct ZoneUpdate {
+  std::shared_ptr<const zones::LoadedZone> loaded;
+  bool from_config = false;  // a zone the config names is served as SERVFAIL while none loads
+};
+
+// What apply_updates made of a change.
+struct ZoneUpdateOutcome {
+  ZoneSet next;                            // the set to keep, with each zone's state
+  zones::CompileResult result;             // snapshot null: nothing could be compiled
+  bool changed = false;                    // the snapshot differs from what is served: publish it
+  std::vector<std::string> refused;        // "ORIGIN: first error" per refused new version
+  std::vector<std::string> refused_lines;  // the refused versions' findings (errors first)
+};
+
+// `current` with `drops` gone and `updates` taken where they compile. An
+// update with errors (its own: syntax, checks) leaves its zone at the
+// version it served; a config zone that never loaded is served as SERVFAIL.
+// Compiles again after each refusal, so every zone served passed the checks
+// as part of the set. `now` stamps the versions taken.
+[[nodiscard]] ZoneUpdateOutcome apply_updates(const ZoneSet& current,
+                                              const std::vector<ZoneUpdate>& updates,
+                                              const std::vector<std::string>& drops,
+                                              std::string_view what,
+                                              const zones::ZoneLimits& limits, double now);
 
 // Reads a zone file, telling the log the progress every 1M records (count
 // and rate). `what` names the occasion ("start-up", "zone-load").
-[[nodiscard]] ZoneSet::Zone load_logged(const zones::ZoneSource& source, std::string_view what,
-                                        const zones::ZoneLimits& limits);
+[[nodiscard]] std::shared_ptr<const zones::LoadedZone> load_logged(const zones::ZoneSource& source,
+                                                                   std::string_view what,
+                                                                   const zones::ZoneLimits& limits);
 
 // Checks and compiles the set, telling the log the totals.
 [[nodiscard]] zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what,
@@ -48,5 +92,8 @@ class ZoneSet {
 inline constexpr std::size_t kFindingLinesShown = 1000;
 [[nodiscard]] std::vector<std::string> finding_lines(zones::Findings findings,
                                                      std::size_t limit = kFindingLinesShown);
+
+// Seconds since the epoch, for ZoneState::loaded_at.
+[[nodiscard]] double unix_now();
 
 }  // namespace canon::daemon

@@ -1,0 +1,134 @@
+// SIGHUP and `canonctl reload`: the config read again and applied where it
+// can be while serving.
+//
+//   zones     the config's list is the new list of configured zones: a zone
+//             added is loaded, one removed is dropped, one whose file moved is
+//             read from the new file; every other zone (zone-load's too) is
+//             re-read from its file. One publish for all of it.
+//   log-level takes effect at once.
+//   policy    re-read (from a new path if it moved); a broken policy keeps
+//             the one served.
+//   the rest  (listen addresses, workers, CPUs, backend, sockets, answers'
+//             nsid/identity/version, TCP and zone limits) needs a restart:
+//             named in one warning.
+#include "tools/canond/control.hpp"
+#include "tools/canond/log.hpp"
+#include "tools/canond/settings.hpp"
+
+namespace canon::daemon {
+
+using nlohmann::json;
+
+namespace {
+
+// The settings that differ between `before` and `after` and that only a
+// restart applies.
+std::vector<std::string> needs_restart(const DaemonOptions& before, const DaemonOptions& after) {
+  std::vector<std::string> out;
+  auto check = [&](bool same, const char* name) {
+    if (!same) out.emplace_back(name);
+  };
+  check(before.listen == after.listen, "listen");
+  check(before.workers == after.workers, "workers");
+  check(before.cpus == after.cpus, "cpus");
+  check(before.backend == after.backend, "backend");
+  check(before.admin_socket == after.admin_socket, "admin-socket");
+  check(before.metrics == after.metrics, "metrics");
+  check(before.eal == after.eal, "eal");
+  check(before.addresses == after.addresses, "address");
+  check(before.dns_port == after.dns_port, "dns-port");
+  check(before.exception_interface == after.exception_interface, "exception-iface");
+  check(before.engine.nsid == after.engine.nsid, "nsid");
+  check(before.engine.identity == after.engine.identity, "identity");
+  check(before.engine.version == after.engine.version, "version");
+  check(before.engine.chaos == after.engine.chaos, "chaos");
+  check(before.engine.max_udp_payload == after.engine.max_udp_payload, "max-udp-payload");
+  check(before.tcp_idle_timeout_seconds == after.tcp_idle_timeout_seconds, "tcp-idle-timeout");
+  check(before.tcp_max_connections == after.tcp_max_connections, "tcp-max-connections");
+  check(before.zone_limits.max_records == after.zone_limits.max_records, "max-zone-records");
+  check(before.zone_limits.max_rrset_records == after.zone_limits.max_rrset_records,
+        "max-rrset-records");
+  return out;
+}
+
+}  // namespace
+
+json Control::reload_config() {
+  if (!reread_) return zone_reload({});  // no config to read (tests): the zones only
+  DaemonOptions next;
+  Settings settings;
+  try {
+    next = reread_();
+    settings = make_settings(next);
+  } catch (const std::exception& e) {
+    const std::string error = std::string("config not reloaded: ") + e.what() + "; nothing changed";
+    log_error("reload: " + error);
+    return error_response(error);
+  }
+  set_log_level(settings.log_level);
+  const std::vector<std::string> restart = needs_restart(options_, next);
+  std::string restart_text;
+  for (const std::string& name : restart) restart_text += (restart_text.empty() ? "" : ", ") + name;
+  if (!restart.empty())
+    log_warning("reload: changed settings that need a restart (not applied): " + restart_text);
+
+  // The zones: the config's list, then the others (zone-load's) re-read.
+  std::vector<ZoneUpdate> updates;
+  std::vector<std::string> drops;
+  for (const zones::ZoneSource& source : settings.zones) {
+    updates.push_back(ZoneUpdate{load_logged(source, "reload", options_.zone_limits), true});
+  }
+  for (const ZoneState& zone : zones_.zones()) {
+    bool listed = false;
+    for (const zones::ZoneSource& source : settings.zones) {
+      listed =
+          listed || ZoneSet::canonical(source.origin) == ZoneSet::canonical(zone.source.origin);
+    }
+    if (listed) continue;
+    if (zone.from_config) {
+      drops.push_back(zone.source.origin);
+      log_info("reload: " + ZoneSet::canonical(zone.source.origin) +
+               " is no longer in the config: dropped");
+    } else {
+      updates.push_back(
+          ZoneUpdate{load_logged(zone.source, "reload", options_.zone_limits), false});
+    }
+  }
+  const bool policy_moved = next.policy != options_.policy;
+  const std::string kept_restart = restart_text;
+  // What a restart applies stays as it runs; the rest is the new config.
+  const DaemonOptions before = options_;
+  options_ = next;
+  options_.listen = before.listen;
+  options_.workers = before.workers;
+  options_.cpus = before.cpus;
+  options_.backend = before.backend;
+  options_.admin_socket = before.admin_socket;
+  options_.metrics = before.metrics;
+  options_.eal = before.eal;
+  options_.addresses = before.addresses;
+  options_.dns_port = before.dns_port;
+  options_.exception_interface = before.exception_interface;
+  options_.engine = before.engine;
+  options_.tcp_idle_timeout_seconds = before.tcp_idle_timeout_seconds;
+  options_.tcp_max_connections = before.tcp_max_connections;
+  options_.zone_limits = before.zone_limits;
+
+  json response = publish(updates, drops, "reload");
+  if (!options_.policy.empty()) {
+    const json policy = policy_reload();
+    response["policy"] = policy;
+  } else if (policy_moved && publisher_.served()->policy) {
+    publish_served(std::make_shared<const engine::Served>(
+        engine::Served{publisher_.served()->snapshot, nullptr}));
+    log_info("reload: no policy file in the config any more: policy removed");
+    response["policy"] = json{{"ok", true}, {"removed", true}};
+  }
+  response["log_level"] = next.log_level;
+  response["restart_needed"] = restart;
+  if (!kept_restart.empty())
+    response["restart_warning"] = "changed settings need a restart: " + kept_restart;
+  return response;
+}
+
+}  // namespace canon::daemon

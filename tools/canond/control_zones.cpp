@@ -1,0 +1,184 @@
+// The zone commands: zone-list, zone-status, zone-load, zone-reload,
+// zone-drop, zone-check. Each builds its updates and leaves the rule (a new
+// version with errors keeps the old one) to apply_updates.
+#include <malloc.h>
+
+#include <cmath>
+
+#include "tools/canond/control.hpp"
+#include "tools/canond/log.hpp"
+
+namespace canon::daemon {
+
+using nlohmann::json;
+
+namespace {
+
+std::vector<zones::ZoneSource> parse_sources(const std::vector<std::string>& args,
+                                             std::string& error) {
+  std::vector<zones::ZoneSource> out;
+  for (const std::string& arg : args) {
+    auto source = zones::parse_zone_source(arg, error);
+    if (!source) return {};
+    out.push_back(std::move(*source));
+  }
+  return out;
+}
+
+// "served": the file's latest version; "stale": an older version (the
+// latest has errors); "failed": none loaded, its names get SERVFAIL.
+const char* zone_condition(const ZoneState& zone) {
+  if (zone.served->failed) return "failed";
+  return zone.stale() ? "stale" : "served";
+}
+
+}  // namespace
+
+json Control::zone_json(const ZoneState& zone, std::uint32_t index) const {
+  const zones::Snapshot& snap = *publisher_.served()->snapshot;
+  json out{{"origin", ZoneSet::canonical(zone.source.origin)},
+           {"file", zone.source.file},
+           {"serial", nullptr},
+           {"records", zone.served->store.records.size()},
+           {"state", zone_condition(zone)},
+           {"stale", zone.stale() || zone.served->failed},
+           {"loaded_at", zone.loaded_at > 0 ? json(std::floor(zone.loaded_at)) : json(nullptr)},
+           {"last_error", zone.last_error},
+           {"load_failures", zone.load_failures},
+           {"from_config", zone.from_config}};
+  if (index < snap.zones().size() && !zone.served->failed) out["serial"] = snap.zone(index).serial;
+  return out;
+}
+
+json Control::zones_json() const {
+  json list = json::array();
+  const auto& all = zones_.zones();
+  for (std::uint32_t z = 0; z < all.size(); ++z) list.push_back(zone_json(all[z], z));
+  return list;
+}
+
+json Control::zone_list() const {
+  return json{{"ok", true}, {"generation", publisher_.generation()}, {"zones", zones_json()}};
+}
+
+json Control::zone_status(const std::vector<std::string>& args) const {
+  if (args.size() > 1) return error_response("zone-status takes at most one ORIGIN");
+  if (args.empty()) return zone_list();
+  const auto& all = zones_.zones();
+  for (std::uint32_t z = 0; z < all.size(); ++z) {
+    if (ZoneSet::canonical(all[z].source.origin) == ZoneSet::canonical(args[0])) {
+      return json{
+          {"ok", true}, {"generation", publisher_.generation()}, {"zone", zone_json(all[z], z)}};
+    }
+  }
+  return error_response("zone " + ZoneSet::canonical(args[0]) + " is not served");
+}
+
+json Control::publish(const std::vector<ZoneUpdate>& updates, const std::vector<std::string>& drops,
+                      const std::string& what) {
+  ZoneUpdateOutcome outcome =
+      apply_updates(zones_, updates, drops, what, options_.zone_limits, unix_now());
+  zones::CompileResult& result = outcome.result;
+  if (!result.snapshot) {
+    const std::string error = "zone set refused: " + std::to_string(result.findings.errors()) +
+                              " error(s) not in one zone; still serving generation " +
+                              std::to_string(publisher_.generation());
+    log_warning(what + ": " + error);
+    for (const std::string& line : finding_lines(result.findings, 20)) log_warning(line);
+    json response = error_response(error);
+    response["findings"] = finding_lines(result.findings);
+    return response;
+  }
+  zones_ =
+      std::move(outcome.next);  // the states (last error, failures) even when nothing publishes
+  if (!outcome.changed) {
+    json response = error_response(
+        outcome.refused.size() == 1
+            ? "zone " + outcome.refused.front() + "; still serving generation " +
+                  std::to_string(publisher_.generation())
+            : std::to_string(outcome.refused.size()) + " zones refused; still serving generation " +
+                  std::to_string(publisher_.generation()));
+    response["refused"] = outcome.refused;
+    response["findings"] = outcome.refused_lines;
+    return response;
+  }
+  const zones::CompileStats stats = result.stats;
+  const std::uint64_t generation = publish_served(std::make_shared<const engine::Served>(
+      engine::Served{std::move(result.snapshot), publisher_.served()->policy}));
+  // A compile frees hundreds of MB of scratch that glibc would keep mapped
+  // (the old snapshot too); give it back so RSS tracks what is served.
+  ::malloc_trim(0);
+  log_info(what + ": published generation " + std::to_string(generation) + " (" +
+           std::to_string(zones_.zones().size()) + " zones, " + std::to_string(stats.records) +
+           " records; readers released the old one in " +
+           std::to_string(static_cast<long long>(publisher_.last_grace_seconds() * 1e6)) + " us)");
+  return json{{"ok", true},
+              {"generation", generation},
+              {"zones", zones_.zones().size()},
+              {"records", stats.records},
+              {"nodes", stats.nodes},
+              {"snapshot_bytes", stats.snapshot_bytes},
+              {"load_seconds", stats.load_seconds},
+              {"compile_seconds", stats.compile_seconds},
+              {"refused", outcome.refused},
+              {"findings", outcome.refused_lines},
+              {"warnings", finding_lines(result.findings)}};
+}
+
+json Control::zone_load(const std::vector<std::string>& args) {
+  if (args.empty()) return error_response("zone-load needs ORIGIN=FILE");
+  std::string error;
+  std::vector<zones::ZoneSource> sources = parse_sources(args, error);
+  if (sources.empty()) return error_response(error);
+  std::vector<ZoneUpdate> updates;
+  for (const zones::ZoneSource& source : sources) {
+    updates.push_back(ZoneUpdate{load_logged(source, "zone-load", options_.zone_limits), false});
+  }
+  return publish(updates, {}, "zone-load");
+}
+
+json Control::zone_reload(const std::vector<std::string>& args) {
+  if (args.size() > 1) return error_response("zone-reload takes at most one ORIGIN");
+  if (args.size() == 1 && !zones_.find(args[0])) {
+    return error_response("zone " + ZoneSet::canonical(args[0]) + " is not served");
+  }
+  const std::string what = args.empty() ? "reload" : "zone-reload";
+  std::vector<ZoneUpdate> updates;
+  for (const ZoneState& zone : zones_.zones()) {
+    if (args.empty() || ZoneSet::canonical(zone.source.origin) == ZoneSet::canonical(args[0])) {
+      updates.push_back(
+          ZoneUpdate{load_logged(zone.source, what, options_.zone_limits), zone.from_config});
+    }
+  }
+  return publish(updates, {}, what);
+}
+
+json Control::zone_drop(const std::vector<std::string>& args) {
+  if (args.size() != 1) return error_response("zone-drop needs one ORIGIN");
+  if (!zones_.find(args[0]))
+    return error_response("zone " + ZoneSet::canonical(args[0]) + " is not served");
+  return publish({}, {args[0]}, "zone-drop " + ZoneSet::canonical(args[0]));
+}
+
+json Control::zone_check(const std::vector<std::string>& args) const {
+  if (args.size() != 1) return error_response("zone-check needs ORIGIN=FILE");
+  std::string error;
+  std::vector<zones::ZoneSource> sources = parse_sources(args, error);
+  if (sources.empty()) return error_response(error);
+  ZoneSet candidate = zones_;
+  ZoneState state;
+  state.source = sources.front();
+  state.served = load_logged(sources.front(), "zone-check", options_.zone_limits);
+  candidate.put(std::move(state));
+  zones::CompileResult result = compile_logged(candidate, "zone-check", options_.zone_limits);
+  json response{{"ok", result.snapshot != nullptr},
+                {"records", result.stats.records},
+                {"findings", finding_lines(result.findings)}};
+  if (!result.snapshot) {
+    response["error"] =
+        std::to_string(result.findings.errors()) + " error(s); nothing was published";
+  }
+  return response;
+}
+
+}  // namespace canon::daemon
