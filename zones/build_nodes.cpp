@@ -428,7 +428,7 @@ std::string SnapshotBuilder::node_text(std::uint32_t node_id) const {
 
 void SnapshotBuilder::report(CheckId id, const Record& at, std::string message) {
   if (check_severity(id) == Severity::kError && at.zone < zone_errors_.size()) zone_errors_[at.zone] = true;
-  findings_.add(Finding{id, store_.files[at.file], at.line, store_.owner_text(at), at.type,
+  findings_.add(Finding{id, store_.file_of(at), at.line, store_.owner_text(at), at.type,
                         std::move(message)});
 }
 

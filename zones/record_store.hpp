@@ -24,7 +24,7 @@ struct Record {
   std::uint32_t zone;          // index of the zone whose file holds it
   std::uint16_t type;
   std::uint16_t rdata_length;
-  std::uint16_t file;          // index into RecordStore::files
+  std::uint16_t file;          // index into its zone's files (RecordStore::file_of)
   std::uint8_t key_length;
   std::uint8_t reserved = 0;
 };
@@ -37,6 +37,9 @@ struct RecordStore {
   std::vector<Record> records;
   std::vector<std::uint8_t> bytes;
   std::vector<std::string> files;
+  // A store merged from several zones (compile_loaded): zone z's files start
+  // at files[zone_files[z]]; empty for one zone's store.
+  std::vector<std::uint32_t> zone_files;
 
   [[nodiscard]] std::span<const std::uint8_t> key(const Record& r) const noexcept {
     return {bytes.data() + r.key, r.key_length};
@@ -54,6 +57,9 @@ struct RecordStore {
   // Appends bytes to the arena and returns their offset.
   std::uint32_t append(std::span<const std::uint8_t> data);
   std::uint16_t file_index(const std::string& path);
+  [[nodiscard]] const std::string& file_of(const Record& r) const noexcept {
+    return files[(zone_files.empty() ? 0 : zone_files[r.zone]) + r.file];
+  }
 };
 
 }  // namespace canon::zones
