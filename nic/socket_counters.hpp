@@ -27,6 +27,7 @@ struct alignas(64) TcpCounters {
   engine::Counter accepted;
   engine::Counter refused_over_cap;  // closed at once: the connection cap was reached
   engine::Counter idle_closed;       // closed by the idle timeout
+  engine::Counter errors;            // closed: buffers not allocated or epoll_ctl failed
   engine::Counter queries;
   engine::Counter open;              // gauge
 };

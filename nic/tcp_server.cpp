@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -39,7 +40,9 @@ TcpServer::TcpServer(std::span<const ListenAddress> listen, TcpLimits limits,
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u32 = kListenerBit | static_cast<std::uint32_t>(listeners_.size() - 1);
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, listeners_.back().get(), &event);
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, listeners_.back().get(), &event) != 0) {
+      throw std::runtime_error("TCP " + where.text + ": epoll_ctl: " + std::strerror(errno));
+    }
   }
   for (std::uint32_t s = limits.max_connections; s > 0; --s) free_slots_.push_back(s - 1);
 }
@@ -76,8 +79,7 @@ void TcpServer::run(engine::ServedReader reader, const std::atomic<bool>& stop) 
     for (std::uint32_t s = 0; s < connections_.size(); ++s) {
       Connection& c = connections_[s];
       if (!c.fd || c.out_sent == c.out_length) continue;
-      flush(s);
-      pending = pending || (connections_[s].fd && c.out_sent < c.out_length);
+      pending = flush(s) == Flushed::kPending || pending;
     }
     if (!pending || Clock::now() >= deadline) break;
     ::usleep(1000);
@@ -102,9 +104,18 @@ void TcpServer::accept_all(int listener) noexcept {
     const std::uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
     Connection& c = connections_[slot];
-    if (!c.in) {
-      c.in = std::make_unique<std::uint8_t[]>(kMessage);
-      c.out = std::make_unique<std::uint8_t[]>(2 * kMessage);
+    if (!c.in || !c.out) {
+      // Once per slot, kept for the slot's later connections. Not thrown:
+      // this loop is noexcept, and a failed allocation is one connection
+      // refused, not the end of the server. Uninitialised: both are written
+      // before they are read.
+      c.in.reset(new (std::nothrow) std::uint8_t[kMessage]);
+      c.out.reset(new (std::nothrow) std::uint8_t[2 * kMessage]);
+      if (!c.in || !c.out) {
+        ++counters_.errors;
+        free_slots_.push_back(slot);
+        continue;  // Fd closes it
+      }
     }
     c.fd = std::move(fd);
     c.in_length = c.out_length = c.out_sent = 0;
@@ -115,9 +126,12 @@ void TcpServer::accept_all(int listener) noexcept {
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
     event.data.u32 = slot;
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, c.fd.get(), &event);
     ++counters_.accepted;
     ++counters_.open;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, c.fd.get(), &event) != 0) {
+      ++counters_.errors;  // never watched, so never served: close it now
+      close(slot);
+    }
   }
 }
 
@@ -129,13 +143,16 @@ void TcpServer::on_event(std::uint32_t slot, std::uint32_t events, const engine:
     return;
   }
   if (events & (EPOLLIN | EPOLLRDHUP)) read_input(c);
-  answer_complete(c, served);
-  flush(slot);
-  if (!c.fd) return;
-  // What back-pressure held back may fit now that output left.
-  answer_complete(c, served);
-  flush(slot);
-  if (c.fd && c.peer_closed && c.out_sent == c.out_length) close(slot);
+  // Every complete query in `in`, not only what fits in `out` once: nothing
+  // else wakes us for queries already read. Each round starts with `out`
+  // empty, so it answers at least one query; the rounds end when `in` runs
+  // out of them, or when the socket is full (EPOLLOUT brings us back here).
+  for (;;) {
+    answer_complete(c, served);
+    if (flush(slot) != Flushed::kAll) return;
+    if (!holds_complete_query(c)) break;
+  }
+  if (c.peer_closed) close(slot);
 }
 
 void TcpServer::read_input(Connection& c) noexcept {
@@ -181,7 +198,11 @@ void TcpServer::answer_complete(Connection& c, const engine::Served& served) noe
   }
 }
 
-void TcpServer::flush(std::uint32_t slot) noexcept {
+bool TcpServer::holds_complete_query(const Connection& c) noexcept {
+  return c.in_length >= 2 && c.in_length >= 2 + std::size_t{load_be16(c.in.get())};
+}
+
+TcpServer::Flushed TcpServer::flush(std::uint32_t slot) noexcept {
   Connection& c = connections_[slot];
   while (c.out_sent < c.out_length) {
     const ssize_t put = ::send(c.fd.get(), c.out.get() + c.out_sent, c.out_length - c.out_sent, MSG_NOSIGNAL);
@@ -192,24 +213,30 @@ void TcpServer::flush(std::uint32_t slot) noexcept {
     }
     if (put < 0 && errno == EINTR) continue;
     if (put < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      watch(slot, true);
-      return;
+      return watch(slot, true) ? Flushed::kPending : Flushed::kClosed;
     }
     close(slot);  // the peer is gone
-    return;
+    return Flushed::kClosed;
   }
   c.out_length = c.out_sent = 0;
-  watch(slot, false);
+  return watch(slot, false) ? Flushed::kAll : Flushed::kClosed;
 }
 
-void TcpServer::watch(std::uint32_t slot, bool output) noexcept {
+// False when the connection had to be closed: a connection epoll does not
+// watch as we need would stall until the idle timeout.
+bool TcpServer::watch(std::uint32_t slot, bool output) noexcept {
   Connection& c = connections_[slot];
-  if (c.watching_output == output) return;
-  c.watching_output = output;
+  if (c.watching_output == output) return true;
   epoll_event event{};
   event.events = output ? EPOLLOUT : (EPOLLIN | EPOLLRDHUP);
   event.data.u32 = slot;
-  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.fd.get(), &event);
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.fd.get(), &event) != 0) {
+    ++counters_.errors;
+    close(slot);
+    return false;
+  }
+  c.watching_output = output;
+  return true;
 }
 
 void TcpServer::close(std::uint32_t slot) noexcept {

@@ -7,10 +7,19 @@
 //   out  [len][answer][len][answer] ≤ 2 × (2 + 65535), written as the socket takes it
 //
 // Pipelined queries are answered in order, each copied into `out` and
-// answered there in place. While `out` cannot take one more largest answer
-// the connection is not read (back-pressure); while output is pending only
-// EPOLLOUT is watched. Idle connections are closed after the idle timeout;
-// above the connection cap new connections are closed at once.
+// answered there in place (RFC 7766 §6.2.1.1). One event answers every
+// complete query already in `in`: `out` is flushed whenever it cannot take
+// one more largest answer, and answering goes on until `in` holds no complete
+// query. The socket may be empty by then, so a query left in `in` would wait
+// for an event that never comes. When the socket will not take all of `out`,
+// answering stops and only EPOLLOUT is watched: the connection is not read
+// (back-pressure) until `out` has left, and then the rest of `in` is answered
+// before reading again. The work of one event is bounded by `in`'s size.
+//
+// Idle connections are closed after the idle timeout; above the connection
+// cap new connections are closed at once. A connection whose buffers cannot
+// be allocated or whose epoll registration fails is closed and counted
+// (TcpCounters::errors); the server goes on.
 #pragma once
 
 #include <atomic>
@@ -54,10 +63,11 @@ class TcpServer {
  private:
   using Clock = std::chrono::steady_clock;
   static constexpr std::size_t kMessage = 2 + 65535;
+  enum class Flushed { kAll, kPending, kClosed };
   struct Connection {
     Fd fd;
-    std::unique_ptr<std::uint8_t[]> in;   // kMessage bytes
-    std::unique_ptr<std::uint8_t[]> out;  // 2 * kMessage bytes
+    std::unique_ptr<std::uint8_t[]> in;   // kMessage bytes, allocated on the slot's first use
+    std::unique_ptr<std::uint8_t[]> out;  // 2 * kMessage bytes, likewise
     std::size_t in_length = 0;
     std::size_t out_length = 0;
     std::size_t out_sent = 0;
@@ -71,8 +81,9 @@ class TcpServer {
   void on_event(std::uint32_t slot, std::uint32_t events, const engine::Served& served) noexcept;
   void read_input(Connection& c) noexcept;
   void answer_complete(Connection& c, const engine::Served& served) noexcept;
-  void flush(std::uint32_t slot) noexcept;
-  void watch(std::uint32_t slot, bool output) noexcept;
+  [[nodiscard]] static bool holds_complete_query(const Connection& c) noexcept;
+  [[nodiscard]] Flushed flush(std::uint32_t slot) noexcept;
+  [[nodiscard]] bool watch(std::uint32_t slot, bool output) noexcept;
   void close(std::uint32_t slot) noexcept;
   void close_idle(Clock::time_point now) noexcept;
 

@@ -34,7 +34,10 @@ UdpWorker::UdpWorker(unsigned index, int cpu, std::span<const ListenAddress> lis
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u32 = static_cast<std::uint32_t>(sockets_.size() - 1);
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, sockets_.back().fd.get(), &event);
+    // Unwatched, the socket would take queries that no one ever answers.
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, sockets_.back().fd.get(), &event) != 0) {
+      throw std::runtime_error("UDP " + where.text + ": epoll_ctl: " + std::strerror(errno));
+    }
   }
 }
 

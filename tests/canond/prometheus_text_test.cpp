@@ -111,6 +111,7 @@ TEST(PrometheusText, SocketBackendSamples) {
                            "canon_tcp_accepted_total 3",
                            "canon_tcp_refused_over_cap_total 0",
                            "canon_tcp_idle_closed_total 1",
+                           "canon_tcp_errors_total 0",
                            "canon_tcp_queries_total 34",
                            "canon_tcp_connections_open 2",
                            "canon_worker_queries_total{worker=\"0\",cpu=\"1\"} 600",

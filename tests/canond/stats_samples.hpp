@@ -23,7 +23,7 @@ inline nlohmann::json socket_stats() {
                            {"rule": "say \"hi\"\\now\n", "action": "refuse", "matches": 1}]},
     "rrl": {"enabled": true, "limited": 9, "slipped": 4, "dropped": 5},
     "udp": {"received": 1200, "sent": 1196, "send_errors": 0, "receive_errors": 1},
-    "tcp": {"accepted": 3, "refused_over_cap": 0, "idle_closed": 1, "queries": 34, "open": 2},
+    "tcp": {"accepted": 3, "refused_over_cap": 0, "idle_closed": 1, "errors": 0, "queries": 34, "open": 2},
     "workers": [{"worker": 0, "cpu": 1, "queries": 600, "responses": 598},
                 {"worker": 1, "cpu": 2, "queries": 634, "responses": 632}],
     "process": {"cpu_seconds_total": 1.25, "resident_memory_bytes": 10485760,
@@ -39,7 +39,7 @@ inline nlohmann::json dpdk_stats() {
     "rcodes": {"NOERROR": 9}, "qtypes": {"A": 10},
     "chain_links": [9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "generation": 1,
     "udp": {"received": 0, "sent": 0, "send_errors": 0, "receive_errors": 0},
-    "tcp": {"accepted": 0, "refused_over_cap": 0, "idle_closed": 0, "queries": 0, "open": 0},
+    "tcp": {"accepted": 0, "refused_over_cap": 0, "idle_closed": 0, "errors": 0, "queries": 0, "open": 0},
     "workers": [{"worker": 0, "cpu": 2, "queries": 10, "responses": 9}],
     "backend": "dpdk",
     "ports": [

@@ -64,6 +64,65 @@ TEST(RrlTable, TheClockMayWrap) {
   EXPECT_EQ(allowed(table, client, kV4Slash24, RrlClass::kPositive, 10, 0xffffff00u + 500, 20), 5);
 }
 
+// A /24 other than the victim's that lands in the victim's bucket: what a
+// spoofer who knew (or had guessed) the table's secret would send from.
+// About 65,536 candidates are tried before one collides.
+ClientAddress colliding_prefix(const RrlTable& table, const ClientAddress& victim, RrlClass cls) {
+  const std::uint32_t target = table.bucket_of(victim, kV4Slash24, cls);
+  const std::uint32_t own = std::uint32_t{victim.bytes[12]} << 16 |
+                            std::uint32_t{victim.bytes[13]} << 8 | victim.bytes[14];
+  for (std::uint32_t n = 0; n < (1u << 24); ++n) {
+    if (n == own) continue;
+    const ClientAddress candidate =
+        v4(static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(n >> 8),
+           static_cast<std::uint8_t>(n), 1);
+    if (table.bucket_of(candidate, kV4Slash24, cls) == target) return candidate;
+  }
+  ADD_FAILURE() << "no /24 collides with the victim's";
+  return victim;
+}
+
+TEST(RrlTable, ASpooferInTheVictimsBucketCannotLiftTheVictimsLimit) {
+  RrlTable table(0x0123'4567'89ab'cdefull, 0xfedc'ba98'7654'3210ull);
+  const ClientAddress victim = v4(198, 18, 0, 7);
+  const ClientAddress spoofer = colliding_prefix(table, victim, RrlClass::kPositive);
+  ASSERT_EQ(table.bucket_of(spoofer, kV4Slash24, RrlClass::kPositive),
+            table.bucket_of(victim, kV4Slash24, RrlClass::kPositive));
+  // One second, rate 5: 1,000 spoofed queries interleaved with the victim's 1,000.
+  int victim_passed = 0;
+  int spoofer_passed = 0;
+  for (std::uint32_t ms = 0; ms < 1000; ++ms) {
+    spoofer_passed += table.allow(spoofer, kV4Slash24, RrlClass::kPositive, 5, 5000 + ms) ? 1 : 0;
+    victim_passed += table.allow(victim, kV4Slash24, RrlClass::kPositive, 5, 5000 + ms) ? 1 : 0;
+  }
+  EXPECT_LE(victim_passed, 10) << "a collision must never hand the victim's bucket fresh tokens";
+  EXPECT_LE(victim_passed + spoofer_passed, 10)
+      << "the bucket as a whole: 5 at once plus 5 refilled";
+  EXPECT_GE(victim_passed + spoofer_passed, 9);
+}
+
+TEST(RrlTable, DifferentSecretsPutTheSameKeysInDifferentBuckets) {
+  RrlTable a(1, 2);
+  RrlTable b(3, 4);
+  RrlTable random_c;
+  RrlTable random_d;
+  int same_ab = 0;
+  int same_cd = 0;
+  for (std::uint32_t n = 0; n < 1000; ++n) {
+    const ClientAddress c4 =
+        v4(10, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n), 1);
+    const ClientAddress c6 = v6(0x2001, static_cast<std::uint16_t>(n), 1);
+    same_ab += a.bucket_of(c4, kV4Slash24, RrlClass::kPositive) ==
+               b.bucket_of(c4, kV4Slash24, RrlClass::kPositive);
+    same_ab += a.bucket_of(c6, 56, RrlClass::kNxdomain) == b.bucket_of(c6, 56, RrlClass::kNxdomain);
+    same_cd += random_c.bucket_of(c4, kV4Slash24, RrlClass::kPositive) ==
+               random_d.bucket_of(c4, kV4Slash24, RrlClass::kPositive);
+  }
+  // By chance alone about 2,000 / 65,536 and 1,000 / 65,536.
+  EXPECT_LE(same_ab, 10);
+  EXPECT_LE(same_cd, 10) << "each table draws its own secret";
+}
+
 // ---- the engine ----
 
 std::shared_ptr<const Policy> rrl_policy(std::uint32_t rate, std::uint32_t slip, std::vector<AddressPrefix> exempt = {}) {

@@ -263,6 +263,8 @@ void transports(Exposition& x, const json& stats) {
            "TCP connections closed at once: over the connection cap"},
           {"idle_closed", "canon_tcp_idle_closed_total", kCounter,
            "TCP connections closed for idleness"},
+          {"errors", "canon_tcp_errors_total", kCounter,
+           "TCP connections closed because buffers or epoll_ctl failed"},
           {"queries", "canon_tcp_queries_total", kCounter, "DNS queries received over TCP"},
           {"open", "canon_tcp_connections_open", kGauge, "TCP connections open now"}});
 }

@@ -94,6 +94,7 @@ json Control::stats() const {
   out["tcp"] = json{{"accepted", report.tcp.accepted},
                     {"refused_over_cap", report.tcp.refused_over_cap},
                     {"idle_closed", report.tcp.idle_closed},
+                    {"errors", report.tcp.errors},
                     {"queries", report.tcp.queries},
                     {"open", report.tcp.open}};
   out["workers"] = workers;
