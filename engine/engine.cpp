@@ -146,12 +146,12 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   std::size_t limit = 65535;
   if (transport == Transport::kUdp) {
     limit = query.has_edns
-                ? std::max<std::size_t>(kMinUdpPayload, std::min(query.udp_payload, config_.max_udp_payload))
+                ? std::max<std::size_t>(kMinUdpPayload, std::min(query.udp_payload, config_->max_udp_payload))
                 : kMinUdpPayload;
   }
   const std::size_t question_end = query.question_ok ? query.question_end : header::kSize;
   // Our OPT is left out only when the buffer itself cannot hold it.
-  std::size_t opt = opt_size(config_, query);
+  std::size_t opt = opt_size(*config_, query);
   if (question_end + opt > capacity) opt = 0;
   ResponseWriter writer;
   writer.start(data, capacity, question_end, limit, opt);
@@ -175,7 +175,7 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
       counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
       break;
     case Verdict::kChaos:
-      result = answer_chaos(config_, query, writer);
+      result = answer_chaos(*config_, query, writer);
       break;
     default:
       result.rcode = rcode_of(query.verdict);
@@ -194,7 +194,7 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
   store16(data + header::kAnCount, writer.count(Section::kAnswer));
   store16(data + header::kNsCount, writer.count(Section::kAuthority));
   store16(data + header::kArCount, static_cast<std::uint16_t>(writer.count(Section::kAdditional) + (opt ? 1 : 0)));
-  if (opt) length += write_opt(config_, query, result.rcode, data + length);
+  if (opt) length += write_opt(*config_, query, result.rcode, data + length);
 
   if (transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled) {
     switch (rate_limit(result.rcode, result.authoritative, writer.count(Section::kAnswer), source)) {
@@ -207,7 +207,7 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
         store16(data + header::kNsCount, 0);
         store16(data + header::kArCount, opt ? 1 : 0);
         length = question_end;
-        if (opt) length += write_opt(config_, query, result.rcode, data + length);
+        if (opt) length += write_opt(*config_, query, result.rcode, data + length);
         result.truncated = true;
         break;
     }
@@ -279,7 +279,7 @@ void Engine::apply_policy(const Policy& policy, Query& query, const char* text, 
   else if (action != PolicyAction::kNxdomain && action != PolicyAction::kNodata) query.verdict = Verdict::kPolicy;
 }
 
-void Engine::answer_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets,
+void Engine::run_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets,
                           std::size_t count, Transport transport) noexcept {
   const bool rules = begin_policy(policy);
   for (std::size_t first = 0; first < count; first += kMaxBurst) {
@@ -357,7 +357,7 @@ void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatc
   }
 }
 
-std::size_t Engine::answer_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
+std::size_t Engine::run_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
                                std::uint8_t* data, std::size_t length, std::size_t capacity,
                                Transport transport) noexcept {
   const bool rules = begin_policy(policy);

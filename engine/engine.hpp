@@ -52,25 +52,38 @@ struct PlainAnswer {
 class alignas(64) Engine {
  public:
   // `slot`: this engine's reader id, its row in the policy's scratch and counters.
+  // `config` answers when what is served carries none.
   explicit Engine(const EngineConfig& config, unsigned slot = 0)
-      : config_(config), slot_(slot), policy_text_(std::make_unique<char[]>(kPolicyTextBytes)) {}
+      : base_config_(config), slot_(slot), policy_text_(std::make_unique<char[]>(kPolicyTextBytes)) {}
 
-  // What a worker calls: the published snapshot and policy.
+  // What a worker calls: the published snapshot, policy and answer settings.
   void answer_burst(const Served& served, Packet* packets, std::size_t count, Transport transport) noexcept {
-    answer_burst(*served.snapshot, served.policy.get(), packets, count, transport);
+    config_ = served.answers ? served.answers.get() : &base_config_;
+    run_burst(*served.snapshot, served.policy.get(), packets, count, transport);
   }
   // `policy` may be null (no rules, no rate limiting).
   void answer_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets, std::size_t count,
-                    Transport transport) noexcept;
+                    Transport transport) noexcept {
+    config_ = &base_config_;
+    run_burst(snap, policy, packets, count, transport);
+  }
   void answer_burst(const zones::Snapshot& snap, Packet* packets, std::size_t count,
                     Transport transport) noexcept {
     answer_burst(snap, nullptr, packets, count, transport);
   }
 
   // One packet; returns the answer's length (0: send nothing).
+  std::size_t answer_one(const Served& served, const ClientAddress& source, std::uint8_t* data,
+                         std::size_t length, std::size_t capacity, Transport transport) noexcept {
+    config_ = served.answers ? served.answers.get() : &base_config_;
+    return run_one(*served.snapshot, served.policy.get(), source, data, length, capacity, transport);
+  }
   std::size_t answer_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
                          std::uint8_t* data, std::size_t length, std::size_t capacity,
-                         Transport transport) noexcept;
+                         Transport transport) noexcept {
+    config_ = &base_config_;
+    return run_one(snap, policy, source, data, length, capacity, transport);
+  }
   std::size_t answer_one(const zones::Snapshot& snap, std::uint8_t* data, std::size_t length,
                          std::size_t capacity, Transport transport) noexcept {
     return answer_one(snap, nullptr, ClientAddress{}, data, length, capacity, transport);
@@ -79,6 +92,11 @@ class alignas(64) Engine {
   [[nodiscard]] const WorkerCounters& counters() const noexcept { return counters_; }
 
  private:
+  void run_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets, std::size_t count,
+                 Transport transport) noexcept;
+  std::size_t run_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
+                      std::uint8_t* data, std::size_t length, std::size_t capacity,
+                      Transport transport) noexcept;
   void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
                         const std::uint8_t* query_of, std::size_t count,
                         PlainAnswer* plain) noexcept;
@@ -102,7 +120,8 @@ class alignas(64) Engine {
                          const ClientAddress& source) noexcept;
 
   WorkerCounters counters_;
-  const EngineConfig& config_;
+  const EngineConfig& base_config_;
+  const EngineConfig* config_ = &base_config_;  // per burst: the served one, else base_config_
   const unsigned slot_;
   // Per burst: the policy (null: none) and, when it rate-limits, the time.
   const Policy* policy_ = nullptr;

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "engine/config.hpp"
 #include "engine/policy.hpp"
 #include "zones/publication.hpp"
 #include "zones/snapshot.hpp"
@@ -15,6 +16,9 @@ namespace canon::engine {
 struct Served {
   std::shared_ptr<const zones::Snapshot> snapshot;  // never null
   std::shared_ptr<const Policy> policy;             // null: no policy file
+  // What answers say about the server (NSID, CHAOS identity and version, the
+  // UDP payload limit), reloaded with the config; null: each Engine's own.
+  std::shared_ptr<const EngineConfig> answers;
 };
 
 using ServedPublisher = zones::Publisher<Served>;

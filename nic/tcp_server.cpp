@@ -183,7 +183,7 @@ void TcpServer::answer_complete(Connection& c, const engine::Served& served) noe
     if (2 * kMessage - c.out_length < kMessage) break;  // back-pressure
     std::uint8_t* answer = c.out.get() + c.out_length + 2;
     std::memcpy(answer, c.in.get() + used + 2, length);
-    const std::size_t written = engine_->answer_one(*served.snapshot, served.policy.get(), c.peer, answer, length, 65535,
+    const std::size_t written = engine_->answer_one(served, c.peer, answer, length, 65535,
                                                         engine::Transport::kTcp);
     ++counters_.queries;
     used += 2 + length;

@@ -8,9 +8,11 @@
 //   log-level takes effect at once.
 //   policy    re-read (from a new path if it moved); a broken policy keeps
 //             the one served.
-//   the rest  (listen addresses, workers, CPUs, backend, sockets, answers'
-//             nsid/identity/version, TCP and zone limits) needs a restart:
-//             named in one warning.
+//   answers   nsid, identity, version, chaos, max-udp-payload: published with
+//             the next burst (engine::Served::answers).
+//   limits    max-zone-records, max-rrset-records: the zones re-read now obey them.
+//   the rest  (listen addresses, workers, CPUs, backend, sockets, TCP
+//             limits) needs a restart: named in one warning.
 #include "tools/canond/control.hpp"
 #include "tools/canond/log.hpp"
 #include "tools/canond/settings.hpp"
@@ -38,17 +40,14 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   check(before.addresses == after.addresses, "address");
   check(before.dns_port == after.dns_port, "dns-port");
   check(before.exception_interface == after.exception_interface, "exception-iface");
-  check(before.engine.nsid == after.engine.nsid, "nsid");
-  check(before.engine.identity == after.engine.identity, "identity");
-  check(before.engine.version == after.engine.version, "version");
-  check(before.engine.chaos == after.engine.chaos, "chaos");
-  check(before.engine.max_udp_payload == after.engine.max_udp_payload, "max-udp-payload");
   check(before.tcp_idle_timeout_seconds == after.tcp_idle_timeout_seconds, "tcp-idle-timeout");
   check(before.tcp_max_connections == after.tcp_max_connections, "tcp-max-connections");
-  check(before.zone_limits.max_records == after.zone_limits.max_records, "max-zone-records");
-  check(before.zone_limits.max_rrset_records == after.zone_limits.max_rrset_records,
-        "max-rrset-records");
   return out;
+}
+
+bool same_answers(const engine::EngineConfig& a, const engine::EngineConfig& b) {
+  return a.nsid == b.nsid && a.identity == b.identity && a.version == b.version && a.chaos == b.chaos &&
+         a.max_udp_payload == b.max_udp_payload;
 }
 
 }  // namespace
@@ -76,7 +75,7 @@ json Control::reload_config() {
   std::vector<ZoneUpdate> updates;
   std::vector<std::string> drops;
   for (const zones::ZoneSource& source : settings.zones) {
-    updates.push_back(ZoneUpdate{load_logged(source, "reload", options_.zone_limits), true});
+    updates.push_back(ZoneUpdate{load_logged(source, "reload", next.zone_limits), true});
   }
   for (const ZoneState& zone : zones_.zones()) {
     bool listed = false;
@@ -91,7 +90,7 @@ json Control::reload_config() {
                " is no longer in the config: dropped");
     } else {
       updates.push_back(
-          ZoneUpdate{load_logged(zone.source, "reload", options_.zone_limits), false});
+          ZoneUpdate{load_logged(zone.source, "reload", next.zone_limits), false});
     }
   }
   const bool policy_moved = next.policy != options_.policy;
@@ -109,18 +108,22 @@ json Control::reload_config() {
   options_.addresses = before.addresses;
   options_.dns_port = before.dns_port;
   options_.exception_interface = before.exception_interface;
-  options_.engine = before.engine;
   options_.tcp_idle_timeout_seconds = before.tcp_idle_timeout_seconds;
   options_.tcp_max_connections = before.tcp_max_connections;
-  options_.zone_limits = before.zone_limits;
 
+  if (!(same_answers(before.engine, next.engine))) {
+    publish_served(std::make_shared<const engine::Served>(
+        engine::Served{publisher_.served()->snapshot, publisher_.served()->policy,
+                       std::make_shared<const engine::EngineConfig>(next.engine)}));
+    log_info("reload: answer settings (nsid, identity, version, chaos, max-udp-payload) published");
+  }
   json response = publish(updates, drops, "reload");
   if (!options_.policy.empty()) {
     const json policy = policy_reload();
     response["policy"] = policy;
   } else if (policy_moved && publisher_.served()->policy) {
     publish_served(std::make_shared<const engine::Served>(
-        engine::Served{publisher_.served()->snapshot, nullptr}));
+        engine::Served{publisher_.served()->snapshot, nullptr, publisher_.served()->answers}));
     log_info("reload: no policy file in the config any more: policy removed");
     response["policy"] = json{{"ok", true}, {"removed", true}};
   }

@@ -12,12 +12,14 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "nic/dpdk_backend.hpp"
 #include "nic/fd.hpp"
@@ -76,7 +78,8 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
 
   const unsigned readers = readers_needed(settings);
   engine::ServedPublisher publisher(
-      std::make_shared<const engine::Served>(engine::Served{std::move(first), first_policy(options, readers)}),
+      std::make_shared<const engine::Served>(engine::Served{std::move(first), first_policy(options, readers),
+                                                   std::make_shared<const engine::EngineConfig>(options.engine)}),
       readers);
   AdminServer admin(options.admin_socket, epoll.get());
   std::unique_ptr<nic::Backend> chosen;
@@ -178,9 +181,11 @@ int run(int argc, char** argv) {
   set_log_level(settings.log_level);
 
   const char* what = options.check_config ? "check-config" : "start-up";
+  // The workers have not started: every core reads zone files.
   std::vector<ZoneUpdate> updates;
-  for (const zones::ZoneSource& source : settings.zones) {
-    updates.push_back(ZoneUpdate{load_logged(source, what, options.zone_limits), true});
+  for (auto& zone : load_all_logged(settings.zones, what, options.zone_limits,
+                                    std::max(1u, std::thread::hardware_concurrency()))) {
+    updates.push_back(ZoneUpdate{std::move(zone), true});
   }
   if (updates.empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
   // Every zone that compiles is served; one with errors is reported and

@@ -1,8 +1,12 @@
 #include "tools/canond/zone_set.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "tools/canond/log.hpp"
 
@@ -199,6 +203,32 @@ std::shared_ptr<const zones::LoadedZone> load_logged(const zones::ZoneSource& so
                 zone->store.records.size(), source.file.c_str(), zone->load_seconds);
   log_info(line);
   return zone;
+}
+
+std::vector<std::shared_ptr<const zones::LoadedZone>> load_all_logged(
+    std::span<const zones::ZoneSource> sources, std::string_view what, const zones::ZoneLimits& limits,
+    unsigned threads) {
+  std::vector<std::shared_ptr<const zones::LoadedZone>> out(sources.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  auto work = [&] {
+    for (std::size_t i = next++; i < sources.size(); i = next++) {
+      try {
+        out[i] = load_logged(sources[i], what, limits);
+      } catch (...) {
+        const std::lock_guard<std::mutex> hold(failure_lock);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  threads = static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, sources.size()));
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  if (failure) std::rethrow_exception(failure);
+  return out;
 }
 
 zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what,

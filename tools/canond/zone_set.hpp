@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -81,6 +82,14 @@ struct ZoneUpdateOutcome {
 [[nodiscard]] std::shared_ptr<const zones::LoadedZone> load_logged(const zones::ZoneSource& source,
                                                                    std::string_view what,
                                                                    const zones::ZoneLimits& limits);
+
+// load_logged for every source, on `threads` threads at once (each takes the
+// next file; the result is in the sources' order). For start-up, when the
+// workers' cores are still free: a reload while serving reads on the control
+// thread alone.
+[[nodiscard]] std::vector<std::shared_ptr<const zones::LoadedZone>> load_all_logged(
+    std::span<const zones::ZoneSource> sources, std::string_view what, const zones::ZoneLimits& limits,
+    unsigned threads);
 
 // Checks and compiles the set, telling the log the totals.
 [[nodiscard]] zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what,
