@@ -273,10 +273,13 @@ std::size_t name_text(const std::uint8_t* wire, char* out) noexcept {
   return name_text(wire, wire_length + 1, out);
 }
 
-std::size_t name_text(const std::uint8_t* wire, std::size_t wire_length, char* out) noexcept {
-  if (wire_length <= 1) return 0;
-  const std::size_t length = wire_length - 2;  // no first length octet, no root
+namespace {
+
+// Copies the `length` octets of text after the first length octet and marks
+// the separators; true when nothing needs escaping. Two forms, one per
+// target, chosen here rather than inside name_text.
 #if defined(__SSE2__)
+bool copy_plain_text(const std::uint8_t* wire, std::size_t length, char* out) noexcept {
   for (std::size_t i = 0; i < length; i += 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
                      _mm_loadu_si128(reinterpret_cast<const __m128i*>(wire + 1 + i)));
@@ -296,7 +299,10 @@ std::size_t name_text(const std::uint8_t* wire, std::size_t wire_length, char* o
     dots += static_cast<unsigned>(
         __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('.')))) & keep));
   }
+  return odd == 0 && dots == separators;
+}
 #else
+bool copy_plain_text(const std::uint8_t* wire, std::size_t length, char* out) noexcept {
   std::memcpy(out, wire + 1, length);
   unsigned separators = 0;
   for (std::size_t at = wire[0]; at < length; at += wire[at + 1] + 1u, ++separators) out[at] = '.';
@@ -307,8 +313,16 @@ std::size_t name_text(const std::uint8_t* wire, std::size_t wire_length, char* o
     odd |= static_cast<unsigned>(!kPlainOctet[c] && c != '.');
     dots += static_cast<unsigned>(c == '.');
   }
+  return odd == 0 && dots == separators;
+}
 #endif
-  if (odd == 0 && dots == separators) [[likely]] return length;
+
+}  // namespace
+
+std::size_t name_text(const std::uint8_t* wire, std::size_t wire_length, char* out) noexcept {
+  if (wire_length <= 1) return 0;
+  const std::size_t length = wire_length - 2;  // no first length octet, no root
+  if (copy_plain_text(wire, length, out)) [[likely]] return length;
   return escaped_name_text(wire, out);
 }
 

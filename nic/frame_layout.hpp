@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "engine/wire.hpp"
+
 namespace canon::nic::frame {
 
 inline constexpr std::size_t kEthernet = 14;
@@ -46,13 +48,11 @@ inline constexpr std::uint8_t kIcmp6NeighborAdvert = 136;
 // The TTL / hop limit of what we send.
 inline constexpr std::uint8_t kTtl = 64;
 
-[[nodiscard]] inline std::uint16_t load16(const std::uint8_t* p) noexcept {
-  return static_cast<std::uint16_t>(p[0] << 8 | p[1]);
-}
-inline void store16(std::uint8_t* p, std::uint16_t v) noexcept {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
+// Big-endian fields: the one set of helpers, engine/wire.hpp's.
+using engine::load16;
+using engine::load32;
+using engine::store16;
+using engine::store32;
 // Swaps two equal-sized fields (addresses, ports) in place.
 template <std::size_t N>
 inline void swap_bytes(std::uint8_t* a, std::uint8_t* b) noexcept {

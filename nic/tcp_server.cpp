@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/wire.hpp"
 #include "nic/sockets.hpp"
 
 namespace canon::nic {
@@ -23,8 +24,6 @@ namespace {
 // epoll data: connection slot, or a listener with the top bit set.
 constexpr std::uint32_t kListenerBit = 0x8000'0000u;
 constexpr int kWaitMilliseconds = 200;
-
-std::uint16_t load_be16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
 
 }  // namespace
 
@@ -173,7 +172,7 @@ void TcpServer::read_input(Connection& c) noexcept {
 void TcpServer::answer_complete(Connection& c, const engine::Served& served) noexcept {
   std::size_t used = 0;
   while (c.in_length - used >= 2) {
-    const std::size_t length = load_be16(c.in.get() + used);
+    const std::size_t length = engine::load16(c.in.get() + used);
     if (length == 0) {  // no DNS message is empty: the stream is broken
       c.peer_closed = true;
       c.in_length = used = 0;
@@ -199,7 +198,7 @@ void TcpServer::answer_complete(Connection& c, const engine::Served& served) noe
 }
 
 bool TcpServer::holds_complete_query(const Connection& c) noexcept {
-  return c.in_length >= 2 && c.in_length >= 2 + std::size_t{load_be16(c.in.get())};
+  return c.in_length >= 2 && c.in_length >= 2 + std::size_t{engine::load16(c.in.get())};
 }
 
 TcpServer::Flushed TcpServer::flush(std::uint32_t slot) noexcept {

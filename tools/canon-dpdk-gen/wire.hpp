@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/wire.hpp"
+
 namespace canon::gen {
 
 inline constexpr std::size_t kEthLen = 14;
@@ -42,21 +44,11 @@ struct Ipv4 {
 [[nodiscard]] std::string to_string(Ipv4 address);
 [[nodiscard]] std::string to_string(const MacAddress& mac);
 
-[[nodiscard]] inline std::uint16_t load16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>(p[0] << 8 | p[1]);
-}
-[[nodiscard]] inline std::uint32_t load32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
-inline void store16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-inline void store32(std::uint8_t* p, std::uint32_t v) {
-  store16(p, static_cast<std::uint16_t>(v >> 16));
-  store16(p + 2, static_cast<std::uint16_t>(v));
-}
+// Big-endian fields: the one set of helpers, engine/wire.hpp's.
+using engine::load16;
+using engine::load32;
+using engine::store16;
+using engine::store32;
 [[nodiscard]] inline bool mac_equal(const std::uint8_t* p, const MacAddress& mac) {
   for (std::size_t i = 0; i < mac.size(); ++i)
     if (p[i] != mac[i]) return false;
