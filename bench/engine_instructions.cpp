@@ -1,11 +1,12 @@
 // Counts what one answer costs in instructions, for callgrind:
 //
-//   valgrind --tool=callgrind --toggle-collect='canon::engine::Engine::answer_burst*'
+//   valgrind --tool=callgrind --toggle-collect='canon::engine::Engine::run_burst*'
 //            bench/engine-instructions KIND COUNT [RULES [rrl]]
 //
 // answers COUNT queries of KIND (a_hit, chain3, dname, nxdomain; see
 // bench_engine.cpp) in bursts of 32, with a policy of RULES generated rules
-// that none of the names match (and rate limiting on with `rrl`) when given. Only answer_burst is counted, so the
+// that none of the names match (and rate limiting on with `rrl`) when given.
+// Only the burst (Engine::run_burst, behind answer_burst) is counted, so the
 // total divided by COUNT is the engine's instructions per answer: parsing,
 // lookup, chase, writing. bench/instructions runs it for every kind beside
 // knotd under the same tool.

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "zones/alias_rules.hpp"
 #include "zones/rr_type.hpp"
 
 namespace canon::engine {
@@ -15,6 +16,7 @@ using zones::Node;
 using zones::NodeFlag;
 using zones::RRset;
 using zones::Snapshot;
+using zones::Standing;
 
 class Answerer {
  public:
@@ -64,53 +66,41 @@ class Answerer {
 
  private:
   // Answers `name`; returns true with `name` replaced when a DNAME
-  // substitution means the next name must be looked up.
+  // substitution means the next name must be looked up. Which rule applies
+  // is zones::stand()'s decision; this adds what the query type asks.
   bool answer_name(const zones::TrieMatch& match, NameRef& name) noexcept {
-    std::uint32_t at = match.exact != zones::kNone ? match.exact : match.encloser;
-    const Node* node = &snap_.node(at);
-    if (node->has(zones::kOccluded)) {
-      at = snap_.extra(*node).cut;
-      node = &snap_.node(at);
-      if (node->has(zones::kDelegation)) {
-        referral(at, name);
-        return false;
-      }
-      return dname(at, name);
-    }
-    if (match.exact != zones::kNone) {
-      if (node->has(zones::kDelegation)) {
+    const zones::NameStanding standing = zones::stand(snap_, match);
+    const std::uint32_t at = standing.node;
+    switch (standing.kind) {
+      case Standing::kBelowCut: referral(at, name); return false;
+      case Standing::kBelowDname: return dname(at, name);
+      case Standing::kCut:
         if (qtype_ == rr::DS) positive(at, name);  // the parent's side of the cut
         else referral(at, name);
         return false;
-      }
-      if (qtype_ == rr::DS && node->has(zones::kChildApexData)) {
-        positive(snap_.extra(*node).parent_side, name);
+      case Standing::kAlias:
+        if (zones::follows_alias(qtype_)) {
+          chain(snap_.extra(snap_.node(at)).chain, name, /*question_is_alias=*/name.offset == header::kSize);
+        } else {
+          positive(at, name);
+        }
+        return false;
+      case Standing::kExists: {
+        const Node& node = snap_.node(at);
+        if (qtype_ == rr::DS && node.has(zones::kChildApexData)) positive(snap_.extra(node).parent_side, name);
+        else positive(at, name);
         return false;
       }
-      if (node->has(zones::kCname) && chases(qtype_)) {
-        chain(snap_.extra(*node).chain, name, /*question_is_alias=*/name.offset == header::kSize);
+      case Standing::kWildcardAlias:
+        if (zones::follows_alias(qtype_)) chain(snap_.extra(snap_.node(at)).chain, name, false);
+        else positive(at, name);
         return false;
-      }
-      positive(at, name);
-      return false;
+      case Standing::kWildcard: positive(at, name); return false;
+      case Standing::kNxdomain: negative(snap_.node(at).zone, name, Rcode::kNxDomain); return false;
+      case Standing::kOutside: break;  // run() stops before: no zone of ours holds it
     }
-    if (node->has(zones::kDelegation)) {
-      referral(at, name);
-      return false;
-    }
-    if (node->has(zones::kDname)) return dname(at, name);
-    if (node->has(zones::kWildcardChild)) {
-      const std::uint32_t wildcard = snap_.extra(*node).wildcard;
-      const Node& w = snap_.node(wildcard);
-      if (w.has(zones::kCname) && chases(qtype_)) chain(snap_.extra(w).chain, name, false);
-      else positive(wildcard, name);
-      return false;
-    }
-    negative(node->zone, name, Rcode::kNxDomain);
     return false;
   }
-
-  static bool chases(std::uint16_t qtype) noexcept { return qtype != rr::CNAME && qtype != rr::ANY; }
 
   // The RRset of QTYPE at `node_id`, owned by `owner`; NODATA when absent.
   void positive(std::uint32_t node_id, NameRef owner) noexcept {

@@ -8,6 +8,7 @@
 #include "engine/chaos.hpp"
 #include "engine/policy_answer.hpp"
 #include "engine/wire.hpp"
+#include "zones/alias_rules.hpp"
 #include "zones/rr_type.hpp"
 
 namespace canon::engine {
@@ -61,17 +62,8 @@ std::uint32_t steady_ms() noexcept {
 // cut above an occluded name, or the closest encloser of a name that does
 // not exist; kNone for most questions, which is why this is inline.
 inline std::uint32_t dname_above(const zones::Snapshot& snap, const zones::TrieMatch& match) noexcept {
-  std::uint32_t at = match.exact;
-  if (at != zones::kNone) {
-    const zones::Node& node = snap.node(at);
-    if (!node.has(zones::kOccluded)) return zones::kNone;  // a DNAME never applies to its own owner
-    at = snap.extra(node).cut;
-  } else {
-    at = match.encloser;
-    if (at == zones::kNone) return zones::kNone;
-  }
-  const zones::Node& node = snap.node(at);
-  return node.has(zones::kDname) && !node.has(zones::kDelegation) ? at : zones::kNone;
+  const zones::NameStanding standing = zones::stand(snap, match);
+  return standing.kind == zones::Standing::kBelowDname ? standing.node : zones::kNone;
 }
 
 // The name the substitution of the DNAME at `owner` makes of the question:
@@ -91,17 +83,20 @@ bool dname_target_name(const zones::Snapshot& snap, const Query& query, std::uin
   return true;
 }
 
-// The answer of an exact match when it is stored bytes only (PlainAnswer,
+// The answer of an exact match (node `exact`) when it is stored bytes only (PlainAnswer,
 // engine.hpp), or {} when it needs answer_query: a name with no cut or DNAME
 // above it, answered with its RRset of QTYPE (`set`, from Snapshot::rrset)
 // or, for an alias, with its prepared chain and the end's RRset; the RRset
 // has no additional-section data. answer_query writes the same bytes for it.
-PlainAnswer plain_answer(const zones::Snapshot& snap, const zones::Node& node, std::uint16_t qtype,
+PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::uint16_t qtype,
                          const zones::RRset* set) noexcept {
   using zones::rr::DS;
-  constexpr std::uint16_t kCut = zones::kOccluded | zones::kDelegation;
-  if ((node.flags & kCut) != 0 || (qtype == DS && node.has(zones::kChildApexData))) return {};
-  if (!node.has(zones::kCname) || qtype == zones::rr::CNAME || qtype == zones::rr::ANY) {
+  const zones::NameStanding standing = zones::stand_exact(snap, exact);
+  const zones::Node& node = snap.node(exact);
+  const bool alias = standing.kind == zones::Standing::kAlias && zones::follows_alias(qtype);
+  if (!alias) {
+    if (standing.kind != zones::Standing::kExists && standing.kind != zones::Standing::kAlias) return {};
+    if (qtype == DS && node.has(zones::kChildApexData)) return {};
     // Never QTYPE ANY here: no RRset has type 255.
     if (set == nullptr || set->additional != zones::kNone) return {};
     return {set, nullptr};
@@ -353,31 +348,19 @@ void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatc
     const std::uint16_t qtype = queries_[query_of[j]].qtype;
     const zones::RRset* set = snap.rrset(node, qtype);
     if (set != nullptr) snap.prefetch_wire(*set);
-    if (plain != nullptr) plain[j] = plain_answer(snap, node, qtype, set);
+    if (plain != nullptr) plain[j] = plain_answer(snap, found[j].exact, qtype, set);
   }
 }
 
+// One packet is a burst of one: TCP, canon-query and the tests run the
+// path the UDP workers run.
 std::size_t Engine::run_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
-                               std::uint8_t* data, std::size_t length, std::size_t capacity,
-                               Transport transport) noexcept {
-  const bool rules = begin_policy(policy);
-  Query& query = queries_[0];
-  parse_query(data, length, transport, query);
-  if (rules && query.verdict == Verdict::kAnswer) {
-    char* text = policy_text_.get();
-    apply_policy(*policy, query, text, name_text(query.name.bytes, text), source, transport);
-  }
-  zones::TrieMatch match;
-  PlainAnswer plain;
-  if (query.verdict == Verdict::kAnswer) {
-    const zones::IndexedName* name = &query.name;
-    snap.find_names_burst(&name, 1, &match);
-    if (match.exact != zones::kNone) {
-      const zones::Node& n = snap.node(match.exact);
-      plain = plain_answer(snap, n, query.qtype, snap.rrset(n, query.qtype));
-    }
-  }
-  return respond(snap, query, match, plain, data, capacity, transport, nullptr, source);
+                            std::uint8_t* data, std::size_t length, std::size_t capacity,
+                            Transport transport) noexcept {
+  Packet packet{data, static_cast<std::uint16_t>(length),
+                static_cast<std::uint16_t>(std::min<std::size_t>(capacity, 65535)), source};
+  run_burst(snap, policy, &packet, 1, transport);
+  return packet.length;
 }
 
 }  // namespace canon::engine

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "zones/alias_rules.hpp"
 #include "zones/rr_type.hpp"
 
 namespace canon::zones {
@@ -17,64 +18,42 @@ std::span<const std::uint8_t> first_rdata(const Snapshot& snap, const Node& n, s
 ResolveStep resolve_step(const Snapshot& snap, const std::uint8_t* name, std::size_t name_length,
                          const TrieMatch& match, std::uint8_t* target) noexcept {
   ResolveStep step;
-  if (match.encloser == kNone) return step;  // kOutside
-  std::uint32_t at = match.exact != kNone ? match.exact : match.encloser;
-  const Node* node = &snap.node(at);
-  if (node->has(kOccluded)) {
-    at = snap.extra(*node).cut;
-    node = &snap.node(at);
-  } else if (match.exact != kNone) {
-    if (node->has(kCname)) {
-      const auto rdata = first_rdata(snap, *node, rr::CNAME);
-      step.is_link = true;
-      step.link_kind = LinkKind::kCname;
-      step.node = at;
-      std::memcpy(target, rdata.data(), rdata.size());
-      step.target_length = rdata.size();
-      return step;
-    }
-    step.end = node->has(kDelegation) ? ChainEnd::kReferral : ChainEnd::kNode;
-    step.node = at;
-    return step;
-  }
-  // `name` lies strictly below `node`: a cut, or its closest encloser.
-  if (node->has(kDelegation)) {
-    step.end = ChainEnd::kReferral;
-    step.node = at;
-    return step;
-  }
-  if (node->has(kDname)) {
-    const auto rdata = first_rdata(snap, *node, rr::DNAME);
-    const std::size_t prefix = name_length - node->name_length;
-    step.node = at;
-    if (prefix + rdata.size() > kMaxNameLength) {
-      step.end = ChainEnd::kYxdomain;
-      return step;
-    }
+  const NameStanding standing = stand(snap, match);
+  step.node = standing.node;
+  auto link = [&](LinkKind kind, std::uint16_t type) {
+    const auto rdata = first_rdata(snap, snap.node(standing.node), type);
     step.is_link = true;
-    step.link_kind = LinkKind::kDname;
-    std::memcpy(target, name, prefix);
-    std::memcpy(target + prefix, rdata.data(), rdata.size());
-    step.target_length = prefix + rdata.size();
-    return step;
-  }
-  if (node->has(kWildcardChild)) {
-    const std::uint32_t wildcard = snap.extra(*node).wildcard;
-    const Node& w = snap.node(wildcard);
-    step.node = wildcard;
-    if (w.has(kCname)) {
-      const auto rdata = first_rdata(snap, w, rr::CNAME);
+    step.link_kind = kind;
+    std::memcpy(target, rdata.data(), rdata.size());
+    step.target_length = rdata.size();
+  };
+  switch (standing.kind) {
+    case Standing::kOutside: break;
+    case Standing::kCut:
+    case Standing::kBelowCut: step.end = ChainEnd::kReferral; break;
+    case Standing::kAlias: link(LinkKind::kCname, rr::CNAME); break;
+    case Standing::kExists: step.end = ChainEnd::kNode; break;
+    case Standing::kWildcardAlias: link(LinkKind::kWildcardCname, rr::CNAME); break;
+    case Standing::kWildcard: step.end = ChainEnd::kWildcard; break;
+    case Standing::kNxdomain:
+      step.end = ChainEnd::kNxdomain;
+      step.node = snap.zone(snap.node(standing.node).zone).apex;
+      break;
+    case Standing::kBelowDname: {
+      const auto rdata = first_rdata(snap, snap.node(standing.node), rr::DNAME);
+      const std::size_t prefix = name_length - snap.node(standing.node).name_length;
+      if (prefix + rdata.size() > kMaxNameLength) {
+        step.end = ChainEnd::kYxdomain;
+        break;
+      }
       step.is_link = true;
-      step.link_kind = LinkKind::kWildcardCname;
-      std::memcpy(target, rdata.data(), rdata.size());
-      step.target_length = rdata.size();
-      return step;
+      step.link_kind = LinkKind::kDname;
+      std::memcpy(target, name, prefix);
+      std::memcpy(target + prefix, rdata.data(), rdata.size());
+      step.target_length = prefix + rdata.size();
+      break;
     }
-    step.end = ChainEnd::kWildcard;
-    return step;
   }
-  step.end = ChainEnd::kNxdomain;
-  step.node = snap.zone(node->zone).apex;
   return step;
 }
 

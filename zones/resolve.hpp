@@ -1,21 +1,16 @@
-// One step of an alias chase, the rules of RFC 1034 §4.3.2, RFC 6672 and
-// RFC 4592, without a query type: the compiler uses it to prepare every
-// CNAME's chain. The engine's answer walk (engine/answer.cpp) applies the same
-// rules with the query type in hand (DS at a cut, QTYPE CNAME, ANY) and
-// follows these prepared chains; the golden and differential tests hold the
-// two to the same answers.
+// One step of an alias chase without a query type: the compiler uses it to
+// prepare every CNAME's chain. Which rule applies is alias_rules.hpp's
+// decision (stand()); this turns it into a link or a chain end:
 //
-//   name exists, not occluded ......... CNAME here?  link (kCname)
-//                                       delegation?  end kReferral
-//                                       otherwise    end kNode
-//   name below a delegation ........... end kReferral at the cut
-//   name below a DNAME ................ link (kDname): name with the DNAME's
-//                                       owner replaced by its target, or end
-//                                       kYxdomain when that exceeds 255 octets
-//   name absent, wildcard at encloser . wildcard CNAME? link (kWildcardCname)
-//                                       otherwise    end kWildcard
-//   name absent ....................... end kNxdomain (end node: the apex)
-//   no served zone above the name ..... end kOutside
+//   kAlias, kWildcardAlias ..... link (kCname, kWildcardCname): the CNAME's target
+//   kBelowDname ................ link (kDname): the name with the DNAME's owner
+//                                replaced by its target, or end kYxdomain when
+//                                that exceeds 255 octets
+//   kCut, kBelowCut ............ end kReferral at the cut
+//   kExists .................... end kNode
+//   kWildcard .................. end kWildcard
+//   kNxdomain .................. end kNxdomain (end node: the zone's apex)
+//   kOutside ................... end kOutside
 #pragma once
 
 #include <cstddef>

@@ -208,6 +208,32 @@ host.new.example.com. 3600 IN A 192.0.2.81
 ;; AUTHORITY
 ;; ADDITIONAL
 )")},
+      // A DNAME below another DNAME is occluded (RFC 6672 §2.4): the upper one
+      // applies. The burst looks the substituted name up ahead of the answer
+      // walk; both take the DNAME from zones::stand(), so they agree (the
+      // burst once took b.old's and answered with host.b.y.example.net.'s data).
+      {"dname_below_dname_is_occluded",
+       {{"example.com.", R"(
+old      DNAME example.net.
+b.old    DNAME y.example.net.
+)"},
+        {"example.net.", R"(
+host.b   A 203.0.113.20
+host.y   A 203.0.113.66
+)"}},
+       "host.b.old.example.com",
+       "A",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+host.b.old.example.com. IN A
+;; ANSWER
+old.example.com. 3600 IN DNAME example.net.
+host.b.old.example.com. 3600 IN CNAME host.b.example.net.
+host.b.example.net. 3600 IN A 203.0.113.20
+;; AUTHORITY
+;; ADDITIONAL
+)")},
       // RFC 6672 §2.3: a DNAME does not redirect its own owner.
       {"dname_owner_is_nodata_for_a", {dname_zone(), kNet}, "old.example.com", "A", golden(R"(
 ;; NOERROR qr aa rd
