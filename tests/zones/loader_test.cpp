@@ -111,6 +111,25 @@ TEST(Loader, UnknownTypeKeepsOpaqueRdata) {
   EXPECT_EQ(type_name(65000), "TYPE65000");
 }
 
+TEST(Loader, NewerTypesHaveTheirMnemonics) {
+  // Messages name URI, SPF and ZONEMD, not TYPE256, TYPE99 and TYPE63.
+  ZoneDir dir;
+  const CompileResult r = compile_zone(
+      dir, "example.com.",
+      with_apex("@ ZONEMD 2024010101 1 1 " + std::string(96, 'a') + "\n"
+                "_http._tcp URI 10 1 \"https://www.example.com/\"\n"
+                "mail SPF \"v=spf1 -all\"\n"
+                "mail CNAME www\n"));  // line 8: CNAME and other data
+  const auto hits = findings_of(r, CheckId::kCnameAndOther);
+  ASSERT_EQ(hits.size(), 1u) << describe(r.findings);
+  EXPECT_NE(hits[0]->message.find("SPF at line 7"), std::string::npos) << hits[0]->message;
+  for (const auto& [number, name] :
+       {std::pair<std::uint16_t, const char*>{63, "ZONEMD"}, {99, "SPF"}, {256, "URI"}}) {
+    EXPECT_EQ(type_name(number), name);
+    EXPECT_EQ(type_from_name(name), number);
+  }
+}
+
 TEST(Loader, KnownTypeInGenericFormIsTheSameRecord) {
   ZoneDir dir;
   const CompileResult r = compile_zone(dir, "example.com.", with_apex("g TYPE1 \\# 4 c0000201\n"));
