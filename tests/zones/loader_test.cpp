@@ -150,6 +150,27 @@ TEST(Loader, SyntaxErrorDoesNotHideLaterErrors) {
   EXPECT_EQ(r.snapshot, nullptr);
 }
 
+TEST(Loader, UnknownSvcParamKeyIsNamed) {
+  ZoneDir dir;
+  const CompileResult r = compile_zone(dir, "example.com.",
+                                       with_apex("ok SVCB 1 . alpn=h2 port=8443 key7=x\n"
+                                                 "svc SVCB 1 . alpn=h2 foo=bar\n"  // 6
+                                                 "web HTTPS 1 . ( ; parameters below\n"
+                                                 "  ipv4hint=192.0.2.1\n"
+                                                 "  Port=\"8443\" )\n"));  // 7-9
+  // libzscanner reports the key inside parentheses at its own line (and
+  // then, having skipped the rest of that line, an unclosed parenthesis).
+  const auto hits = findings_of(r, CheckId::kSyntax);
+  ASSERT_GE(hits.size(), 2u) << describe(r.findings);
+  EXPECT_EQ(hits[0]->file, dir.file("example.com.zone"));
+  EXPECT_EQ(hits[0]->line, 6u);
+  EXPECT_NE(hits[0]->message.find("unknown SvcParamKey \"foo\""), std::string::npos)
+      << hits[0]->message;
+  EXPECT_EQ(hits[1]->line, 9u);
+  EXPECT_NE(hits[1]->message.find("unknown SvcParamKey \"Port\""), std::string::npos)
+      << hits[1]->message;
+}
+
 // ---- $INCLUDE -----------------------------------------------------------------
 
 TEST(Include, RelativePathIsResolvedAgainstTheIncludingFile) {
