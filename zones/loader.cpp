@@ -197,8 +197,11 @@ class ZoneLoader {
       ctx.failed = true;
       return false;
     }
-    // Relative paths are relative to the including file, as in Knot.
-    if (file.front() != '/') {
+    // Relative paths are relative to the include base, else to the
+    // including file, as in Knot (ZoneSource::include_base).
+    if (file.front() != '/' && !source_.include_base.empty()) {
+      file = source_.include_base + (source_.include_base.back() == '/' ? "" : "/") + file;
+    } else if (file.front() != '/') {
       const auto slash = ctx.path->rfind('/');
       if (slash != std::string::npos) file = ctx.path->substr(0, slash + 1) + file;
     }

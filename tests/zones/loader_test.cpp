@@ -275,6 +275,25 @@ TEST(Include, NestedIncludesResolveAgainstTheirOwnFolder) {
   }
 }
 
+TEST(Include, IncludeBaseReplacesTheIncludingFilesFolder) {
+  // A layout written for BIND or NSD: relative to the working directory
+  // (named's `directory`), here the ZoneDir; the zone file lives elsewhere.
+  ZoneDir dir;
+  dir.write("sub/x.inc", "www A 192.0.2.1\n$INCLUDE sub/y.inc\n");
+  dir.write("sub/y.inc", "deeper A 192.0.2.2\n");
+  const std::string zone =
+      dir.write("zones/example.com.zone", with_apex("$INCLUDE sub/x.inc\n"));
+  const CompileResult without = compile(std::vector<ZoneSource>{{"example.com.", zone}});
+  ASSERT_EQ(findings_of(without, CheckId::kFile).size(), 1u) << describe(without.findings);
+  EXPECT_NE(findings_of(without, CheckId::kFile)[0]->message.find(dir.file("zones/sub/x.inc")),
+            std::string::npos);
+  const CompileResult r =
+      compile(std::vector<ZoneSource>{{"example.com.", zone, dir.path().string()}});
+  ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
+  EXPECT_EQ(rrs(r, "www.example.com.", rr::A), (std::vector<Bytes>{{192, 0, 2, 1}}));
+  EXPECT_EQ(rrs(r, "deeper.example.com.", rr::A), (std::vector<Bytes>{{192, 0, 2, 2}}));
+}
+
 TEST(Include, MissingFileInsideAnIncludedFileNamesThatFileAndLine) {
   ZoneDir dir;
   const std::string inner =
