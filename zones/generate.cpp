@@ -133,10 +133,10 @@ bool substitute(std::string_view tmpl, std::int64_t value, std::string& out, std
         if (comma == std::string_view::npos) break;
         mod = mod.substr(comma + 1);
       }
-      const bool ok = parse_number(parts[0], offset) &&
-                      (count < 2 || parse_number(parts[1], width)) &&
-                      (count < 3 || (parts[2].size() == 1 &&
-                                     std::string_view("doxXnN").find(parts[2][0]) != std::string_view::npos));
+      const bool ok =
+          parse_number(parts[0], offset) && (count < 2 || parse_number(parts[1], width)) &&
+          (count < 3 || (parts[2].size() == 1 &&
+                         std::string_view("doxXnN").find(parts[2][0]) != std::string_view::npos));
       if (!ok || width < 0 || width > 64) {
         error = "$GENERATE modifier '${" + std::string(tmpl.substr(i + 2, close - i - 2)) +
                 "}' must be ${offset[,width[,base]]} with base d, o, x, X, n or N";

@@ -258,10 +258,14 @@ class ZoneLoader {
       const std::string_view one = strip_comment(line_text(text, n));
       bool quoted = false;
       for (std::size_t i = 0; i < one.size(); ++i) {
-        if (one[i] == '\\') ++i;
-        else if (one[i] == '"') quoted = !quoted;
-        else if (!quoted && one[i] == '(') ++depth;
-        else if (!quoted && one[i] == ')') --depth;
+        if (one[i] == '\\')
+          ++i;
+        else if (one[i] == '"')
+          quoted = !quoted;
+        else if (!quoted && one[i] == '(')
+          ++depth;
+        else if (!quoted && one[i] == ')')
+          --depth;
       }
       out.append(one).push_back(' ');
       if (depth <= 0) break;
@@ -280,16 +284,19 @@ class ZoneLoader {
       std::size_t end = start;
       for (bool quoted = false; end < record.size(); ++end) {
         const char c = record[end];
-        if (c == '\\') ++end;
-        else if (c == '"') quoted = !quoted;
-        else if (!quoted && (c == ' ' || c == '\t' || c == '\r' || c == '(' || c == ')')) break;
+        if (c == '\\')
+          ++end;
+        else if (c == '"')
+          quoted = !quoted;
+        else if (!quoted && (c == ' ' || c == '\t' || c == '\r' || c == '(' || c == ')'))
+          break;
       }
       end = std::min(end, record.size());
       words.push_back(record.substr(start, end - start));
       pos = end;
     }
-    static constexpr std::string_view kKnown[] = {"mandatory", "alpn",     "no-default-alpn", "port",
-                                                  "ipv4hint",  "ech",      "ipv6hint"};
+    static constexpr std::string_view kKnown[] = {"mandatory", "alpn", "no-default-alpn", "port",
+                                                  "ipv4hint",  "ech",  "ipv6hint"};
     // The parameters follow TYPE PRIORITY TARGET; libzscanner reports an
     // error inside parentheses at the line it was found on, which may hold
     // parameters only. A key is never a number and has no dot (as targets do).

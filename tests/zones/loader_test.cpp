@@ -114,12 +114,13 @@ TEST(Loader, UnknownTypeKeepsOpaqueRdata) {
 TEST(Loader, NewerTypesHaveTheirMnemonics) {
   // Messages name URI, SPF and ZONEMD, not TYPE256, TYPE99 and TYPE63.
   ZoneDir dir;
-  const CompileResult r = compile_zone(
-      dir, "example.com.",
-      with_apex("@ ZONEMD 2024010101 1 1 " + std::string(96, 'a') + "\n"
-                "_http._tcp URI 10 1 \"https://www.example.com/\"\n"
-                "mail SPF \"v=spf1 -all\"\n"
-                "mail CNAME www\n"));  // line 8: CNAME and other data
+  const CompileResult r =
+      compile_zone(dir, "example.com.",
+                   with_apex("@ ZONEMD 2024010101 1 1 " + std::string(96, 'a') +
+                             "\n"
+                             "_http._tcp URI 10 1 \"https://www.example.com/\"\n"
+                             "mail SPF \"v=spf1 -all\"\n"
+                             "mail CNAME www\n"));  // line 8: CNAME and other data
   const auto hits = findings_of(r, CheckId::kCnameAndOther);
   ASSERT_EQ(hits.size(), 1u) << describe(r.findings);
   EXPECT_NE(hits[0]->message.find("SPF at line 7"), std::string::npos) << hits[0]->message;
@@ -281,8 +282,7 @@ TEST(Include, IncludeBaseReplacesTheIncludingFilesFolder) {
   ZoneDir dir;
   dir.write("sub/x.inc", "www A 192.0.2.1\n$INCLUDE sub/y.inc\n");
   dir.write("sub/y.inc", "deeper A 192.0.2.2\n");
-  const std::string zone =
-      dir.write("zones/example.com.zone", with_apex("$INCLUDE sub/x.inc\n"));
+  const std::string zone = dir.write("zones/example.com.zone", with_apex("$INCLUDE sub/x.inc\n"));
   const CompileResult without = compile(std::vector<ZoneSource>{{"example.com.", zone}});
   ASSERT_EQ(findings_of(without, CheckId::kFile).size(), 1u) << describe(without.findings);
   EXPECT_NE(findings_of(without, CheckId::kFile)[0]->message.find(dir.file("zones/sub/x.inc")),
