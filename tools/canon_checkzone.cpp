@@ -59,6 +59,8 @@ void usage(std::FILE* out) {
       "  --quiet   print only errors and the summary\n"
       "  --max-zone-records N   refuse a zone of more than N records (default 50000000)\n"
       "  --max-rrset-records N  refuse an RRset of more than N records (default 4096)\n"
+      "  --include-base DIR  read relative $INCLUDE paths from DIR (as BIND and NSD read\n"
+      "                      them from their working directory), not the including file's folder\n"
       "  exit status: 0 no errors (warnings allowed), 1 errors, 2 bad usage\n",
       out);
 }
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
   using namespace canon::zones;
   bool stats = false, quiet = false, chains = false;
   ZoneLimits limits;
+  std::string include_base;
   std::vector<std::string> words;
   // The value of a limit option: 1..ceiling, or nullopt (bad usage).
   const auto limit_value = [&](int& i, unsigned long long ceiling) -> std::optional<unsigned long long> {
@@ -90,6 +93,12 @@ int main(int argc, char** argv) {
       }
       if (rrset) limits.max_rrset_records = static_cast<std::uint32_t>(*v);
       else limits.max_records = *v;
+    } else if (arg == "--include-base") {
+      if (i + 1 >= argc || *argv[i + 1] == '\0') {
+        std::fprintf(stderr, "canon-checkzone: --include-base needs a folder\n");
+        return 2;
+      }
+      include_base = argv[++i];
     } else if (arg == "--stats") stats = true;
     else if (arg == "--quiet") quiet = true;
     else if (arg == "--chains") chains = true;
@@ -116,6 +125,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "canon-checkzone: %s\n", error.c_str());
       return 2;
     }
+    source->include_base = include_base;
     sources.push_back(*source);
   }
 

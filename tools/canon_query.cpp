@@ -24,7 +24,8 @@ void usage(std::FILE* out) {
       "usage: canon-query --zone ORIGIN=FILE [--zone ...] [options] NAME [TYPE]\n"
       "       canon-query --zone ORIGIN=FILE [--zone ...] --wire   (hex queries on stdin)\n"
       "options: --edns[=SIZE] --do --nsid --edns-version=N --class=IN|CH|NUM --tcp\n"
-      "         --server-nsid=TEXT --max-udp=SIZE --no-rd --id=N\n",
+      "         --server-nsid=TEXT --max-udp=SIZE --no-rd --id=N\n"
+      "         --include-base DIR   (relative $INCLUDE paths from DIR, as in canon-checkzone)\n",
       out);
 }
 
@@ -59,6 +60,7 @@ std::string to_hex(const std::uint8_t* data, std::size_t n) {
 int main(int argc, char** argv) {
   using namespace canon;
   std::vector<zones::ZoneSource> sources;
+  std::string include_base;
   std::vector<std::string> words;
   tools::QueryOptions options;
   engine::EngineConfig config;
@@ -76,7 +78,8 @@ int main(int argc, char** argv) {
           return 2;
         }
         sources.push_back(*source);
-      } else if (arg == "--wire") wire = true;
+      } else if (arg == "--include-base" && i + 1 < argc) include_base = argv[++i];
+      else if (arg == "--wire") wire = true;
       else if (arg == "--edns") options.edns = true;
       else if (arg.rfind("--edns=", 0) == 0) {
         options.edns = true;
@@ -113,6 +116,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  for (zones::ZoneSource& source : sources) source.include_base = include_base;
   const zones::CompileResult compiled = zones::compile(sources);
   if (!compiled.snapshot) {
     for (const auto& f : compiled.findings.items) {

@@ -107,7 +107,8 @@ std::shared_ptr<const LoadedZone> load_zone_file(const ZoneSource& source, const
   if (!meta.empty()) {
     zone->store.on_progress = progress;
     try {
-      load_zone(ZoneSource{meta.front().origin_text, source.file}, 0, zone->store, zone->findings, limits);
+      load_zone(ZoneSource{meta.front().origin_text, source.file, source.include_base}, 0,
+                zone->store, zone->findings, limits);
     } catch (const std::exception& e) {
       zone->findings.add(Finding{CheckId::kLimit, source.file, 0, {}, 0, std::string("zone refused: ") + e.what()});
     }

@@ -56,10 +56,39 @@ bool parse_range(std::string_view text, Range& range, std::string& error) {
   return true;
 }
 
+// BIND's iterator is a 32-bit int printed unsigned in bases other than d:
+// ${-3,0,x} of 1 is fffffffe. Values above 2^31 (BIND refuses those ranges)
+// keep all their bits.
+std::uint64_t unsigned_bits(std::int64_t value) {
+  return value < 0 ? static_cast<std::uint32_t>(value) : static_cast<std::uint64_t>(value);
+}
+
+// Nibble format (n, N), as BIND's named prints it: the hex digits from the
+// lowest, one per label, and `width` counts the characters, dots included:
+//   ${0,0,n} of 0x1234 → 4.3.2.1      ${0,3,n} of 0 → 0.0      ${0,5,N} of 0xab → B.A.0
+// An even width ends in a dot, which makes the name absolute (as in BIND).
+void format_nibbles(std::uint64_t value, int width, bool upper, std::string& out) {
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  do {
+    out.push_back(digits[value & 0xf]);
+    value >>= 4;
+    if (width > 0) --width;
+    if (width > 0 || value != 0) {
+      out.push_back('.');
+      if (width > 0) --width;
+    }
+  } while (value != 0 || width > 0);
+}
+
 void format_value(std::int64_t value, int width, char base, std::string& out) {
+  if (base == 'n' || base == 'N') {
+    format_nibbles(unsigned_bits(value), width, base == 'N', out);
+    return;
+  }
   char buf[32];
   const int radix = base == 'o' ? 8 : (base == 'x' || base == 'X') ? 16 : 10;
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value, radix);
+  auto [ptr, ec] = radix == 10 ? std::to_chars(buf, buf + sizeof buf, value)
+                               : std::to_chars(buf, buf + sizeof buf, unsigned_bits(value), radix);
   std::string_view digits(buf, static_cast<std::size_t>(ptr - buf));
   for (int pad = width - static_cast<int>(digits.size()); pad > 0; --pad) out.push_back('0');
   for (char c : digits) out.push_back(base == 'X' ? static_cast<char>(std::toupper(c)) : c);
@@ -69,9 +98,13 @@ void format_value(std::int64_t value, int width, char base, std::string& out) {
 bool substitute(std::string_view tmpl, std::int64_t value, std::string& out, std::string& error) {
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
     const char c = tmpl[i];
-    if (c == '\\' && i + 1 < tmpl.size() && tmpl[i + 1] == '$') {
-      out.push_back('$');
-      ++i;
+    // An escape is copied whole, as BIND does, for libzscanner to read: `\$`
+    // stays an escaped dollar (a bare one would start a directive at the
+    // beginning of a line, and is no name character), `\\$` a backslash
+    // before the iterator.
+    if (c == '\\' && i + 1 < tmpl.size()) {
+      out.push_back(c);
+      out.push_back(tmpl[++i]);
       continue;
     }
     if (c != '$') {
@@ -100,13 +133,13 @@ bool substitute(std::string_view tmpl, std::int64_t value, std::string& out, std
         if (comma == std::string_view::npos) break;
         mod = mod.substr(comma + 1);
       }
-      const bool ok = parse_number(parts[0], offset) &&
-                      (count < 2 || parse_number(parts[1], width)) &&
-                      (count < 3 || (parts[2].size() == 1 &&
-                                     std::string_view("doxX").find(parts[2][0]) != std::string_view::npos));
+      const bool ok =
+          parse_number(parts[0], offset) && (count < 2 || parse_number(parts[1], width)) &&
+          (count < 3 || (parts[2].size() == 1 &&
+                         std::string_view("doxXnN").find(parts[2][0]) != std::string_view::npos));
       if (!ok || width < 0 || width > 64) {
         error = "$GENERATE modifier '${" + std::string(tmpl.substr(i + 2, close - i - 2)) +
-                "}' must be ${offset[,width[,base]]} with base d, o, x or X";
+                "}' must be ${offset[,width[,base]]} with base d, o, x, X, n or N";
         return false;
       }
       if (count == 3) base = parts[2][0];

@@ -5,8 +5,11 @@
 //                                             host3 A 192.0.2.3
 //   $GENERATE 0-10/5 ${100,3,x} CNAME h$   →  064 CNAME h0, 069 CNAME h5, 06e CNAME h10
 //
-// `$` is the iterator, `${offset,width,base}` formats it (base d, o, x, X),
-// `$$` and `\$` are a literal dollar. The expanded lines go back through
+//   $GENERATE 0-1 ${0,3,n} PTR h$          →  0.0 PTR h0, 1.0 PTR h1
+//
+// `$` is the iterator, `${offset,width,base}` formats it (base d, o, x, X,
+// or n, N: nibbles, lowest first, one per label, as for ip6.arpa), `$$` and
+// `\$` are a literal dollar. The expanded lines go back through
 // libzscanner, so TTL, class, type and RDATA syntax are checked as usual.
 #pragma once
 

@@ -6,6 +6,7 @@ extern "C" {
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,6 +14,7 @@ extern "C" {
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "zones/generate.hpp"
 #include "zones/rr_type.hpp"
@@ -195,8 +197,11 @@ class ZoneLoader {
       ctx.failed = true;
       return false;
     }
-    // Relative paths are relative to the including file, as in Knot.
-    if (file.front() != '/') {
+    // Relative paths are relative to the include base, else to the
+    // including file, as in Knot (ZoneSource::include_base).
+    if (file.front() != '/' && !source_.include_base.empty()) {
+      file = source_.include_base + (source_.include_base.back() == '/' ? "" : "/") + file;
+    } else if (file.front() != '/') {
       const auto slash = ctx.path->rfind('/');
       if (slash != std::string::npos) file = ctx.path->substr(0, slash + 1) + file;
     }
@@ -229,10 +234,90 @@ class ZoneLoader {
       make_key(s->r_owner, key);
       ctx.loader->report(CheckId::kClass, *ctx.path, line, key_to_text(key.view()), type,
                          "class " + std::string(other_class) + " is not IN; canon serves IN zones only");
+    } else if (const std::string key = s->error.code == ZS_BAD_SVCB_PARAM
+                                           ? unknown_svcb_key(record_text(*ctx.text, line))
+                                           : std::string();
+               !key.empty()) {
+      // libzscanner says only "invalid parameter"; name the key it did not know.
+      ctx.loader->report(CheckId::kSyntax, *ctx.path, line, {}, 0,
+                         "unknown SvcParamKey \"" + key +
+                             "\"; known are mandatory, alpn, no-default-alpn, port, ipv4hint, "
+                             "ech, ipv6hint, and keyNNNNN for any other (RFC 9460 §2.1)");
     } else {
       ctx.loader->report(CheckId::kSyntax, *ctx.path, line, {}, 0, zs_strerror(s->error.code));
     }
     ctx.failed = true;
+  }
+
+  // Line `line` and, when it opens a parenthesis, the lines up to the one
+  // that closes it. Only used on the error path.
+  static std::string record_text(std::string_view text, std::uint32_t line) {
+    std::string out;
+    int depth = 0;
+    for (std::uint32_t n = line; n < line + 256; ++n) {
+      const std::string_view one = strip_comment(line_text(text, n));
+      bool quoted = false;
+      for (std::size_t i = 0; i < one.size(); ++i) {
+        if (one[i] == '\\')
+          ++i;
+        else if (one[i] == '"')
+          quoted = !quoted;
+        else if (!quoted && one[i] == '(')
+          ++depth;
+        else if (!quoted && one[i] == ')')
+          --depth;
+      }
+      out.append(one).push_back(' ');
+      if (depth <= 0) break;
+    }
+    return out;
+  }
+
+  // The first SvcParamKey in `record` (text without comments) that
+  // libzscanner does not know, or empty. Its 3.2 knows the keys of RFC 9460
+  // §14.3.2 numbered 0-6.
+  static std::string unknown_svcb_key(std::string_view record) {
+    std::vector<std::string_view> words;
+    for (std::size_t pos = 0; pos < record.size();) {
+      const std::size_t start = record.find_first_not_of(" \t\r()", pos);
+      if (start == std::string_view::npos) break;
+      std::size_t end = start;
+      for (bool quoted = false; end < record.size(); ++end) {
+        const char c = record[end];
+        if (c == '\\')
+          ++end;
+        else if (c == '"')
+          quoted = !quoted;
+        else if (!quoted && (c == ' ' || c == '\t' || c == '\r' || c == '(' || c == ')'))
+          break;
+      }
+      end = std::min(end, record.size());
+      words.push_back(record.substr(start, end - start));
+      pos = end;
+    }
+    static constexpr std::string_view kKnown[] = {"mandatory", "alpn", "no-default-alpn", "port",
+                                                  "ipv4hint",  "ech",  "ipv6hint"};
+    // The parameters follow TYPE PRIORITY TARGET; libzscanner reports an
+    // error inside parentheses at the line it was found on, which may hold
+    // parameters only. A key is never a number and has no dot (as targets do).
+    std::size_t first = 0;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::uint16_t type = type_from_name(words[i]);
+      if (type == 64 || type == 65) first = i + 3;  // SVCB, HTTPS
+    }
+    for (std::size_t k = first; k < words.size(); ++k) {
+      const std::string_view key = words[k].substr(0, words[k].find('='));
+      if (key.empty() || key.find('.') != std::string_view::npos ||
+          key.find_first_not_of("0123456789") == std::string_view::npos) {
+        continue;
+      }
+      const bool numbered = key.size() > 3 && key.substr(0, 3) == "key" &&
+                            key.find_first_not_of("0123456789", 3) == std::string_view::npos;
+      if (!numbered && std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+        return std::string(key);
+      }
+    }
+    return {};
   }
 
   // Line `line` (1-based) of `text`; only used on the error path.

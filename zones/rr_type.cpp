@@ -6,7 +6,7 @@
 
 namespace canon::zones {
 
-static constexpr std::array<std::pair<std::uint16_t, const char*>, 41> kNames{{
+static constexpr std::array<std::pair<std::uint16_t, const char*>, 44> kNames{{
       {1, "A"},        {2, "NS"},         {5, "CNAME"},     {6, "SOA"},      {12, "PTR"},
       {13, "HINFO"},   {15, "MX"},        {16, "TXT"},      {17, "RP"},      {18, "AFSDB"},
       {24, "SIG"},     {25, "KEY"},       {28, "AAAA"},     {29, "LOC"},     {33, "SRV"},
@@ -14,8 +14,8 @@ static constexpr std::array<std::pair<std::uint16_t, const char*>, 41> kNames{{
       {42, "APL"},     {43, "DS"},        {44, "SSHFP"},    {45, "IPSECKEY"}, {46, "RRSIG"},
       {47, "NSEC"},    {48, "DNSKEY"},    {49, "DHCID"},    {50, "NSEC3"},   {51, "NSEC3PARAM"},
       {52, "TLSA"},    {53, "SMIMEA"},    {59, "CDS"},      {60, "CDNSKEY"}, {61, "OPENPGPKEY"},
-      {64, "SVCB"},    {65, "HTTPS"},     {251, "IXFR"},    {252, "AXFR"},   {255, "ANY"},
-      {257, "CAA"},
+      {63, "ZONEMD"},  {64, "SVCB"},      {65, "HTTPS"},    {99, "SPF"},     {251, "IXFR"},
+      {252, "AXFR"},   {255, "ANY"},      {256, "URI"},     {257, "CAA"},
   }};
 
 std::string type_name(std::uint16_t type) {

@@ -10,6 +10,10 @@ namespace canon::zones {
 struct ZoneSource {
   std::string origin;  // absolute presentation form, "example.com."
   std::string file;
+  // Where relative $INCLUDE paths are read from: empty, the including file's
+  // folder (as Knot does); else this folder, for zone files written for BIND
+  // or NSD, which read them from their working directory.
+  std::string include_base = {};
 };
 
 // Parses "example.com=/etc/canon/example.com.zone". Returns nullopt (and sets

@@ -106,6 +106,22 @@ class ZoneAdmin(unittest.TestCase):
             self.assert_served(d, "192.0.2.99", 2026112299)
             self.assertEqual(h.addresses(d.port, "many.example.com"), {f"192.0.2.{i}" for i in range(1, 5)})
 
+    def test_include_base(self):
+        """include-base (config file): relative $INCLUDE paths are read from
+        that folder, as BIND and NSD read them from theirs, not beside the zone."""
+        base = os.path.join(self.work, "base")
+        os.makedirs(os.path.join(base, "sub"))
+        h.write(base, "sub/x.inc", "foo IN A 192.0.2.77\n")
+        text = edit(edit(self.com_text, FOO, "$INCLUDE sub/x.inc"), SERIAL, "2026112277")
+        zone = h.write(self.work, "included.zone", text)
+        d = h.Canond(zones=self.zones)
+        d.config = h.write(self.work, "canond.toml",
+                           f'admin-socket = "{d.socket}"\ninclude-base = "{base}"\n')
+        with d:
+            r = d.ctl("zone-load", f"example.com={zone}")
+            self.assertEqual(r.rc, 0, r)
+            self.assert_served(d, "192.0.2.77", 2026112277)
+
     def test_zone_check_publishes_nothing(self):
         with h.Canond(zones=self.zones) as d:
             gen = d.generation()

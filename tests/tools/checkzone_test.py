@@ -218,6 +218,24 @@ class CheckzoneTest(unittest.TestCase):
         self.assertEqual(run.status, 1)
         self.assertEqual((int(run.summary["errors"]), int(run.summary["warnings"])), (1, 2))
 
+    # ---- $INCLUDE ------------------------------------------------------------------------
+
+    def test_include_base(self):
+        # A layout written for BIND or NSD: $INCLUDE paths relative to the
+        # folder the server runs in (here base/), not to the zone file's.
+        for folder in ("zones", "base/sub"):
+            os.makedirs(os.path.join(self.dir, folder))
+        z = self.write("zones/example.com.zone", APEX + "$INCLUDE sub/x.inc\n")
+        self.write("base/sub/x.inc", "www A 192.0.2.1\n")
+        run = Run(["example.com", z], self.dir)
+        self.assertEqual(run.status, 1)
+        self.assertTrue(any(line.startswith(f"{z}:5: error: cannot read zone file 'zones/sub/x.inc'")
+                            for line in run.lines), run.stdout)
+        run = self.run_checkzone("--include-base", "base", "example.com", z)
+        self.assertEqual(run.status, 0, run.stdout)
+        self.assert_summary(run, "example.com.", 0, 0, 4, 1)
+        self.assertEqual(Run(["--include-base"], self.dir).status, 2)
+
     # ---- usage ---------------------------------------------------------------------------
 
     def test_bad_usage_exits_2(self):

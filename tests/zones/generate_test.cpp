@@ -69,7 +69,24 @@ INSTANTIATE_TEST_SUITE_P(
         GenerateCase{"250-251 x$ TXT ${0,2,X}/${0,4,x}", {"x250 TXT FA/00fa", "x251 TXT FB/00fb"}},
         GenerateCase{"0-6/2 s$ A 192.0.2.$",
                      {"s0 A 192.0.2.0", "s2 A 192.0.2.2", "s4 A 192.0.2.4", "s6 A 192.0.2.6"}},
-        GenerateCase{"1-1 t$ TXT cost$$-and-\\$", {"t1 TXT cost$-and-$"}},
+        // An escape is passed on whole, for libzscanner to read (as BIND does).
+        GenerateCase{"1-1 t$ TXT cost$$-and-\\$", {"t1 TXT cost$-and-\\$"}},
+        GenerateCase{"1-1 d\\$x$ TXT \"a\\$b$\"", {"d\\$x1 TXT \"a\\$b1\""}},
+        GenerateCase{"1-1 d\\\\$ TXT bs", {"d\\\\1 TXT bs"}},
+        // Nibbles (n, N), each expansion as named-compilezone 9.18 prints it;
+        // the width counts characters, dots included.
+        GenerateCase{"0-2 ${0,3,n} PTR h$", {"0.0 PTR h0", "1.0 PTR h1", "2.0 PTR h2"}},
+        GenerateCase{"254-257 ${0,3,N} PTR h$",
+                     {"E.F PTR h254", "F.F PTR h255", "0.0.1 PTR h256", "1.0.1 PTR h257"}},
+        GenerateCase{"4660-4660 n${0,0,n}/${0,6,n}/${0,1,N} TXT w",
+                     {"n4.3.2.1/4.3.2.1/4.3.2.1 TXT w"}},
+        GenerateCase{"0-0 a${0,4,n} TXT w", {"a0.0. TXT w"}},
+        GenerateCase{"0-0 b${0,5,n} TXT w", {"b0.0.0 TXT w"}},
+        GenerateCase{"171-171 f${0,7,n}.x TXT w", {"fb.a.0.0.x TXT w"}},
+        GenerateCase{"255-255 n${0,0,n} TXT w", {"nf.f TXT w"}},
+        // Below zero, bases other than d print BIND's 32-bit iterator unsigned.
+        GenerateCase{"1-1 g${-3,3,n} TXT w", {"ge.f.f.f.f.f.f.f TXT w"}},
+        GenerateCase{"1-1 b${-3,0,x} TXT ${-3}", {"bfffffffe TXT -2"}},
         GenerateCase{"5-6 ${-4} A 192.0.2.$ ; comment dropped", {"1 A 192.0.2.5", "2 A 192.0.2.6"}},
         GenerateCase{"2-2 a$ 300 IN A 192.0.2.${10}", {"a2 300 IN A 192.0.2.12"}}));
 
@@ -139,6 +156,25 @@ TEST(GenerateInZone, RecordsExistWithTheirRdata) {
   EXPECT_EQ(rdatas(s, *s.rrset(*oct, rr::TXT)),
             (std::vector<std::vector<std::uint8_t>>{{5, 'c', 'o', 's', 't', '$'}}));
   EXPECT_NE(find_node(s, "after.example.com."), nullptr);
+}
+
+TEST(GenerateInZone, NibblesAndEscapedDollars) {
+  // Names as named-compilezone 9.18 expands the same lines.
+  ZoneDir dir;
+  const CompileResult r = compile_zone(dir, "example.com.",
+                                       with_apex("$GENERATE 0-17 ${0,3,n}.rev PTR host$\n"
+                                                 "$GENERATE 1-2 \\$pay$ TXT \"\\$$\"\n"));
+  ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
+  const Snapshot& s = *r.snapshot;
+  for (const char* name : {"0.0.rev.example.com.", "f.0.rev.example.com.", "0.1.rev.example.com.",
+                           "1.1.rev.example.com."}) {
+    EXPECT_NE(find_node(s, name), nullptr) << name;
+  }
+  EXPECT_EQ(find_node(s, "2.1.rev.example.com."), nullptr);
+  const Node* pay = find_node(s, "\\$pay2.example.com.");
+  ASSERT_NE(pay, nullptr);
+  EXPECT_EQ(rdatas(s, *s.rrset(*pay, rr::TXT)),
+            (std::vector<std::vector<std::uint8_t>>{{2, '$', '2'}}));
 }
 
 TEST(GenerateInZone, SemicolonInsideAQuotedStringIsNotAComment) {

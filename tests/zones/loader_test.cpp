@@ -111,6 +111,26 @@ TEST(Loader, UnknownTypeKeepsOpaqueRdata) {
   EXPECT_EQ(type_name(65000), "TYPE65000");
 }
 
+TEST(Loader, NewerTypesHaveTheirMnemonics) {
+  // Messages name URI, SPF and ZONEMD, not TYPE256, TYPE99 and TYPE63.
+  ZoneDir dir;
+  const CompileResult r =
+      compile_zone(dir, "example.com.",
+                   with_apex("@ ZONEMD 2024010101 1 1 " + std::string(96, 'a') +
+                             "\n"
+                             "_http._tcp URI 10 1 \"https://www.example.com/\"\n"
+                             "mail SPF \"v=spf1 -all\"\n"
+                             "mail CNAME www\n"));  // line 8: CNAME and other data
+  const auto hits = findings_of(r, CheckId::kCnameAndOther);
+  ASSERT_EQ(hits.size(), 1u) << describe(r.findings);
+  EXPECT_NE(hits[0]->message.find("SPF at line 7"), std::string::npos) << hits[0]->message;
+  for (const auto& [number, name] :
+       {std::pair<std::uint16_t, const char*>{63, "ZONEMD"}, {99, "SPF"}, {256, "URI"}}) {
+    EXPECT_EQ(type_name(number), name);
+    EXPECT_EQ(type_from_name(name), number);
+  }
+}
+
 TEST(Loader, KnownTypeInGenericFormIsTheSameRecord) {
   ZoneDir dir;
   const CompileResult r = compile_zone(dir, "example.com.", with_apex("g TYPE1 \\# 4 c0000201\n"));
@@ -129,6 +149,27 @@ TEST(Loader, SyntaxErrorDoesNotHideLaterErrors) {
   EXPECT_EQ(hits[0]->line, 5u);
   EXPECT_EQ(hits[1]->line, 7u);
   EXPECT_EQ(r.snapshot, nullptr);
+}
+
+TEST(Loader, UnknownSvcParamKeyIsNamed) {
+  ZoneDir dir;
+  const CompileResult r = compile_zone(dir, "example.com.",
+                                       with_apex("ok SVCB 1 . alpn=h2 port=8443 key7=x\n"
+                                                 "svc SVCB 1 . alpn=h2 foo=bar\n"  // 6
+                                                 "web HTTPS 1 . ( ; parameters below\n"
+                                                 "  ipv4hint=192.0.2.1\n"
+                                                 "  Port=\"8443\" )\n"));  // 7-9
+  // libzscanner reports the key inside parentheses at its own line (and
+  // then, having skipped the rest of that line, an unclosed parenthesis).
+  const auto hits = findings_of(r, CheckId::kSyntax);
+  ASSERT_GE(hits.size(), 2u) << describe(r.findings);
+  EXPECT_EQ(hits[0]->file, dir.file("example.com.zone"));
+  EXPECT_EQ(hits[0]->line, 6u);
+  EXPECT_NE(hits[0]->message.find("unknown SvcParamKey \"foo\""), std::string::npos)
+      << hits[0]->message;
+  EXPECT_EQ(hits[1]->line, 9u);
+  EXPECT_NE(hits[1]->message.find("unknown SvcParamKey \"Port\""), std::string::npos)
+      << hits[1]->message;
 }
 
 // ---- $INCLUDE -----------------------------------------------------------------
@@ -233,6 +274,24 @@ TEST(Include, NestedIncludesResolveAgainstTheirOwnFolder) {
        {"one.example.com.", "two.example.com.", "three.example.com.", "abs.example.com."}) {
     EXPECT_FALSE(rrs(r, name, rr::A).empty()) << name;
   }
+}
+
+TEST(Include, IncludeBaseReplacesTheIncludingFilesFolder) {
+  // A layout written for BIND or NSD: relative to the working directory
+  // (named's `directory`), here the ZoneDir; the zone file lives elsewhere.
+  ZoneDir dir;
+  dir.write("sub/x.inc", "www A 192.0.2.1\n$INCLUDE sub/y.inc\n");
+  dir.write("sub/y.inc", "deeper A 192.0.2.2\n");
+  const std::string zone = dir.write("zones/example.com.zone", with_apex("$INCLUDE sub/x.inc\n"));
+  const CompileResult without = compile(std::vector<ZoneSource>{{"example.com.", zone}});
+  ASSERT_EQ(findings_of(without, CheckId::kFile).size(), 1u) << describe(without.findings);
+  EXPECT_NE(findings_of(without, CheckId::kFile)[0]->message.find(dir.file("zones/sub/x.inc")),
+            std::string::npos);
+  const CompileResult r =
+      compile(std::vector<ZoneSource>{{"example.com.", zone, dir.path().string()}});
+  ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
+  EXPECT_EQ(rrs(r, "www.example.com.", rr::A), (std::vector<Bytes>{{192, 0, 2, 1}}));
+  EXPECT_EQ(rrs(r, "deeper.example.com.", rr::A), (std::vector<Bytes>{{192, 0, 2, 2}}));
 }
 
 TEST(Include, MissingFileInsideAnIncludedFileNamesThatFileAndLine) {

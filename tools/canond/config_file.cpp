@@ -95,6 +95,7 @@ class FileReader {
     else if (key == "tcp-idle-timeout") o_.tcp_idle_timeout_seconds = number(key, node);
     else if (key == "tcp-max-connections") o_.tcp_max_connections = number(key, node);
     else if (key == "max-zone-records") o_.zone_limits.max_records = limit(key, node, 1'000'000'000);
+    else if (key == "include-base") o_.include_base = text(key, node);
     else if (key == "max-rrset-records") o_.zone_limits.max_rrset_records = limit(key, node, zones::kMaxRrsetRecordsCeiling);
     else fail(node, "unknown key '" + key + "'");
   }

@@ -4,7 +4,8 @@
 //   zones     the config's list is the new list of configured zones: a zone
 //             added is loaded, one removed is dropped, one whose file moved is
 //             read from the new file; every other zone (zone-load's too) is
-//             re-read from its file. One publish for all of it.
+//             re-read from its file. One publish for all of it. A new
+//             include-base applies to every zone.
 //   log-level takes effect at once.
 //   policy    re-read (from a new path if it moved); a broken policy keeps
 //             the one served.
@@ -89,8 +90,9 @@ json Control::reload_config() {
       log_info("reload: " + ZoneSet::canonical(zone.source.origin) +
                " is no longer in the config: dropped");
     } else {
-      updates.push_back(
-          ZoneUpdate{load_logged(zone.source, "reload", next.zone_limits), false});
+      zones::ZoneSource source = zone.source;
+      source.include_base = next.include_base;
+      updates.push_back(ZoneUpdate{load_logged(source, "reload", next.zone_limits), false});
     }
   }
   const bool policy_moved = next.policy != options_.policy;

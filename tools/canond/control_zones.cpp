@@ -15,11 +15,12 @@ using nlohmann::json;
 namespace {
 
 std::vector<zones::ZoneSource> parse_sources(const std::vector<std::string>& args,
-                                             std::string& error) {
+                                             const DaemonOptions& options, std::string& error) {
   std::vector<zones::ZoneSource> out;
   for (const std::string& arg : args) {
     auto source = zones::parse_zone_source(arg, error);
     if (!source) return {};
+    source->include_base = options.include_base;
     out.push_back(std::move(*source));
   }
   return out;
@@ -132,7 +133,7 @@ json Control::publish(const std::vector<ZoneUpdate>& updates, const std::vector<
 json Control::zone_load(const std::vector<std::string>& args) {
   if (args.empty()) return error_response("zone-load needs ORIGIN=FILE");
   std::string error;
-  std::vector<zones::ZoneSource> sources = parse_sources(args, error);
+  std::vector<zones::ZoneSource> sources = parse_sources(args, options_, error);
   if (sources.empty()) return error_response(error);
   std::vector<ZoneUpdate> updates;
   for (const zones::ZoneSource& source : sources) {
@@ -167,7 +168,7 @@ json Control::zone_drop(const std::vector<std::string>& args) {
 json Control::zone_check(const std::vector<std::string>& args) const {
   if (args.size() != 1) return error_response("zone-check needs ORIGIN=FILE");
   std::string error;
-  std::vector<zones::ZoneSource> sources = parse_sources(args, error);
+  std::vector<zones::ZoneSource> sources = parse_sources(args, options_, error);
   if (sources.empty()) return error_response(error);
   ZoneSet candidate = zones_;
   ZoneState state;

@@ -20,6 +20,8 @@
 //   tcp-idle-timeout = 10      tcp-max-connections = 256
 //   # what one zone may hold (file only; zones/limits.hpp)
 //   max-zone-records = 50000000  max-rrset-records = 4096
+//   # relative $INCLUDE paths from this folder, not the including file's (file only)
+//   include-base = "/etc/bind"
 #pragma once
 
 #include <optional>
@@ -52,6 +54,7 @@ struct DaemonOptions {
   unsigned tcp_idle_timeout_seconds = 10;
   unsigned tcp_max_connections = 256;
   zones::ZoneLimits zone_limits;
+  std::string include_base;  // zones::ZoneSource::include_base of every zone
 };
 
 // What the command line asked for besides running.

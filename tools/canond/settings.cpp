@@ -82,6 +82,7 @@ Settings make_settings(const DaemonOptions& o) {
     std::string error;
     auto source = zones::parse_zone_source(spec, error);
     if (!source) refuse("--zone " + error);
+    source->include_base = o.include_base;
     s.zones.push_back(std::move(*source));
   }
   return s;
