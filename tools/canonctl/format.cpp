@@ -47,10 +47,11 @@ namespace {
     text += " (load " + seconds(reply["load_seconds"].get<double>()) + ", compile " +
             seconds(reply["compile_seconds"].get<double>()) + ")";
   }
-  // Zones whose new version had errors: they kept the version they served.
+  // Zones whose new version had errors: they keep the version they served,
+  // or answer SERVFAIL when they never had one (a zone new to the config).
   const auto refused = lines_of(reply, "refused");
   if (!refused.empty())
-    text += "\nrefused, previous version kept:\n" + joined(refused) +
+    text += "\nrefused (each keeps the version it served; one never loaded answers SERVFAIL):\n" + joined(refused) +
             joined(lines_of(reply, "findings"));
   if (reply.contains("restart_warning"))
     text += "\n" + scalar_text(reply["restart_warning"]) + "\n";
