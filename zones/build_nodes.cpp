@@ -135,6 +135,17 @@ void SnapshotBuilder::build_nodes() {
   };
   std::vector<PathEntry> path;
 
+  // "*.<parent>" is a wildcard whether it holds records or is only the empty
+  // non-terminal above them (host.*.sub makes *.sub one; RFC 4592 §4.9): a
+  // name it covers gets NODATA, not NXDOMAIN.
+  auto mark_wildcard = [&](std::span<const std::uint8_t> key, std::uint32_t id,
+                           const PathEntry* parent) {
+    if (!parent || !is_wildcard_key(key)) return;
+    snap_->nodes_[id].flags |= kWildcard;
+    snap_->nodes_[parent->node].flags |= kWildcardChild;
+    extra_of(parent->node).wildcard = id;
+  };
+
   auto visit = [&](std::span<const std::uint8_t> key, std::uint32_t hint,
                    std::span<const std::uint32_t> group) {
     while (!path.empty() && !key_is_below_or_at(key, node_keys_[path.back().node])) path.pop_back();
@@ -153,6 +164,7 @@ void SnapshotBuilder::build_nodes() {
         snap_->nodes_[id].flags |= kOccluded;
         extra_of(id).cut = cut;
       }
+      mark_wildcard(ancestor, id, parent);
       path.push_back({id, zone, cut});
     }
 
@@ -175,11 +187,7 @@ void SnapshotBuilder::build_nodes() {
                    "; it is never served");
       }
     }
-    if (parent && is_wildcard_key(key)) {
-      node.flags |= kWildcard;
-      snap_->nodes_[parent->node].flags |= kWildcardChild;
-      extra_of(parent->node).wildcard = id;
-    }
+    mark_wildcard(key, id, parent);
     const std::uint32_t cut_below =
         cut != kNone ? cut : (node.has(kDelegation) || node.has(kDname) ? id : kNone);
     path.push_back({id, zone, cut_below});
