@@ -70,8 +70,8 @@ void SnapshotBuilder::link_additional() {
         const Node* found = match.exact != kNone ? &snap_->node(match.exact) : nullptr;
         const std::string target_text = wire_to_text(target);
 
-        // RFC 2181 §10.3: these must name a host, never an alias (SVCB
-        // targets may be aliases, RFC 9460 §2.4.2 and §10.2).
+        // RFC 2181 §10.3: these must name a host, never an alias. Not said
+        // of SVCB/HTTPS, whose clients follow aliases (RFC 9460): no warning.
         const Node* encloser = match.encloser != kNone ? &snap_->node(match.encloser) : nullptr;
         const bool under_dname =
             encloser && ((encloser->has(kOccluded) &&
