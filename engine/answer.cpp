@@ -276,18 +276,30 @@ class Answerer {
     }
   }
 
-  // A/AAAA of the in-zone targets of an MX, SRV or NS set written at `start`.
-  // Best effort: what does not fit is left out, without TC (RFC 2181 §9).
-  // The compiler lists each target node once per RRset.
+  // A/AAAA of the in-zone targets of an MX, SRV, NS, SVCB or HTTPS set
+  // written at `start`, and for an SVCB/HTTPS AliasMode target its own set
+  // of that type (RFC 9460 §4.1). Best effort: what does not fit is left
+  // out, without TC (RFC 2181 §9). The compiler lists each target node once
+  // per RRset; only sets with targets in the zone come here.
   void additional(const RRset& set, std::size_t start, NameRef owner) noexcept {
     for (const zones::Additional& entry : snap_.additional(set)) {
-      const NameRef target{static_cast<std::uint16_t>(w_.rdata_offset(start, owner, entry.rr) + entry.name_offset),
-                           snap_.node(entry.node).name_length};
       const Node& node = snap_.node(entry.node);
+      const NameRef target =
+          entry.flags & zones::kTargetIsOwner
+              ? owner
+              : NameRef{static_cast<std::uint16_t>(w_.rdata_offset(start, owner, entry.rr) + entry.name_offset),
+                        node.name_length};
       for (const std::uint16_t type : {rr::A, rr::AAAA}) {
         const RRset* address = snap_.rrset(node, type);
         if (address == nullptr) continue;
         if (w_.put_rrset(Section::kAdditional, snap_.wire(*address), address->count, target) == 0) return;
+      }
+      if (entry.flags & zones::kTargetSet) {
+        const RRset* service = snap_.rrset(node, set.type);
+        if (service != nullptr &&
+            w_.put_rrset(Section::kAdditional, snap_.wire(*service), service->count, target) == 0) {
+          return;
+        }
       }
     }
   }

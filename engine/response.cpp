@@ -49,7 +49,10 @@ std::size_t ResponseWriter::put_rrset_long_owner(Section section, std::span<cons
                                                  std::uint16_t count, NameRef owner,
                                                  std::uint32_t ttl) noexcept {
   const std::size_t start = pos_;
-  if (start + rrs.size() + count * (owner.length - 2u) > end_) return 0;
+  // Each RR's 2-octet pointer becomes the whole owner, which may be shorter
+  // (the root is 1 octet): add before subtracting, never "length - 2".
+  const std::size_t bytes = rrs.size() + std::size_t{count} * owner.length - std::size_t{count} * 2;
+  if (start + bytes > end_) return 0;
   const std::uint8_t* rr = rrs.data();
   for (std::uint16_t i = 0; i < count; ++i) {
     const std::size_t body = zones::kRrHeader - 2 + load16(rr + 10);

@@ -109,7 +109,10 @@ void SnapshotBuilder::sort_records() {
     if (int c = compare_bytes(store_.key(ra), store_.key(rb)); c != 0) return c < 0;
     if (ra.zone != rb.zone) return ra.zone < rb.zone;
     if (ra.type != rb.type) return ra.type < rb.type;
-    if (int c = compare_bytes(store_.rdata(ra), store_.rdata(rb)); c != 0) return c < 0;
+    // Canonical order (RFC 4034 §6.3), so that records differing only in the
+    // letter case of a name sit together; among equals the first loaded
+    // comes first and is the one kept.
+    if (int c = compare_canonical_rdata(ra.type, store_.rdata(ra), store_.rdata(rb)); c != 0) return c < 0;
     return ea.record < eb.record;
   });
   order_.resize(entries.size());
@@ -135,6 +138,17 @@ void SnapshotBuilder::build_nodes() {
   };
   std::vector<PathEntry> path;
 
+  // "*.<parent>" is a wildcard whether it holds records or is only the empty
+  // non-terminal above them (host.*.sub makes *.sub one; RFC 4592 §4.9): a
+  // name it covers gets NODATA, not NXDOMAIN.
+  auto mark_wildcard = [&](std::span<const std::uint8_t> key, std::uint32_t id,
+                           const PathEntry* parent) {
+    if (!parent || !is_wildcard_key(key)) return;
+    snap_->nodes_[id].flags |= kWildcard;
+    snap_->nodes_[parent->node].flags |= kWildcardChild;
+    extra_of(parent->node).wildcard = id;
+  };
+
   auto visit = [&](std::span<const std::uint8_t> key, std::uint32_t hint,
                    std::span<const std::uint32_t> group) {
     while (!path.empty() && !key_is_below_or_at(key, node_keys_[path.back().node])) path.pop_back();
@@ -153,6 +167,7 @@ void SnapshotBuilder::build_nodes() {
         snap_->nodes_[id].flags |= kOccluded;
         extra_of(id).cut = cut;
       }
+      mark_wildcard(ancestor, id, parent);
       path.push_back({id, zone, cut});
     }
 
@@ -175,11 +190,7 @@ void SnapshotBuilder::build_nodes() {
                    "; it is never served");
       }
     }
-    if (parent && is_wildcard_key(key)) {
-      node.flags |= kWildcard;
-      snap_->nodes_[parent->node].flags |= kWildcardChild;
-      extra_of(parent->node).wildcard = id;
-    }
+    mark_wildcard(key, id, parent);
     const std::uint32_t cut_below =
         cut != kNone ? cut : (node.has(kDelegation) || node.has(kDname) ? id : kNone);
     path.push_back({id, zone, cut_below});
@@ -340,8 +351,14 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
     for (std::size_t k = i; k < j; ++k) {
       const Record& rec = store_.records[group[k]];
       if (previous && store_.same_rdata(*previous, rec)) {
+        const std::string where = (previous->file == rec.file ? "line " : store_.file_of(*previous) + ":") +
+                                  std::to_string(previous->line);
         report(CheckId::kDuplicateRecord, rec,
-               "same record as line " + std::to_string(previous->line) + "; the copy is dropped");
+               store_.identical_rdata(*previous, rec)
+                   ? "same record as " + where + "; the copy is dropped"
+                   : "same record as " + where +
+                         " but for the letter case of a name in its RDATA, which makes no "
+                         "difference (RFC 4034 §6.2); the copy is dropped");
         continue;
       }
       if (rec.ttl != reference.ttl) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "zones/canonical_rdata.hpp"
 #include "zones/name.hpp"
 
 namespace canon::zones {
@@ -48,8 +49,15 @@ struct RecordStore {
     return {bytes.data() + r.rdata, r.rdata_length};
   }
   [[nodiscard]] std::string owner_text(const Record& r) const { return key_to_text(key(r)); }
-  // Identical RDATA: the same record twice when owner and type match too.
+  // The same RDATA in canonical form (names of the RFC 4034 §6.2 types
+  // compared lower-cased): one RR twice when owner and type match too, even
+  // when the two spell a name in different letter case (RFC 2181 §5).
   [[nodiscard]] bool same_rdata(const Record& a, const Record& b) const noexcept {
+    return a.type == b.type && a.rdata_length == b.rdata_length &&
+           compare_canonical_rdata(a.type, rdata(a), rdata(b)) == 0;
+  }
+  // Byte for byte the same RDATA, letter case included.
+  [[nodiscard]] bool identical_rdata(const Record& a, const Record& b) const noexcept {
     return a.rdata_length == b.rdata_length &&
            std::memcmp(bytes.data() + a.rdata, bytes.data() + b.rdata, a.rdata_length) == 0;
   }

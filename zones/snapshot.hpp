@@ -89,11 +89,23 @@ struct RRset {                  // 20 bytes
   std::uint32_t additional;     // index in additional of a header {node = n} and n entries, or kNone
 };
 
-// An A/AAAA-bearing node that an MX, SRV or NS target names (in the same zone).
+// A node that an MX, SRV, NS, SVCB or HTTPS target names (in the same zone),
+// holding what the additional section gives for it.
 struct Additional {
   std::uint32_t node;           // the target's node
   std::uint16_t rr;             // which RR of the set names it
-  std::uint16_t name_offset;    // where the target name starts inside that RR's RDATA
+  std::uint8_t name_offset;     // where the target name starts inside that RR's RDATA
+  std::uint8_t flags;           // AdditionalFlag
+};
+
+enum AdditionalFlag : std::uint8_t {
+  // The target is the owner of the set: an SVCB/HTTPS ServiceMode record
+  // whose TargetName is "." (RFC 9460 §2.5.2), so the owner as written in
+  // the answer names it (the query name, for a wildcard).
+  kTargetIsOwner = 1u << 0,
+  // Besides A/AAAA, the target's set of the same type: SVCB/HTTPS AliasMode
+  // (RFC 9460 §4.1), one level, not its own targets in turn.
+  kTargetSet = 1u << 1,
 };
 
 enum class ChainEnd : std::uint8_t {

@@ -27,6 +27,21 @@ sip        A     192.0.2.60
 x.y.ent    A     192.0.2.70
 )"};
 
+// RFC 9460 §4.1: SVCB/HTTPS targets in the zone get their addresses, a
+// ServiceMode "." target is the owner, an AliasMode target brings its own
+// set of the type too. dns_text prints SVCB/HTTPS in RFC 3597 form.
+const ZoneText kSvc{"example.com.", R"(
+svc        HTTPS 1 web
+svc        HTTPS 2 .
+svc        A     192.0.2.10
+web        A     192.0.2.80
+web        AAAA  2001:db8::80
+alias      HTTPS 0 svc
+far        SVCB  1 far.example.net.
+*.wsvc     HTTPS 1 .
+*.wsvc     A     192.0.2.11
+)"};
+
 // Every target the example.com data names in example.net has an address here,
 // so an additional section without them shows the same-zone rule at work.
 const ZoneText kNet{"example.net.", R"(
@@ -175,6 +190,52 @@ example.com. 3600 IN MX 20 mx.example.net.
 ;; ADDITIONAL
 mail.example.com. 3600 IN A 192.0.2.25
 mail.example.com. 3600 IN AAAA 2001:db8::25
+)")},
+      {"https_targets_in_zone_get_addresses", {kSvc}, "svc.example.com", "HTTPS", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+svc.example.com. IN HTTPS
+;; ANSWER
+svc.example.com. 3600 IN HTTPS \# 19 000103776562076578616d706c6503636f6d00
+svc.example.com. 3600 IN HTTPS \# 3 000200
+;; AUTHORITY
+;; ADDITIONAL
+web.example.com. 3600 IN A 192.0.2.80
+web.example.com. 3600 IN AAAA 2001:db8::80
+svc.example.com. 3600 IN A 192.0.2.10
+)")},
+      {"https_alias_mode_target_gives_its_set_and_addresses", {kSvc}, "alias.example.com", "HTTPS",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+alias.example.com. IN HTTPS
+;; ANSWER
+alias.example.com. 3600 IN HTTPS \# 19 000003737663076578616d706c6503636f6d00
+;; AUTHORITY
+;; ADDITIONAL
+svc.example.com. 3600 IN A 192.0.2.10
+svc.example.com. 3600 IN HTTPS \# 19 000103776562076578616d706c6503636f6d00
+svc.example.com. 3600 IN HTTPS \# 3 000200
+)")},
+      {"svcb_target_outside_the_zone_gets_nothing", {kSvc}, "far.example.com", "SVCB", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+far.example.com. IN SVCB
+;; ANSWER
+far.example.com. 3600 IN SVCB \# 19 000103666172076578616d706c65036e657400
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"wildcard_https_to_itself_gives_the_query_names_address", {kSvc}, "x.wsvc.example.com", "HTTPS",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+x.wsvc.example.com. IN HTTPS
+;; ANSWER
+x.wsvc.example.com. 3600 IN HTTPS \# 3 000100
+;; AUTHORITY
+;; ADDITIONAL
+x.wsvc.example.com. 3600 IN A 192.0.2.11
 )")},
       // RFC 2181 §5: an RRset appears once in a section, however many RRs name its owner.
       {"additional_address_set_appears_once_per_target",

@@ -19,6 +19,13 @@ x.ent.users A     192.0.2.91
 web         A     192.0.2.80
 )"};
 
+// RFC 4592 §4.9: "*.sub" exists only as the empty non-terminal above
+// host.*.sub, yet it is a wildcard and covers other.sub: NODATA, not NXDOMAIN.
+const ZoneText kWildEnt{"example.com.", R"(
+host.*.sub  A     192.0.2.1
+tosub       CNAME other.sub
+)"};
+
 // DS digest 0123456789abcdef ×4; dns_text prints DS in RFC 3597 form.
 const std::string kDigest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -127,6 +134,56 @@ ent.users.example.com. IN A
 ;; AUTHORITY
 )") + soa_com +
            ";; ADDITIONAL\n"},
+      {"wildcard_that_is_an_empty_non_terminal_is_nodata",
+       {kWildEnt},
+       "other.sub.example.com",
+       "A",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+other.sub.example.com. IN A
+;; ANSWER
+;; AUTHORITY
+)") + soa_com +
+           ";; ADDITIONAL\n"},
+      {"wildcard_empty_non_terminal_covers_several_labels",
+       {kWildEnt},
+       "a.b.sub.example.com",
+       "TXT",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+a.b.sub.example.com. IN TXT
+;; ANSWER
+;; AUTHORITY
+)") + soa_com +
+           ";; ADDITIONAL\n"},
+      {"cname_to_an_empty_non_terminal_wildcard_is_nodata",
+       {kWildEnt},
+       "tosub.example.com",
+       "A",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+tosub.example.com. IN A
+;; ANSWER
+tosub.example.com. 3600 IN CNAME other.sub.example.com.
+;; AUTHORITY
+)") + soa_com +
+           ";; ADDITIONAL\n"},
+      {"below_an_empty_non_terminal_wildcard_the_data_answers",
+       {kWildEnt},
+       "host.*.sub.example.com",
+       "A",
+       golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+host.*.sub.example.com. IN A
+;; ANSWER
+host.*.sub.example.com. 3600 IN A 192.0.2.1
+;; AUTHORITY
+;; ADDITIONAL
+)")},
       // The closest encloser is sub.users, which has no wildcard child.
       {"below_an_existing_name_no_wildcard_applies",
        {kWild},

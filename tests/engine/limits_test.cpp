@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/response.hpp"
 #include "tests/engine/engine_fixture.hpp"
 
 namespace canon::engine::testing {
@@ -326,6 +327,36 @@ TEST_F(Limits, AdditionalOwnersArePointersIntoTheMxRdata) {
   for (int i = 1; i <= 10; ++i) expected += 12 + 2 + (i < 10 ? 17 : 18);
   expected += 10 * 16 + 10 * 28;
   EXPECT_EQ(r.size(), expected);
+}
+
+// An owner beyond 0x3FFF is written in full, RR by RR. The root is one
+// octet, shorter than the pointer it replaces: the room check must not
+// compute "length - 2" unsigned (it wrapped, and the set never fit).
+TEST(LongOwner, RootOwnerBeyondPointerReachIsWrittenInFull) {
+  // One A RR in answer form, owner a pointer to the question, as compiled.
+  const std::uint8_t rr[16] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 192, 0, 2, 1};
+  constexpr std::size_t kRoot = 0x4000;     // a root name the answer already holds
+  constexpr std::size_t kQuestionEnd = 0x4100;
+  constexpr std::size_t kWritten = 1 + 14;  // the root label, then type..RDATA
+  for (const std::size_t room : {kWritten, kWritten - 1}) {
+    SCOPED_TRACE(room);
+    std::vector<std::uint8_t> packet(0x10000, 0xee);
+    packet[kRoot] = 0;
+    ResponseWriter w;
+    w.start(packet.data(), packet.size(), kQuestionEnd, kQuestionEnd + room, 0);
+    const std::size_t start = w.put_rrset(Section::kAnswer, rr, 1, NameRef{kRoot, 1});
+    if (room < kWritten) {
+      EXPECT_EQ(start, 0u) << "one octet short: not written";
+      EXPECT_EQ(w.size(), kQuestionEnd);
+      continue;
+    }
+    ASSERT_EQ(start, kQuestionEnd);
+    EXPECT_EQ(w.size(), kQuestionEnd + kWritten);
+    EXPECT_EQ(w.count(Section::kAnswer), 1u);
+    const std::vector<std::uint8_t> expected{0, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 192, 0, 2, 1};
+    EXPECT_EQ(std::vector<std::uint8_t>(packet.begin() + kQuestionEnd, packet.begin() + kQuestionEnd + kWritten),
+              expected);
+  }
 }
 
 }  // namespace

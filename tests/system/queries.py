@@ -32,6 +32,8 @@ DERIVED = [
     "foo.wc.example.com", "foo.wcx.example.com", "foo.wcc.example.com",
     "foo.wcd.example.com", "Mixed.WILD.example.com", "x.ent2.example.com",
     "y.ent2.example.com", "z.y.ent2.example.com", "q." + LONG_TARGET[:-1],
+    "other.went.example.com", "a.b.went.example.com", "*.went.example.com",
+    "host.*.went.example.com", "towent.example.com",
     # empty non-terminals and missing names
     "b.ent.example.com", "ent.example.com", "_tcp.example.com", "_udp.example.com",
     "nothere.example.com", "a.nothere.example.com", "nothere.example.net",

@@ -101,6 +101,10 @@ toward   IN CNAME foo.wild
 a.b.ent  IN A     192.0.2.120
 *.ent2   IN A     192.0.2.121
 x.y.ent2 IN A     192.0.2.122
+; RFC 4592 §4.9: *.went exists only as an empty non-terminal, and is a
+; wildcard all the same: other.went gets NODATA, not NXDOMAIN.
+host.*.went IN A  192.0.2.123
+towent   IN CNAME other.went
 
 ; Services.
 _sip._udp   IN SRV 10 60 5060 sip

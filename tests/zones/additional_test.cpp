@@ -123,5 +123,37 @@ TEST(Additional, SrvWithRootTargetHasNone) {
   EXPECT_TRUE(r.snapshot->additional(set_of(*r.snapshot, "_x._tcp.example.com.", rr::SRV)).empty());
 }
 
+// RFC 9460 §4.1: SVCB/HTTPS targets are linked like MX targets, with the
+// flags the answerer needs; an AliasMode "." has none, and a target that is
+// a CNAME draws no target-is-alias warning (that rule is RFC 2181's for MX,
+// SRV and NS).
+TEST(Additional, SvcbAndHttpsTargets) {
+  ZoneDir dir;
+  const CompileResult r = compile_zone(dir, "example.com.",
+                                       with_apex("svc HTTPS 1 web\n"
+                                                 "svc HTTPS 2 .\n"
+                                                 "svc A 192.0.2.10\n"
+                                                 "web A 192.0.2.80\n"
+                                                 "alias HTTPS 0 svc\n"
+                                                 "none HTTPS 0 .\n"
+                                                 "viacname SVCB 1 cn\n"
+                                                 "cn CNAME web\n"));
+  ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
+  EXPECT_TRUE(r.findings.items.empty()) << describe(r.findings);
+  const Snapshot& s = *r.snapshot;
+  const RRset& svc = set_of(s, "svc.example.com.", rr::HTTPS);
+  ASSERT_EQ(s.additional(svc).size(), 2u);
+  expect_entry(s, svc, s.additional(svc)[0], "web.example.com.", 0, 2);
+  EXPECT_EQ(s.additional(svc)[0].flags, 0u);
+  EXPECT_EQ(s.additional(svc)[1].node, node_id(s, "svc.example.com."));
+  EXPECT_EQ(s.additional(svc)[1].flags, kTargetIsOwner);
+  const RRset& alias = set_of(s, "alias.example.com.", rr::HTTPS);
+  ASSERT_EQ(s.additional(alias).size(), 1u);
+  expect_entry(s, alias, s.additional(alias)[0], "svc.example.com.", 0, 2);
+  EXPECT_EQ(s.additional(alias)[0].flags, kTargetSet);
+  EXPECT_TRUE(s.additional(set_of(s, "none.example.com.", rr::HTTPS)).empty());
+  EXPECT_TRUE(s.additional(set_of(s, "viacname.example.com.", rr::SVCB)).empty());
+}
+
 }  // namespace
 }  // namespace canon::zones

@@ -163,6 +163,59 @@ TEST(DuplicateRecord, TheCopyIsDropped) {
   EXPECT_EQ(a->count, 2u);
 }
 
+// RFC 2181 §5, RFC 4034 §6.2: names in RDATA compare without regard to
+// letter case, so these are one RR spelled twice; the first line is kept.
+TEST(DuplicateRecord, NamesDifferingOnlyInLetterCaseAreOneRecord) {
+  ZoneDir dir;
+  const CompileResult r = compile_zone(dir, "example.com.",
+                                       with_apex("mx MX 10 Some.Domain.\n"         // 5: kept
+                                                 "mx MX 20 Target.example.net.\n"  // 6
+                                                 "mx MX 10 some.domain.\n"));      // 7: dropped
+  const auto dups = findings_of(r, CheckId::kDuplicateRecord);
+  ASSERT_EQ(dups.size(), 1u) << describe(r.findings);
+  EXPECT_EQ(dups[0]->line, 7u);
+  EXPECT_NE(dups[0]->to_string().find("same record as line 5 but for the letter case"), std::string::npos)
+      << dups[0]->to_string();
+  ASSERT_NE(r.snapshot, nullptr);
+  const RRset* mx = r.snapshot->rrset(*find_node(*r.snapshot, "mx.example.com."), rr::MX);
+  ASSERT_NE(mx, nullptr);
+  ASSERT_EQ(mx->count, 2u);
+  const std::vector<std::uint8_t> first_line{0, 10, 4, 'S', 'o', 'm', 'e', 6, 'D', 'o', 'm', 'a', 'i', 'n', 0};
+  EXPECT_EQ(testing::rdatas(*r.snapshot, *mx)[0], first_line) << "the first spelling is served";
+}
+
+TEST(DuplicateRecord, LetterCaseOfNamesIsIgnoredWhereverTheTypeHoldsThem) {
+  for (const char* body : {"x CNAME Www\nx CNAME www\n",  // one CNAME, not two
+                           "x SRV 0 5 80 Host\nx SRV 0 5 80 hOST\n",
+                           "x NAPTR 100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.Host.\n"
+                           "x NAPTR 100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.host.\n",
+                           "x RP Admin.example.com. Info.example.com.\n"
+                           "x RP admin.example.com. info.example.com.\n"}) {
+    SCOPED_TRACE(body);
+    ZoneDir dir;
+    const CompileResult r = compile_zone(dir, "example.com.", with_apex(body));
+    EXPECT_EQ(r.findings.errors(), 0u) << describe(r.findings);
+    EXPECT_EQ(findings_of(r, CheckId::kDuplicateRecord).size(), 1u) << describe(r.findings);
+  }
+}
+
+TEST(DuplicateRecord, LetterCaseOutsideNamesMakesDistinctRecords) {
+  // TXT holds no name, and a NAPTR's FLAGS are a string: both compare exactly.
+  for (const char* body : {"x TXT \"abc\"\nx TXT \"ABC\"\n",
+                           "x NAPTR 100 10 \"S\" \"SIP+D2U\" \"\" host.\n"
+                           "x NAPTR 100 10 \"s\" \"SIP+D2U\" \"\" host.\n"}) {
+    SCOPED_TRACE(body);
+    ZoneDir dir;
+    const CompileResult r = compile_zone(dir, "example.com.", with_apex(body));
+    EXPECT_TRUE(r.findings.items.empty()) << describe(r.findings);
+    ASSERT_NE(r.snapshot, nullptr);
+    const Node* x = find_node(*r.snapshot, "x.example.com.");
+    ASSERT_NE(x, nullptr);
+    ASSERT_EQ(x->rrset_count, 1u);
+    EXPECT_EQ(r.snapshot->rrsets(*x)[0].count, 2u);
+  }
+}
+
 std::string chain_of_links(unsigned links) {
   std::string body;
   for (unsigned i = 0; i < links; ++i) {

@@ -3,10 +3,12 @@
 // offline reader (a worker asleep in the kernel) never delays it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "zones/compiler.hpp"
 #include "zones/publication.hpp"
@@ -70,40 +72,57 @@ TEST(Publication, OfflineReadersDoNotDelayASwap) {
 
 TEST(Publication, ManySwapsUnderAReaderLoop) {
   // A worker loop (online, read, quiescent) against 200 publishes: every
-  // snapshot it reads is alive while it reads it.
+  // snapshot it reads is alive until it is quiescent, and it never sees an
+  // older one after a newer one.
+  constexpr int kSnapshots = 201;
+  std::vector<std::shared_ptr<const Snapshot>> pending;
+  std::vector<const Snapshot*> raw;  // built before the worker starts, read only after
+  std::vector<std::atomic<bool>> freed(kSnapshots);
   std::atomic<int> live{0};
-  auto make = [&] {
+  for (int i = 0; i < kSnapshots; ++i) {
     std::shared_ptr<const Snapshot> base = compile({}).snapshot;
+    ASSERT_TRUE(base);
+    raw.push_back(base.get());
     ++live;
-    return std::shared_ptr<const Snapshot>(base.get(), [base, &live](const Snapshot*) mutable {
+    pending.emplace_back(base.get(), [base, &live, &freed, i](const Snapshot*) mutable {
       base.reset();
+      freed[i] = true;
       --live;
     });
-  };
-  SnapshotPublisher publisher(make(), 1);
+  }
+  SnapshotPublisher publisher(std::move(pending[0]), 1);
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> reads{0};
+  std::atomic<int> freed_while_held{0};
+  std::atomic<int> went_back{0};
   SnapshotReader reader = publisher.reader(0);
   std::thread worker([&] {
     reader.online();
+    int newest = 0;
     while (!stop) {
       const Snapshot& snap = reader.current();
-      EXPECT_GE(snap.zone_infos().size(), 0u);
-      EXPECT_GE(live.load(), 1);
+      const int index = static_cast<int>(std::find(raw.begin(), raw.end(), &snap) - raw.begin());
+      if (index < newest) ++went_back;
+      newest = std::max(newest, index);
+      std::this_thread::yield();  // hold it a while, as a burst does
+      if (index == kSnapshots || freed[index]) ++freed_while_held;
       ++reads;
       reader.quiescent();
     }
     reader.offline();
   });
   while (reads.load() == 0) std::this_thread::yield();  // the worker is online
-  for (int i = 0; i < 200; ++i) publisher.publish(make());
+  for (int i = 1; i < kSnapshots; ++i) publisher.publish(std::move(pending[i]));
   const std::uint64_t after_swaps = reads.load();
   while (reads.load() == after_swaps) std::this_thread::yield();  // and still reading
   stop = true;
   worker.join();
+  EXPECT_EQ(freed_while_held.load(), 0) << "a snapshot was freed (or unknown) while the reader held it";
+  EXPECT_EQ(went_back.load(), 0) << "the reader saw an older snapshot after a newer one";
   EXPECT_EQ(publisher.generation(), 201u);
   EXPECT_EQ(live.load(), 1) << "every replaced snapshot was freed";
-  EXPECT_GT(reads.load(), 0u);
+  for (int i = 0; i + 1 < kSnapshots; ++i) EXPECT_TRUE(freed[i]) << i;
+  EXPECT_FALSE(freed[kSnapshots - 1]) << "the current one is alive";
   publisher.unregister(reader);
 }
 
