@@ -7,6 +7,7 @@
 //        SIGHUP: the config read again, every zone re-read · SIGTERM/SIGINT or `stop`: leave the loop
 //   ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
 #include <malloc.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -19,7 +20,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "nic/dpdk_backend.hpp"
 #include "nic/fd.hpp"
@@ -59,6 +59,14 @@ unsigned readers_needed(const Settings& settings) {
 }
 
 // The --policy file compiled for `readers`; null without one. Throws.
+// The CPUs this process may run on (taskset, cgroups), at least 1.
+unsigned usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
+}
+
 std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options, unsigned readers) {
   if (options.policy.empty()) return nullptr;
   auto policy = load_policy(options.policy, readers, options.workers);
@@ -183,8 +191,7 @@ int run(int argc, char** argv) {
   const char* what = options.check_config ? "check-config" : "start-up";
   // The workers have not started: every core reads zone files.
   std::vector<ZoneUpdate> updates;
-  for (auto& zone : load_all_logged(settings.zones, what, options.zone_limits,
-                                    std::max(1u, std::thread::hardware_concurrency()))) {
+  for (auto& zone : load_all_logged(settings.zones, what, options.zone_limits, usable_cpus())) {
     updates.push_back(ZoneUpdate{std::move(zone), true});
   }
   if (updates.empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
