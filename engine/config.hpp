@@ -15,6 +15,8 @@ struct EngineConfig {
   bool chaos = true;
   std::string identity = "canon";
   std::string version = "canon 0.1";
+
+  bool operator==(const EngineConfig&) const = default;
 };
 
 }  // namespace canon::engine

@@ -14,6 +14,8 @@
 //   limits    max-zone-records, max-rrset-records: the zones re-read now obey them.
 //   the rest  (listen addresses, workers, CPUs, backend, sockets, TCP
 //             limits) needs a restart: named in one warning.
+#include <unordered_set>
+
 #include "tools/canond/control.hpp"
 #include "tools/canond/log.hpp"
 #include "tools/canond/settings.hpp"
@@ -46,11 +48,6 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   return out;
 }
 
-bool same_answers(const engine::EngineConfig& a, const engine::EngineConfig& b) {
-  return a.nsid == b.nsid && a.identity == b.identity && a.version == b.version && a.chaos == b.chaos &&
-         a.max_udp_payload == b.max_udp_payload;
-}
-
 }  // namespace
 
 json Control::reload_config() {
@@ -75,16 +72,13 @@ json Control::reload_config() {
   // The zones: the config's list, then the others (zone-load's) re-read.
   std::vector<ZoneUpdate> updates;
   std::vector<std::string> drops;
+  std::unordered_set<std::string> listed;  // canonical origins the config names
   for (const zones::ZoneSource& source : settings.zones) {
     updates.push_back(ZoneUpdate{load_logged(source, "reload", next.zone_limits), true});
+    listed.insert(ZoneSet::canonical(source.origin));
   }
   for (const ZoneState& zone : zones_.zones()) {
-    bool listed = false;
-    for (const zones::ZoneSource& source : settings.zones) {
-      listed =
-          listed || ZoneSet::canonical(source.origin) == ZoneSet::canonical(zone.source.origin);
-    }
-    if (listed) continue;
+    if (listed.count(ZoneSet::canonical(zone.source.origin)) != 0) continue;
     if (zone.from_config) {
       drops.push_back(zone.source.origin);
       log_info("reload: " + ZoneSet::canonical(zone.source.origin) +
@@ -113,7 +107,7 @@ json Control::reload_config() {
   options_.tcp_idle_timeout_seconds = before.tcp_idle_timeout_seconds;
   options_.tcp_max_connections = before.tcp_max_connections;
 
-  if (!(same_answers(before.engine, next.engine))) {
+  if (before.engine != next.engine) {
     publish_served(std::make_shared<const engine::Served>(
         engine::Served{publisher_.served()->snapshot, publisher_.served()->policy,
                        std::make_shared<const engine::EngineConfig>(next.engine)}));
