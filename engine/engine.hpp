@@ -58,7 +58,7 @@ class alignas(64) Engine {
 
   // What a worker calls: the published snapshot, policy and answer settings.
   void answer_burst(const Served& served, Packet* packets, std::size_t count, Transport transport) noexcept {
-    config_ = served.answers ? served.answers.get() : &base_config_;
+    take_config(served);
     run_burst(*served.snapshot, served.policy.get(), packets, count, transport);
   }
   // `policy` may be null (no rules, no rate limiting).
@@ -75,7 +75,7 @@ class alignas(64) Engine {
   // One packet; returns the answer's length (0: send nothing).
   std::size_t answer_one(const Served& served, const ClientAddress& source, std::uint8_t* data,
                          std::size_t length, std::size_t capacity, Transport transport) noexcept {
-    config_ = served.answers ? served.answers.get() : &base_config_;
+    take_config(served);
     return run_one(*served.snapshot, served.policy.get(), source, data, length, capacity, transport);
   }
   std::size_t answer_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
@@ -92,6 +92,10 @@ class alignas(64) Engine {
   [[nodiscard]] const WorkerCounters& counters() const noexcept { return counters_; }
 
  private:
+  // The answer settings `served` carries, else the Engine's own.
+  void take_config(const Served& served) noexcept {
+    config_ = served.answers ? served.answers.get() : &base_config_;
+  }
   void run_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets, std::size_t count,
                  Transport transport) noexcept;
   std::size_t run_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,

@@ -58,7 +58,6 @@ unsigned readers_needed(const Settings& settings) {
                        : nic::SocketBackend::readers_needed(settings.backend);
 }
 
-// The --policy file compiled for `readers`; null without one. Throws.
 // The CPUs this process may run on (taskset, cgroups), at least 1.
 unsigned usable_cpus() {
   cpu_set_t set;
@@ -67,6 +66,7 @@ unsigned usable_cpus() {
   return std::max(1, CPU_COUNT(&set));
 }
 
+// The --policy file compiled for `readers`; null without one. Throws.
 std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options, unsigned readers) {
   if (options.policy.empty()) return nullptr;
   auto policy = load_policy(options.policy, readers, options.workers);
