@@ -9,6 +9,7 @@
 // also gives its own set of the same type.
 #include <algorithm>
 
+#include "zones/alias_rules.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/snapshot_builder.hpp"
 
@@ -72,11 +73,7 @@ void SnapshotBuilder::link_additional() {
 
         // RFC 2181 §10.3: these must name a host, never an alias. Not said
         // of SVCB/HTTPS, whose clients follow aliases (RFC 9460): no warning.
-        const Node* encloser = match.encloser != kNone ? &snap_->node(match.encloser) : nullptr;
-        const bool under_dname =
-            encloser && ((encloser->has(kOccluded) &&
-                          snap_->node(snap_->extra(*encloser).cut).has(kDname)) ||
-                         (match.exact == kNone && encloser->has(kDname)));
+        const bool under_dname = stand(*snap_, match).kind == Standing::kBelowDname;
         if (!parent_side && !svcb && ((found && found->has(kCname)) || under_dname)) {
           report(CheckId::kTargetIsAlias, rec,
                  type_name(set.type) + " target " + target_text + " is an alias (" +
