@@ -204,7 +204,8 @@ bool answer_and_check(const std::string& line, Control& control,
       if (!finding.is_string()) std::abort();
     }
   }
-  const bool publishes = command == "zone-load" || command == "zone-reload" ||
+  // `reload` without a config to read (as here) re-reads the zones: one publish.
+  const bool publishes = command == "zone-load" || command == "zone-reload" || command == "reload" ||
                          command == "zone-drop" || command == "policy-reload";
   const std::uint64_t after = publisher.generation();
   if (ok && publishes) {
