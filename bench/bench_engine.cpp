@@ -1,5 +1,5 @@
 // Query to response in memory: Engine::answer_burst over bursts of 32
-// queries, against one snapshot that holds a 1M-name zone (canon-genzone's
+// queries, against the zone table of a 1M-name zone (canon-genzone's
 // single-A example.com.) and a small zone of aliases (alias.test.):
 //
 //   a_hit      NAME.example.com A               one A record, from the 1M zone

@@ -63,14 +63,33 @@ Workload build(const std::string& genzone, const std::string& dir) {
   const std::string aliases = dir + "/alias.test.zone";
   std::ofstream(aliases) << alias_zone(kQueriesPerKind);
 
-  auto result = zones::compile(std::vector<zones::ZoneSource>{{"example.com.", big},
-                                                              {"alias.test.", aliases}});
-  if (!result.snapshot) {
-    w.error = "zones refused: " +
-              (result.findings.items.empty() ? std::string() : result.findings.items[0].to_string());
-    return w;
+  std::vector<zones::ZoneSource> sources{{"example.com.", big}, {"alias.test.", aliases}};
+  const char* extra = std::getenv("CANON_BENCH_EXTRA_ZONES");
+  const std::size_t extra_zones = extra && *extra ? std::strtoull(extra, nullptr, 10) : 0;
+  for (std::size_t i = 0; i < extra_zones; ++i) {
+    const std::string origin = "customer" + std::to_string(i) + ".test.";
+    const std::string file = dir + "/" + origin + "zone";
+    std::ofstream(file) << "$ORIGIN " << origin << "\n$TTL 3600\n"
+                        << "@ SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n"
+                        << "@ NS ns1.example.com.\nwww A 192.0.2.1\n_verify CNAME www\n";
+    sources.push_back({origin, file});
   }
-  w.snapshot = result.snapshot;
+  // $CANON_BENCH_ONE_UNIT=1: every zone in one unit, as canon-query and
+  // canon-checkzone compile them (no zone table probe per name).
+  const char* one = std::getenv("CANON_BENCH_ONE_UNIT");
+  const bool one_unit = one && std::string(one) == "1";
+  std::vector<std::shared_ptr<const zones::Snapshot>> units;
+  for (std::size_t i = 0; i < (one_unit ? 1 : sources.size()); ++i) {
+    auto result = one_unit ? zones::compile(sources) : zones::compile({&sources[i], 1});
+    const zones::ZoneSource& source = sources[i];
+    if (!result.snapshot) {
+      w.error = "zone " + source.origin + " refused: " +
+                (result.findings.items.empty() ? std::string() : result.findings.items[0].to_string());
+      return w;
+    }
+    units.push_back(std::move(result.snapshot));
+  }
+  w.table = std::make_shared<const zones::ZoneTable>(std::move(units));
 
   // Owner names of the large zone's A records ("label IN A address").
   std::vector<std::string> labels;
@@ -114,7 +133,7 @@ std::size_t BurstRunner::run(std::size_t n) {
     packets_[i] = {buffers_[i].data(), static_cast<std::uint16_t>(q.size()), 1500,
                    engine::ClientAddress::v4(source)};
   }
-  engine_->answer_burst(*workload_.snapshot, policy_, packets_, n, engine::Transport::kUdp);
+  engine_->answer_burst(*workload_.table, policy_, packets_, n, engine::Transport::kUdp);
   std::size_t answered = 0;
   for (std::size_t i = 0; i < n; ++i) answered += packets_[i].length != 0;
   return answered;

@@ -1,6 +1,9 @@
-// The engine benchmarks' workload: a snapshot of canon-genzone's 1M-name
-// example.com. plus a zone of aliases, and query packets of each kind
-// (see bench_engine.cpp). Built once per process.
+// The engine benchmarks' workload: canon-genzone's 1M-name example.com. and
+// a zone of aliases, each compiled alone into its unit of one zone table as
+// canond serves them, and query packets of each kind (see bench_engine.cpp).
+// $CANON_BENCH_EXTRA_ZONES adds that many small zones' units to the table
+// (default 0), as on a server of many customer zones; $CANON_BENCH_ONE_UNIT=1
+// compiles them all into one unit instead. Built once per process.
 #pragma once
 
 #include <cstdint>
@@ -10,12 +13,12 @@
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "zones/snapshot.hpp"
+#include "zones/zone_table.hpp"
 
 namespace canon::bench {
 
 struct Workload {
-  std::shared_ptr<const zones::Snapshot> snapshot;
+  std::shared_ptr<const zones::ZoneTable> table;
   std::map<std::string, std::vector<std::vector<std::uint8_t>>> queries;  // kind → packets
   std::string error;
 

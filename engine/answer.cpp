@@ -20,44 +20,48 @@ using zones::Standing;
 
 class Answerer {
  public:
-  Answerer(const Snapshot& snap, const Query& query, ResponseWriter& writer,
-           const zones::TrieMatch* restart) noexcept
-      : snap_(snap), query_(query), w_(writer), qtype_(query.qtype), restart_(restart) {}
+  Answerer(const zones::ZoneTable& table, const Query& query, ResponseWriter& writer,
+           const Found* restart) noexcept
+      : table_(table), query_(query), w_(writer), qtype_(query.qtype), restart_(restart),
+        many_units_(table.units().size() > 1) {}
 
   // A negative answer for the question, whatever the data holds (a policy
   // rule's nxdomain / nodata): the SOA of the zone that holds the name.
-  AnswerResult negative_for_question(const zones::TrieMatch& match, Rcode rcode) noexcept {
+  AnswerResult negative_for_question(const Found& found, Rcode rcode) noexcept {
     result_.rcode = rcode;
+    snap_ = found.unit;
+    const zones::TrieMatch& match = found.match;
     if (match.encloser == zones::kNone) {
       result_.authoritative = false;  // no zone of ours holds it: no SOA to give
       return result_;
     }
     const NameRef name{static_cast<std::uint16_t>(header::kSize), static_cast<std::uint8_t>(query_.qname_length)};
-    negative(snap_.node(match.encloser).zone, name, rcode);
+    negative(snap_->node(match.encloser).zone, name, rcode);
     return result_;
   }
 
-  AnswerResult run(const zones::TrieMatch& first) noexcept {
-    if (first.encloser == zones::kNone) {
+  AnswerResult run(const Found& first) noexcept {
+    if (first.match.encloser == zones::kNone) {
       result_.rcode = Rcode::kRefused;  // not a name of any zone served here
       result_.authoritative = false;
       return result_;
     }
     NameRef name{static_cast<std::uint16_t>(header::kSize),
                  static_cast<std::uint8_t>(query_.qname_length)};
-    zones::TrieMatch match = first;
-    seen_[seen_count_++] = name;
-    // Each turn answers one name; only a DNAME substitution asks for another.
+    snap_ = first.unit;
+    zones::TrieMatch match = first.match;
+    remember(name);
+    // Each turn answers one name; a DNAME substitution, or a chain that
+    // leaves its unit, asks for another.
     while (answer_name(match, name)) {
       if (result_.links >= zones::kMaxChainLinks || already_seen(name)) break;
-      seen_[seen_count_++] = name;
+      remember(name);
       if (restart_ != nullptr) {
-        match = *restart_;  // looked up with the rest of the burst
+        snap_ = restart_->unit;  // looked up with the rest of the burst
+        match = restart_->match;
         restart_ = nullptr;
       } else {
-        zones::LookupKey key;
-        zones::make_key(w_.packet() + name.offset, key);
-        match = snap_.find(key.view());
+        match = look_up(name, false);
       }
       if (match.encloser == zones::kNone) break;  // the chain leaves the served data
     }
@@ -69,7 +73,7 @@ class Answerer {
   // substitution means the next name must be looked up. Which rule applies
   // is zones::stand()'s decision; this adds what the query type asks.
   bool answer_name(const zones::TrieMatch& match, NameRef& name) noexcept {
-    const zones::NameStanding standing = zones::stand(snap_, match);
+    const zones::NameStanding standing = zones::stand(*snap_, match);
     const std::uint32_t at = standing.node;
     switch (standing.kind) {
       case Standing::kBelowCut: referral(at, name); return false;
@@ -80,23 +84,22 @@ class Answerer {
         return false;
       case Standing::kAlias:
         if (zones::follows_alias(qtype_)) {
-          chain(snap_.extra(snap_.node(at)).chain, name, /*question_is_alias=*/name.offset == header::kSize);
-        } else {
-          positive(at, name);
+          return chain(snap_->extra(snap_->node(at)).chain, name, /*question_is_alias=*/name.offset == header::kSize);
         }
+        positive(at, name);
         return false;
       case Standing::kExists: {
-        const Node& node = snap_.node(at);
-        if (qtype_ == rr::DS && node.has(zones::kChildApexData)) positive(snap_.extra(node).parent_side, name);
-        else positive(at, name);
+        const Node& node = snap_->node(at);
+        if (qtype_ == rr::DS && node.has(zones::kChildApexData)) positive(snap_->extra(node).parent_side, name);
+        else if (!(qtype_ == rr::DS && node.has(zones::kApex) && parent_side(name))) positive(at, name);
         return false;
       }
       case Standing::kWildcardAlias:
-        if (zones::follows_alias(qtype_)) chain(snap_.extra(snap_.node(at)).chain, name, false);
-        else positive(at, name);
+        if (zones::follows_alias(qtype_)) return chain(snap_->extra(snap_->node(at)).chain, name, false);
+        positive(at, name);
         return false;
       case Standing::kWildcard: positive(at, name); return false;
-      case Standing::kNxdomain: negative(snap_.node(at).zone, name, Rcode::kNxDomain); return false;
+      case Standing::kNxdomain: negative(snap_->node(at).zone, name, Rcode::kNxDomain); return false;
       case Standing::kOutside: break;  // run() stops before: no zone of ours holds it
     }
     return false;
@@ -104,12 +107,12 @@ class Answerer {
 
   // The RRset of QTYPE at `node_id`, owned by `owner`; NODATA when absent.
   void positive(std::uint32_t node_id, NameRef owner) noexcept {
-    const Node& node = snap_.node(node_id);
+    const Node& node = snap_->node(node_id);
     const RRset* set = nullptr;
     if (qtype_ == rr::ANY) {
-      if (node.rrset_count != 0) set = &snap_.rrsets(node)[0];  // RFC 8482: one RRset
+      if (node.rrset_count != 0) set = &snap_->rrsets(node)[0];  // RFC 8482: one RRset
     } else {
-      set = snap_.rrset(node, qtype_);
+      set = snap_->rrset(node, qtype_);
     }
     if (set == nullptr) {
       negative(node.zone, owner, Rcode::kNoError);
@@ -124,27 +127,27 @@ class Answerer {
   // from it ends here: SERVFAIL, not authoritative.
   void negative(std::uint32_t zone_id, NameRef name, Rcode rcode) noexcept {
     result_.rcode = rcode;
-    const zones::Zone& zone = snap_.zone(zone_id);
+    const zones::Zone& zone = snap_->zone(zone_id);
     if (zone.failed) [[unlikely]] {
       result_.rcode = Rcode::kServFail;
       result_.authoritative = false;
       return;
     }
     if (zone.soa_rrset == zones::kNone) return;
-    const RRset& soa = snap_.rrset_at(zone.soa_rrset);
-    if (w_.put_rrset(Section::kAuthority, snap_.wire(soa), soa.count, name.suffix(zone.origin_length),
+    const RRset& soa = snap_->rrset_at(zone.soa_rrset);
+    if (w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, name.suffix(zone.origin_length),
                      zone.negative_ttl) == 0) {
       result_.truncated = true;
     }
   }
 
   void referral(std::uint32_t cut_id, NameRef name) noexcept {
-    const Node& cut = snap_.node(cut_id);
-    const RRset* ns = snap_.rrset(cut, rr::NS);
+    const Node& cut = snap_->node(cut_id);
+    const RRset* ns = snap_->rrset(cut, rr::NS);
     if (w_.count(Section::kAnswer) == 0) result_.authoritative = false;
     if (ns == nullptr) return;
     const NameRef owner = name.suffix(cut.name_length);
-    const std::size_t start = w_.put_rrset(Section::kAuthority, snap_.wire(*ns), ns->count, owner);
+    const std::size_t start = w_.put_rrset(Section::kAuthority, snap_->wire(*ns), ns->count, owner);
     if (start == 0) {
       result_.truncated = true;
       return;
@@ -155,14 +158,14 @@ class Answerer {
   // The DNAME at `node_id` and the CNAME it synthesizes for `name`; on
   // success `name` becomes the synthesized target and the walk goes on.
   bool dname(std::uint32_t node_id, NameRef& name) noexcept {
-    const Node& node = snap_.node(node_id);
-    const RRset& set = *snap_.rrset(node, rr::DNAME);
+    const Node& node = snap_->node(node_id);
+    const RRset& set = *snap_->rrset(node, rr::DNAME);
     // A DNAME that maps below itself applies again and again; its record
     // goes into the answer once.
     if (!dname_written(node_id) && put(Section::kAnswer, set, name.suffix(node.name_length)) == 0) {
       return false;
     }
-    const auto target = snap_.rdata(set).data();
+    const auto target = snap_->rdata(set).data();
     const std::size_t prefix = name.length - node.name_length;
     if (prefix + target.size() > zones::kMaxNameLength) {
       result_.rcode = Rcode::kYxDomain;  // RFC 6672 §2.2
@@ -200,80 +203,138 @@ class Answerer {
   // compiler's pre-rendered bytes; otherwise (a wildcard alias, a chain
   // reached after a DNAME, or bytes that do not fit) they are written link
   // by link, which truncates RRset by RRset.
-  void chain(std::uint32_t chain_id, NameRef owner, bool question_is_alias) noexcept {
-    const zones::Chain& c = snap_.chain(chain_id);
-    if (question_is_alias && c.rendered_length != 0 && result_.links == 0 &&
-        w_.put_prepared(Section::kAnswer, snap_.rendered(c), c.rendered_rrs)) {
+  // Returns true, with `owner` the name to look up next, when the chain
+  // goes on in another unit.
+  bool chain(std::uint32_t chain_id, NameRef& owner, bool question_is_alias) noexcept {
+    const zones::Chain& c = snap_->chain(chain_id);
+    // A chain that goes on in another unit is written link by link, so
+    // each link's owner is remembered for the loop check there.
+    if (many_units_ && (c.end == ChainEnd::kOutside || c.end == ChainEnd::kReferral ||
+                        c.end == ChainEnd::kNxdomain)) {
+      goes_on_units_ = true;
+    }
+    if (question_is_alias && !goes_on_units_ && c.rendered_length != 0 && result_.links == 0 &&
+        w_.put_prepared(Section::kAnswer, snap_->rendered(c), c.rendered_rrs)) {
       result_.links = c.link_count;
       owner = NameRef{c.end_owner, c.end_owner_length};
       if (c.end == ChainEnd::kYxdomain) {
-        for (const zones::ChainLink& link : snap_.links(c)) {
+        for (const zones::ChainLink& link : snap_->links(c)) {
           if (link.kind == LinkKind::kDname) (void)dname_written(link.node);
         }
       }
-      chain_end(c, owner);
-      return;
+      (void)chain_end(c, owner);
+      return false;
     }
-    for (const zones::ChainLink& link : snap_.links(c)) {
-      if (result_.links >= zones::kMaxChainLinks) return;
-      const Node& node = snap_.node(link.node);
+    bool first = true;
+    for (const zones::ChainLink& link : snap_->links(c)) {
+      if (result_.links >= zones::kMaxChainLinks) return false;
+      if (goes_on_units_ && !first) remember(owner);  // run() remembered the first
+      first = false;
+      const Node& node = snap_->node(link.node);
       if (link.kind == LinkKind::kDname) {
-        const RRset& set = *snap_.rrset(node, rr::DNAME);
+        const RRset& set = *snap_->rrset(node, rr::DNAME);
         if (!dname_written(link.node) && put(Section::kAnswer, set, owner.suffix(node.name_length)) == 0) {
-          return;
+          return false;
         }
-        const std::uint8_t* target = snap_.name(link.target_name);
+        const std::uint8_t* target = snap_->name(link.target_name);
         const std::size_t length = zones::wire_name_length({target, zones::kMaxNameLength});
         const std::size_t rdata = w_.put_rr(Section::kAnswer, owner, rr::CNAME,
                                             zones::rr_class::IN, set.ttl, {target, length});
         if (rdata == 0) {
           result_.truncated = true;
-          return;
+          return false;
         }
         owner = NameRef{static_cast<std::uint16_t>(rdata), static_cast<std::uint8_t>(length)};
       } else {
-        const RRset& set = *snap_.rrset(node, rr::CNAME);
-        if (put(Section::kAnswer, set, owner) == 0) return;
+        const RRset& set = *snap_->rrset(node, rr::CNAME);
+        if (put(Section::kAnswer, set, owner) == 0) return false;
         owner = NameRef{static_cast<std::uint16_t>(w_.last_rdata()),
-                        static_cast<std::uint8_t>(snap_.rdata(set).data().size())};
+                        static_cast<std::uint8_t>(snap_->rdata(set).data().size())};
       }
       ++result_.links;
+      // Across units a loop is seen here: the unit compiled its chain
+      // without the names answered before it.
+      if (goes_on_units_ && already_seen(owner)) return false;
     }
-    chain_end(c, owner);
+    return chain_end(c, owner);
   }
 
-  // The answer at the end of a chain whose last target is `owner`.
-  void chain_end(const zones::Chain& c, NameRef owner) noexcept {
+  // The answer at the end of a chain whose last target is `owner`; true
+  // when that name is another unit's to answer (run() looks it up).
+  bool chain_end(const zones::Chain& c, NameRef owner) noexcept {
     switch (c.end) {
       case ChainEnd::kNode: {
-        const Node& end = snap_.node(c.end_node);
-        if (qtype_ == rr::DS && end.has(zones::kChildApexData)) positive(snap_.extra(end).parent_side, owner);
-        else positive(c.end_node, owner);
+        const Node& end = snap_->node(c.end_node);
+        if (qtype_ == rr::DS && end.has(zones::kChildApexData)) positive(snap_->extra(end).parent_side, owner);
+        else if (!(qtype_ == rr::DS && end.has(zones::kApex) && parent_side(owner))) positive(c.end_node, owner);
         break;
       }
       case ChainEnd::kWildcard:
         positive(c.end_node, owner);
         break;
       case ChainEnd::kReferral:
-        if (qtype_ == rr::DS && owner.length == snap_.node(c.end_node).name_length) positive(c.end_node, owner);
+        if (in_other_unit(owner)) return true;  // a served zone below the cut
+        if (qtype_ == rr::DS && owner.length == snap_->node(c.end_node).name_length) positive(c.end_node, owner);
         else referral(c.end_node, owner);
         break;
       case ChainEnd::kNxdomain:
-        negative(snap_.node(c.end_node).zone, owner, Rcode::kNxDomain);
+        if (in_other_unit(owner)) return true;  // a served zone below this one
+        negative(snap_->node(c.end_node).zone, owner, Rcode::kNxDomain);
         break;
       case ChainEnd::kYxdomain: {
-        const Node& node = snap_.node(c.end_node);
+        const Node& node = snap_->node(c.end_node);
         if (dname_written(c.end_node) ||
-            put(Section::kAnswer, *snap_.rrset(node, rr::DNAME), owner.suffix(node.name_length)) != 0) {
+            put(Section::kAnswer, *snap_->rrset(node, rr::DNAME), owner.suffix(node.name_length)) != 0) {
           result_.rcode = Rcode::kYxDomain;
         }
         break;
       }
       case ChainEnd::kOutside:
+        return many_units_;  // outside this unit: another may hold it
       case ChainEnd::kLoop:
       case ChainEnd::kTooLong:
         break;
     }
+    return false;
+  }
+
+  // `name` looked up through the table (`strictly_above`: in the zone above
+  // the one whose origin it is); sets snap_ to its unit.
+  zones::TrieMatch look_up(NameRef name, bool strictly_above) noexcept {
+    zones::IndexedName indexed;
+    zones::make_indexed_name(w_.packet() + name.offset, name.length, indexed);
+    const zones::Snapshot* unit = table_.unit_for(indexed, strictly_above);
+    zones::TrieMatch match;
+    if (unit == nullptr) return match;
+    snap_ = unit;
+    const zones::IndexedName* names[1] = {&indexed};
+    zones::Snapshot::find_names_burst(&unit, names, 1, &match);
+    return match;
+  }
+
+  // Whether the table gives `name` to a unit other than the one answering.
+  bool in_other_unit(NameRef name) const noexcept {
+    if (!many_units_) return false;
+    zones::IndexedName indexed;
+    zones::make_indexed_name(w_.packet() + name.offset, name.length, indexed);
+    const zones::Snapshot* unit = table_.unit_for(indexed);
+    return unit != nullptr && unit != snap_;
+  }
+
+  // DS at the apex of a zone whose parent is served in another unit: the
+  // parent's side of the cut answers (RFC 4035 §3.1.4.1), as a unit holding
+  // both answers through kChildApexData. False when no parent is served.
+  bool parent_side(NameRef name) noexcept {
+    if (!many_units_) return false;
+    const zones::Snapshot* child = snap_;
+    const zones::TrieMatch match = look_up(name, true);
+    if (match.encloser == zones::kNone || snap_ == child) {
+      snap_ = child;
+      return false;
+    }
+    NameRef same = name;
+    (void)answer_name(match, same);
+    return true;
   }
 
   // A/AAAA of the in-zone targets of an MX, SRV, NS, SVCB or HTTPS set
@@ -282,22 +343,22 @@ class Answerer {
   // out, without TC (RFC 2181 §9). The compiler lists each target node once
   // per RRset; only sets with targets in the zone come here.
   void additional(const RRset& set, std::size_t start, NameRef owner) noexcept {
-    for (const zones::Additional& entry : snap_.additional(set)) {
-      const Node& node = snap_.node(entry.node);
+    for (const zones::Additional& entry : snap_->additional(set)) {
+      const Node& node = snap_->node(entry.node);
       const NameRef target =
           entry.flags & zones::kTargetIsOwner
               ? owner
               : NameRef{static_cast<std::uint16_t>(w_.rdata_offset(start, owner, entry.rr) + entry.name_offset),
                         node.name_length};
       for (const std::uint16_t type : {rr::A, rr::AAAA}) {
-        const RRset* address = snap_.rrset(node, type);
+        const RRset* address = snap_->rrset(node, type);
         if (address == nullptr) continue;
-        if (w_.put_rrset(Section::kAdditional, snap_.wire(*address), address->count, target) == 0) return;
+        if (w_.put_rrset(Section::kAdditional, snap_->wire(*address), address->count, target) == 0) return;
       }
       if (entry.flags & zones::kTargetSet) {
-        const RRset* service = snap_.rrset(node, set.type);
+        const RRset* service = snap_->rrset(node, set.type);
         if (service != nullptr &&
-            w_.put_rrset(Section::kAdditional, snap_.wire(*service), service->count, target) == 0) {
+            w_.put_rrset(Section::kAdditional, snap_->wire(*service), service->count, target) == 0) {
           return;
         }
       }
@@ -306,9 +367,13 @@ class Answerer {
 
   // Appends an RRset; a set that does not fit truncates the answer.
   std::size_t put(Section section, const RRset& set, NameRef owner) noexcept {
-    const std::size_t start = w_.put_rrset(section, snap_.wire(set), set.count, owner);
+    const std::size_t start = w_.put_rrset(section, snap_->wire(set), set.count, owner);
     if (start == 0) result_.truncated = true;
     return start;
+  }
+
+  void remember(NameRef name) noexcept {
+    if (seen_count_ < kMaxSeen) seen_[seen_count_++] = name;
   }
 
   bool already_seen(NameRef name) const noexcept {
@@ -325,13 +390,18 @@ class Answerer {
     return false;
   }
 
-  const Snapshot& snap_;
+  const zones::ZoneTable& table_;
+  const Snapshot* snap_ = nullptr;  // the unit answering the current name
   const Query& query_;
   ResponseWriter& w_;
   const std::uint16_t qtype_;
-  const zones::TrieMatch* restart_;
+  const Found* restart_;
+  const bool many_units_;  // chains may go on in another unit
+  bool goes_on_units_ = false;  // a chain of this answer left its unit
   AnswerResult result_;
-  NameRef seen_[zones::kMaxChainLinks + 2];
+  // The names answered so far: the question, each DNAME restart, each link's owner.
+  static constexpr unsigned kMaxSeen = 2 * zones::kMaxChainLinks + 4;
+  NameRef seen_[kMaxSeen];
   unsigned seen_count_ = 0;
   std::uint32_t dnames_[zones::kMaxChainLinks + 1];
   unsigned dnames_count_ = 0;
@@ -339,16 +409,16 @@ class Answerer {
 
 }  // namespace
 
-AnswerResult answer_query(const Snapshot& snap, const Query& query, const zones::TrieMatch& match,
-                          ResponseWriter& writer, const zones::TrieMatch* restart) noexcept {
-  Answerer answerer(snap, query, writer, restart);
-  return answerer.run(match);
+AnswerResult answer_query(const zones::ZoneTable& table, const Query& query, const Found& first,
+                          ResponseWriter& writer, const Found* restart) noexcept {
+  Answerer answerer(table, query, writer, restart);
+  return answerer.run(first);
 }
 
-AnswerResult answer_negative(const Snapshot& snap, const Query& query, const zones::TrieMatch& match,
+AnswerResult answer_negative(const zones::ZoneTable& table, const Query& query, const Found& found,
                              ResponseWriter& writer, Rcode rcode) noexcept {
-  Answerer answerer(snap, query, writer, nullptr);
-  return answerer.negative_for_question(match, rcode);
+  Answerer answerer(table, query, writer, nullptr);
+  return answerer.negative_for_question(found, rcode);
 }
 
 }  // namespace canon::engine

@@ -24,6 +24,7 @@
 #include "engine/response.hpp"
 #include "engine/wire.hpp"
 #include "zones/snapshot.hpp"
+#include "zones/zone_table.hpp"
 
 namespace canon::engine {
 
@@ -34,17 +35,24 @@ struct AnswerResult {
   std::uint8_t links = 0;     // CNAME/DNAME links followed
 };
 
-// `restart` (optional) is the trie result for the name a DNAME substitution
-// of the question leads to, when the caller already looked it up in a batch.
-[[nodiscard]] AnswerResult answer_query(const zones::Snapshot& snap, const Query& query,
-                                        const zones::TrieMatch& match, ResponseWriter& writer,
-                                        const zones::TrieMatch* restart = nullptr) noexcept;
+// A name looked up: the unit of the served zone above it (nullptr: none)
+// and what that unit's lookup found.
+struct Found {
+  const zones::Snapshot* unit = nullptr;
+  zones::TrieMatch match{};
+};
+
+// `first`: the question name looked up in `table`. `restart` (optional) is
+// the lookup of the name a DNAME substitution of the question leads to, when
+// the caller already looked it up in a batch. A chain that leaves a unit
+// goes on in the unit the table gives for its next name.
+[[nodiscard]] AnswerResult answer_query(const zones::ZoneTable& table, const Query& query, const Found& first,
+                                        ResponseWriter& writer, const Found* restart = nullptr) noexcept;
 
 // A negative answer to the question whatever the data holds (policy actions
 // nxdomain and nodata): `rcode`, and the SOA of the served zone that holds the
 // name in authority (RFC 2308); when none does, no SOA and AA clear.
-[[nodiscard]] AnswerResult answer_negative(const zones::Snapshot& snap, const Query& query,
-                                           const zones::TrieMatch& match, ResponseWriter& writer,
-                                           Rcode rcode) noexcept;
+[[nodiscard]] AnswerResult answer_negative(const zones::ZoneTable& table, const Query& query,
+                                           const Found& found, ResponseWriter& writer, Rcode rcode) noexcept;
 
 }  // namespace canon::engine

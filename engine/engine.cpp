@@ -96,7 +96,7 @@ PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::
   const bool alias = standing.kind == zones::Standing::kAlias && zones::follows_alias(qtype);
   if (!alias) {
     if (standing.kind != zones::Standing::kExists && standing.kind != zones::Standing::kAlias) return {};
-    if (qtype == DS && node.has(zones::kChildApexData)) return {};
+    if (qtype == DS && node.has(static_cast<zones::NodeFlag>(zones::kChildApexData | zones::kApex))) return {};
     // Never QTYPE ANY here: no RRset has type 255.
     if (set == nullptr || set->additional != zones::kNone) return {};
     return {set, nullptr};
@@ -106,7 +106,7 @@ PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::
     return {};
   }
   const zones::Node& end = snap.node(chain.end_node);
-  if (qtype == DS && end.has(zones::kChildApexData)) return {};
+  if (qtype == DS && end.has(static_cast<zones::NodeFlag>(zones::kChildApexData | zones::kApex))) return {};
   const zones::RRset* end_set = snap.rrset(end, qtype);
   if (end_set == nullptr || end_set->additional != zones::kNone) return {};
   return {end_set, &chain};
@@ -128,10 +128,9 @@ bool write_plain(const zones::Snapshot& snap, const PlainAnswer& plain, Response
 
 }  // namespace
 
-std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
-                            const zones::TrieMatch& match, const PlainAnswer& plain,
-                            std::uint8_t* data, std::size_t capacity, Transport transport,
-                            const zones::TrieMatch* restart, const ClientAddress& source) noexcept {
+std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, const Found& found,
+                            const PlainAnswer& plain, std::uint8_t* data, std::size_t capacity,
+                            Transport transport, const Found* restart, const ClientAddress& source) noexcept {
   ++counters_.queries;
   if (query.verdict == Verdict::kDrop) {
     ++counters_.dropped;
@@ -157,11 +156,11 @@ std::size_t Engine::respond(const zones::Snapshot& snap, const Query& query,
       if (query.policy_rule != kNoPolicyRule) {
         // nxdomain / nodata: the zone's SOA, whatever the data holds.
         const bool nx = policy_->rule(query.policy_rule).action == PolicyAction::kNxdomain;
-        result = answer_negative(snap, query, match, writer, nx ? Rcode::kNxDomain : Rcode::kNoError);
-      } else if (plain.set == nullptr || !write_plain(snap, plain, writer, result)) {
+        result = answer_negative(table, query, found, writer, nx ? Rcode::kNxDomain : Rcode::kNoError);
+      } else if (plain.set == nullptr || !write_plain(*found.unit, plain, writer, result)) {
         // A plain answer is one copy; one that does not fit takes the long
         // way (which sets TC).
-        result = answer_query(snap, query, match, writer, restart);
+        result = answer_query(table, query, found, writer, restart);
       }
       counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
       break;
@@ -274,8 +273,8 @@ void Engine::apply_policy(const Policy& policy, Query& query, const char* text, 
   else if (action != PolicyAction::kNxdomain && action != PolicyAction::kNodata) query.verdict = Verdict::kPolicy;
 }
 
-void Engine::run_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets,
-                          std::size_t count, Transport transport) noexcept {
+void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Packet* packets,
+                       std::size_t count, Transport transport) noexcept {
   const bool rules = begin_policy(policy);
   for (std::size_t first = 0; first < count; first += kMaxBurst) {
     const std::size_t n = std::min(kMaxBurst, count - first);
@@ -290,60 +289,68 @@ void Engine::run_burst(const zones::Snapshot& snap, const Policy* policy, Packet
         lookups_[lookups++] = static_cast<std::uint8_t>(i);
       }
     }
-    // 2. Look them all up at once, so their cache misses overlap: the
-    //    exact-name index, its parents, then the trie for what is left.
-    snap.find_names_burst(names_, lookups, found_);
+    // 2. Look them all up at once, so their cache misses overlap: each
+    //    name's unit in the zone table, then the unit's exact-name index,
+    //    its parents, and the trie for what is left.
+    table.find_names_burst(names_, lookups, units_, found_);
     // 3. Names below a DNAME: look the substituted names up in a second batch.
     std::size_t restarts = 0;
     for (std::size_t j = 0; j < lookups; ++j) {
       restart_of_[j] = kNoRestart;
-      const std::uint32_t owner = dname_above(snap, found_[j]);
-      if (owner != zones::kNone && dname_target_name(snap, queries_[lookups_[j]], owner, restart_names_[restarts])) {
+      if (units_[j] == nullptr) continue;
+      const std::uint32_t owner = dname_above(*units_[j], found_[j]);
+      if (owner != zones::kNone &&
+          dname_target_name(*units_[j], queries_[lookups_[j]], owner, restart_names_[restarts])) {
         restart_name_of_[restarts] = &restart_names_[restarts];
         restart_query_[restarts] = lookups_[j];
         restart_of_[j] = static_cast<std::uint8_t>(restarts++);
       }
     }
-    if (restarts != 0) snap.find_names_burst(restart_name_of_, restarts, restart_matches_);
+    if (restarts != 0) table.find_names_burst(restart_name_of_, restarts, restart_units_, restart_matches_);
     // 4. Prefetch, stage by stage across the burst, what the answers read
     //    next: the node, its RRsets, the RRset's bytes.
-    prefetch_answers(snap, found_, lookups_, lookups, plain_);
-    prefetch_answers(snap, restart_matches_, restart_query_, restarts, nullptr);
+    prefetch_answers(units_, found_, lookups_, lookups, plain_);
+    prefetch_answers(restart_units_, restart_matches_, restart_query_, restarts, nullptr);
     // 5. Answer and write each in place.
     for (std::size_t i = 0, j = 0; i < n; ++i) {
-      const zones::TrieMatch* match = &no_match_;
+      Found found = no_match_;
       PlainAnswer plain;
-      const zones::TrieMatch* restart = nullptr;
+      Found restart;
+      const Found* restart_found = nullptr;
       if (queries_[i].verdict == Verdict::kAnswer) {
-        match = &found_[j];
+        found = Found{units_[j], found_[j]};
         plain = plain_[j];
-        if (restart_of_[j] != kNoRestart) restart = &restart_matches_[restart_of_[j]];
+        if (restart_of_[j] != kNoRestart) {
+          restart = Found{restart_units_[restart_of_[j]], restart_matches_[restart_of_[j]]};
+          restart_found = &restart;
+        }
         ++j;
       }
-      burst[i].length = static_cast<std::uint16_t>(respond(snap, queries_[i], *match, plain, burst[i].data,
-                                                           burst[i].capacity, transport, restart,
+      burst[i].length = static_cast<std::uint16_t>(respond(table, queries_[i], found, plain, burst[i].data,
+                                                           burst[i].capacity, transport, restart_found,
                                                            burst[i].source));
     }
   }
 }
 
-// found[j] is the lookup for query queries_[query_of[j]]; plain (optional)
-// receives each one's plain_answer.
-void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
+// found[j] (in units[j]) is the lookup for query queries_[query_of[j]];
+// plain (optional) receives each one's plain_answer.
+void Engine::prefetch_answers(const zones::Snapshot* const* units, const zones::TrieMatch* found,
                               const std::uint8_t* query_of, std::size_t count,
                               PlainAnswer* plain) noexcept {
   auto node_of = [&](std::size_t j) {
     return found[j].exact != zones::kNone ? found[j].exact : found[j].encloser;
   };
   for (std::size_t j = 0; j < count; ++j) {
-    if (node_of(j) != zones::kNone) snap.prefetch_node(node_of(j));
+    if (node_of(j) != zones::kNone) units[j]->prefetch_node(node_of(j));
   }
   for (std::size_t j = 0; j < count; ++j) {
-    if (node_of(j) != zones::kNone) snap.prefetch_rrsets(snap.node(node_of(j)));
+    if (node_of(j) != zones::kNone) units[j]->prefetch_rrsets(units[j]->node(node_of(j)));
   }
   for (std::size_t j = 0; j < count; ++j) {
     if (plain != nullptr) plain[j] = PlainAnswer{};
     if (found[j].exact == zones::kNone) continue;
+    const zones::Snapshot& snap = *units[j];
     const zones::Node& node = snap.node(found[j].exact);
     const std::uint16_t qtype = queries_[query_of[j]].qtype;
     const zones::RRset* set = snap.rrset(node, qtype);
@@ -354,12 +361,12 @@ void Engine::prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatc
 
 // One packet is a burst of one: TCP, canon-query and the tests run the
 // path the UDP workers run.
-std::size_t Engine::run_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
+std::size_t Engine::run_one(const zones::ZoneTable& table, const Policy* policy, const ClientAddress& source,
                             std::uint8_t* data, std::size_t length, std::size_t capacity,
                             Transport transport) noexcept {
   Packet packet{data, static_cast<std::uint16_t>(length),
                 static_cast<std::uint16_t>(std::min<std::size_t>(capacity, 65535)), source};
-  run_burst(snap, policy, &packet, 1, transport);
+  run_burst(table, policy, &packet, 1, transport);
   return packet.length;
 }
 

@@ -9,14 +9,16 @@
 //                  answer and write each ─▶ finish headers, OPT ─▶ rate
 //                  limit (UDP, when the policy enables RRL) ─▶ count
 //
-// No allocation, no locks, no system calls. The snapshot is passed in per
+// No allocation, no locks, no system calls. The zone table is passed in per
 // burst: the caller (the worker loop) reads the published pointer once per
-// burst and reports a quiescent state after it.
+// burst and reports a quiescent state after it. Each name is looked up in
+// the unit the table gives it (zones/zone_table.hpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/answer.hpp"
 #include "engine/client_address.hpp"
 #include "engine/config.hpp"
 #include "engine/counters.hpp"
@@ -26,6 +28,7 @@
 #include "engine/served.hpp"
 #include "engine/wire.hpp"
 #include "zones/snapshot.hpp"
+#include "zones/zone_table.hpp"
 
 namespace canon::engine {
 
@@ -56,16 +59,21 @@ class alignas(64) Engine {
   explicit Engine(const EngineConfig& config, unsigned slot = 0)
       : base_config_(config), slot_(slot), policy_text_(std::make_unique<char[]>(kPolicyTextBytes)) {}
 
-  // What a worker calls: the published snapshot, policy and answer settings.
+  // What a worker calls: the published zones, policy and answer settings.
   void answer_burst(const Served& served, Packet* packets, std::size_t count, Transport transport) noexcept {
     take_config(served);
-    run_burst(*served.snapshot, served.policy.get(), packets, count, transport);
+    run_burst(*served.zones, served.policy.get(), packets, count, transport);
   }
   // `policy` may be null (no rules, no rate limiting).
-  void answer_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets, std::size_t count,
+  void answer_burst(const zones::ZoneTable& table, const Policy* policy, Packet* packets, std::size_t count,
                     Transport transport) noexcept {
     config_ = &base_config_;
-    run_burst(snap, policy, packets, count, transport);
+    run_burst(table, policy, packets, count, transport);
+  }
+  // One unit: a table over it, made on the stack (no allocation).
+  void answer_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets, std::size_t count,
+                    Transport transport) noexcept {
+    answer_burst(zones::ZoneTable(snap), policy, packets, count, transport);
   }
   void answer_burst(const zones::Snapshot& snap, Packet* packets, std::size_t count,
                     Transport transport) noexcept {
@@ -76,13 +84,18 @@ class alignas(64) Engine {
   std::size_t answer_one(const Served& served, const ClientAddress& source, std::uint8_t* data,
                          std::size_t length, std::size_t capacity, Transport transport) noexcept {
     take_config(served);
-    return run_one(*served.snapshot, served.policy.get(), source, data, length, capacity, transport);
+    return run_one(*served.zones, served.policy.get(), source, data, length, capacity, transport);
+  }
+  std::size_t answer_one(const zones::ZoneTable& table, const Policy* policy, const ClientAddress& source,
+                         std::uint8_t* data, std::size_t length, std::size_t capacity,
+                         Transport transport) noexcept {
+    config_ = &base_config_;
+    return run_one(table, policy, source, data, length, capacity, transport);
   }
   std::size_t answer_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
                          std::uint8_t* data, std::size_t length, std::size_t capacity,
                          Transport transport) noexcept {
-    config_ = &base_config_;
-    return run_one(snap, policy, source, data, length, capacity, transport);
+    return answer_one(zones::ZoneTable(snap), policy, source, data, length, capacity, transport);
   }
   std::size_t answer_one(const zones::Snapshot& snap, std::uint8_t* data, std::size_t length,
                          std::size_t capacity, Transport transport) noexcept {
@@ -96,12 +109,12 @@ class alignas(64) Engine {
   void take_config(const Served& served) noexcept {
     config_ = served.answers ? served.answers.get() : &base_config_;
   }
-  void run_burst(const zones::Snapshot& snap, const Policy* policy, Packet* packets, std::size_t count,
+  void run_burst(const zones::ZoneTable& table, const Policy* policy, Packet* packets, std::size_t count,
                  Transport transport) noexcept;
-  std::size_t run_one(const zones::Snapshot& snap, const Policy* policy, const ClientAddress& source,
+  std::size_t run_one(const zones::ZoneTable& table, const Policy* policy, const ClientAddress& source,
                       std::uint8_t* data, std::size_t length, std::size_t capacity,
                       Transport transport) noexcept;
-  void prefetch_answers(const zones::Snapshot& snap, const zones::TrieMatch* found,
+  void prefetch_answers(const zones::Snapshot* const* units, const zones::TrieMatch* found,
                         const std::uint8_t* query_of, std::size_t count,
                         PlainAnswer* plain) noexcept;
   // Takes `policy` for the coming burst (and the time, when it rate-limits);
@@ -114,10 +127,9 @@ class alignas(64) Engine {
   // without the zones makes the query Verdict::kPolicy (or kDrop).
   void apply_policy(const Policy& policy, Query& query, const char* text, std::size_t length,
                     const ClientAddress& source, Transport transport) noexcept;
-  std::size_t respond(const zones::Snapshot& snap, const Query& query, const zones::TrieMatch& match,
+  std::size_t respond(const zones::ZoneTable& table, const Query& query, const Found& found,
                       const PlainAnswer& plain, std::uint8_t* data, std::size_t capacity,
-                      Transport transport, const zones::TrieMatch* restart,
-                      const ClientAddress& source) noexcept;
+                      Transport transport, const Found* restart, const ClientAddress& source) noexcept;
   // RRL for a UDP answer written with `rcode`, AA and `answers` RRs.
   enum class RateVerdict : std::uint8_t { kSend, kDrop, kSlip };
   RateVerdict rate_limit(Rcode rcode, bool authoritative, std::uint16_t answers,
@@ -142,15 +154,17 @@ class alignas(64) Engine {
   // Per lookup j (a query with something to look up), in query order:
   const zones::IndexedName* names_[kMaxBurst];  // its question name
   std::uint8_t lookups_[kMaxBurst];              // its query
-  zones::TrieMatch found_[kMaxBurst];            // what it found
+  const zones::Snapshot* units_[kMaxBurst];      // the unit it is looked up in
+  zones::TrieMatch found_[kMaxBurst];            // what it found there
   PlainAnswer plain_[kMaxBurst];                 // its answer when plain
-  const zones::TrieMatch no_match_{};
+  const Found no_match_{};
   // Second batch: names made by DNAME substitution (see answer_burst).
   static constexpr std::uint8_t kNoRestart = 0xff;
   std::uint8_t restart_of_[kMaxBurst];     // lookup → its index in the second batch
   std::uint8_t restart_query_[kMaxBurst];  // second batch → its query
   zones::IndexedName restart_names_[kMaxBurst];
   const zones::IndexedName* restart_name_of_[kMaxBurst];
+  const zones::Snapshot* restart_units_[kMaxBurst];
   zones::TrieMatch restart_matches_[kMaxBurst];
 };
 

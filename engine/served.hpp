@@ -1,7 +1,8 @@
-// What a worker answers from: the compiled zones and the compiled policy,
-// published together as one pointer (zones/publication.hpp), so a zone
-// change or a policy reload is one atomic swap and one grace period, and a
-// burst never sees a snapshot from one generation with a policy of another.
+// What a worker answers from: the table of compiled zone units and the
+// compiled policy, published together as one pointer (zones/publication.hpp),
+// so a zone change or a policy reload is one atomic swap and one grace
+// period, and a burst never sees zones from one generation with a policy of
+// another. A new table shares every unit it did not replace.
 #pragma once
 
 #include <memory>
@@ -9,12 +10,12 @@
 #include "engine/config.hpp"
 #include "engine/policy.hpp"
 #include "zones/publication.hpp"
-#include "zones/snapshot.hpp"
+#include "zones/zone_table.hpp"
 
 namespace canon::engine {
 
 struct Served {
-  std::shared_ptr<const zones::Snapshot> snapshot;  // never null
+  std::shared_ptr<const zones::ZoneTable> zones;    // never null
   std::shared_ptr<const Policy> policy;             // null: no policy file
   // What answers say about the server (NSID, CHAOS identity and version, the
   // UDP payload limit), reloaded with the config; null: each Engine's own.

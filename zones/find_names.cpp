@@ -28,12 +28,23 @@ constexpr unsigned kParentProbes = 3;       // parents probed before the trie wa
 
 void Snapshot::find_names_burst(const IndexedName* const* names, std::size_t count,
                                 TrieMatch* out) const noexcept {
+  const Snapshot* units[kChunk];
+  std::fill(units, units + kChunk, this);
+  for (std::size_t first = 0; first < count; first += kChunk) {
+    const std::size_t n = std::min(kChunk, count - first);
+    find_names_burst(units, names + first, n, out + first);
+  }
+}
+
+void Snapshot::find_names_burst(const Snapshot* const* units, const IndexedName* const* names,
+                                std::size_t count, TrieMatch* out) noexcept {
   for (std::size_t first = 0; first < count; first += kChunk) {
     const std::size_t n = std::min(kChunk, count - first);
     const IndexedName* const* name = names + first;
+    const Snapshot* const* unit = units + first;
     TrieMatch* found = out + first;
     std::uint32_t nodes[kChunk];
-    find_exact_burst(name, n, nodes);
+    find_exact_burst(unit, name, n, nodes);
 
     std::uint8_t open[kChunk];    // names still without an answer
     std::uint8_t offset[kChunk];  // where each one's current suffix starts
@@ -41,6 +52,8 @@ void Snapshot::find_names_burst(const IndexedName* const* names, std::size_t cou
     for (std::size_t i = 0; i < n; ++i) {
       if (nodes[i] != kNone) {
         found[i] = TrieMatch{nodes[i], nodes[i], static_cast<std::uint8_t>(name[i]->length - 1)};
+      } else if (unit[i] == nullptr) {
+        found[i] = TrieMatch{};  // no zone of ours holds it
       } else {
         offset[i] = 0;
         open[open_count++] = static_cast<std::uint8_t>(i);
@@ -49,6 +62,7 @@ void Snapshot::find_names_burst(const IndexedName* const* names, std::size_t cou
 
     IndexedName parents[kChunk];
     const IndexedName* parent_of[kChunk];
+    const Snapshot* parent_unit[kChunk];
     for (unsigned probe = 0; probe < kParentProbes && open_count != 0; ++probe) {
       std::size_t probing = 0;
       for (std::size_t k = 0; k < open_count; ++k) {
@@ -61,9 +75,10 @@ void Snapshot::find_names_burst(const IndexedName* const* names, std::size_t cou
         offset[i] = static_cast<std::uint8_t>(offset[i] + 1 + wire[offset[i]]);
         make_indexed_name(wire + offset[i], name[i]->length - offset[i], parents[probing]);
         parent_of[probing] = &parents[probing];
+        parent_unit[probing] = unit[i];
         open[probing++] = i;
       }
-      find_exact_burst(parent_of, probing, nodes);
+      find_exact_burst(parent_unit, parent_of, probing, nodes);
       open_count = 0;
       for (std::size_t k = 0; k < probing; ++k) {
         const std::uint8_t i = open[k];
@@ -83,7 +98,16 @@ void Snapshot::find_names_burst(const IndexedName* const* names, std::size_t cou
       make_key(name[open[k]]->bytes, keys[k]);
       views[k] = keys[k].view();
     }
-    find_burst(views, open_count, walked);
+    // One unit (the usual case): its trie walks them all at once.
+    const Snapshot* walker = unit[open[0]];
+    for (std::size_t k = 1; k < open_count && walker != nullptr; ++k) {
+      if (unit[open[k]] != walker) walker = nullptr;
+    }
+    if (walker != nullptr) {
+      walker->find_burst(views, open_count, walked);
+    } else {
+      for (std::size_t k = 0; k < open_count; ++k) walked[k] = unit[open[k]]->find(views[k]);
+    }
     for (std::size_t k = 0; k < open_count; ++k) found[open[k]] = walked[k];
   }
 }

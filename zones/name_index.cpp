@@ -3,40 +3,15 @@
 #include <algorithm>
 #include <stdexcept>
 
-#if defined(__SSE4_2__)
-#include <nmmintrin.h>
-#endif
+#include "zones/name_hash.hpp"
 
 namespace canon::zones {
-
-namespace {
-
-// One 8-octet step of the name hash. Both the compiler and the workers call
-// it from this file only, so they always agree on the function.
-#if defined(__SSE4_2__)
-inline std::uint32_t hash_step(std::uint32_t h, std::uint64_t chunk) noexcept {
-  return static_cast<std::uint32_t>(_mm_crc32_u64(h, chunk));
-}
-#else
-inline std::uint32_t hash_step(std::uint32_t h, std::uint64_t chunk) noexcept {
-  const std::uint64_t x = (chunk ^ (std::uint64_t{h} << 32 | h)) * 0x9e3779b97f4a7c15ull;
-  return static_cast<std::uint32_t>(x >> 32) ^ static_cast<std::uint32_t>(x >> 7);
-}
-#endif
-
-inline std::uint64_t load64(const std::uint8_t* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-}  // namespace
 
 void make_indexed_name(const std::uint8_t* wire, std::size_t length, IndexedName& out) noexcept {
   std::uint32_t h = static_cast<std::uint32_t>(length);
   std::size_t i = 0;
   for (; i + 8 <= length; i += 8) {
-    const std::uint64_t chunk = lower8(load64(wire + i));
+    const std::uint64_t chunk = lower8(load_word(wire + i));
     std::memcpy(out.bytes + i, &chunk, 8);
     h = hash_step(h, chunk);
   }
@@ -44,7 +19,7 @@ void make_indexed_name(const std::uint8_t* wire, std::size_t length, IndexedName
   if (rest != 0) {
     std::uint64_t chunk = 0;
     if (length >= 8) {
-      chunk = load64(wire + length - 8) >> (8 * (8 - rest));  // the last 8, shifted down
+      chunk = load_word(wire + length - 8) >> (8 * (8 - rest));  // the last 8, shifted down
     } else {
       for (std::size_t j = rest; j-- > 0;) chunk = chunk << 8 | wire[j];
     }

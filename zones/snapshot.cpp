@@ -28,39 +28,43 @@ std::uint32_t Snapshot::find_exact(const IndexedName& name) const noexcept {
   }
 }
 
-void Snapshot::find_exact_burst(const IndexedName* const* names, std::size_t count,
-                                std::uint32_t* out) const noexcept {
-  if (index_.empty()) {
-    std::fill(out, out + count, kNone);
-    return;
-  }
+void Snapshot::find_exact_burst(const Snapshot* const* units, const IndexedName* const* names,
+                                std::size_t count, std::uint32_t* out) noexcept {
   constexpr std::size_t kMaxBurst = 64;
   for (std::size_t first = 0; first < count; first += kMaxBurst) {
     const std::size_t n = std::min(kMaxBurst, count - first);
     const IndexedName* const* name = names + first;
+    const Snapshot* const* unit = units + first;
     const std::uint32_t* slots[kMaxBurst];
     NameIndex::Probe probes[kMaxBurst];
     std::uint8_t tails[kMaxBurst];
     for (std::size_t i = 0; i < n; ++i) {
-      slots[i] = index_.slot(name[i]->hash);
+      slots[i] = nullptr;
+      if (unit[i] == nullptr || unit[i]->index_.empty()) continue;
+      slots[i] = unit[i]->index_.slot(name[i]->hash);
       __builtin_prefetch(slots[i]);
     }
     for (std::size_t i = 0; i < n; ++i) {
-      probes[i] = index_.start(slots[i]);
+      if (slots[i] == nullptr) continue;
+      probes[i] = unit[i]->index_.start(slots[i]);
       NameIndex::prefetch_entries(probes[i]);
     }
     for (std::size_t i = 0; i < n; ++i) {
-      const NameIndex::Candidate c = index_.next_candidate(probes[i], *name[i]);
+      out[first + i] = kNone;
+      if (slots[i] == nullptr) continue;
+      const NameIndex::Candidate c = unit[i]->index_.next_candidate(probes[i], *name[i]);
       out[first + i] = c.node;
       tails[i] = c.tail_length;
-      if (c.node != kNone) prefetch_node(c.node);
+      if (c.node != kNone) unit[i]->prefetch_node(c.node);
     }
     // The zone check; a candidate failing it (another zone's name with the
     // same tail and tag in the same bucket) is rare: the scan goes on here.
     for (std::size_t i = 0; i < n; ++i) {
       std::uint32_t& node = out[first + i];
-      while (node != kNone && !index_.origin_is(*name[i], tails[i], nodes_[node].zone)) {
-        const NameIndex::Candidate c = index_.next_candidate(probes[i], *name[i]);
+      if (node == kNone) continue;
+      const Snapshot& s = *unit[i];
+      while (node != kNone && !s.index_.origin_is(*name[i], tails[i], s.nodes_[node].zone)) {
+        const NameIndex::Candidate c = s.index_.next_candidate(probes[i], *name[i]);
         node = c.node;
         tails[i] = c.tail_length;
       }

@@ -191,18 +191,23 @@ class Snapshot {
   // it: the name may still exist (look its key up with find then). A node
   // found is what find would give as TrieMatch{node, node, key length}.
   [[nodiscard]] std::uint32_t find_exact(const IndexedName& name) const noexcept;
-  // The same for `count` names at once, stage by stage across them with
-  // prefetches (directory slot, bucket, node), so their cache misses overlap.
-  void find_exact_burst(const IndexedName* const* names, std::size_t count,
-                        std::uint32_t* out) const noexcept;
+  // The same for `count` names at once, name i looked up in units[i]
+  // (nullptr: kNone), stage by stage across them with prefetches (directory
+  // slot, bucket, node), so their cache misses overlap.
+  static void find_exact_burst(const Snapshot* const* units, const IndexedName* const* names,
+                               std::size_t count, std::uint32_t* out) noexcept;
 
   // What find gives for each of `count` names (at most 255 octets, wire
-  // form, as make_indexed_name leaves them), mostly without the trie: the
-  // exact-name index answers a name it holds, and a name it lacks by its
-  // longest held suffix, probing up to three parents; only names still open
-  // then are walked in the trie (find_names.cpp).
-  void find_names_burst(const IndexedName* const* names, std::size_t count,
-                        TrieMatch* out) const noexcept;
+  // form, as make_indexed_name leaves them), name i in units[i] (nullptr:
+  // no zone holds it, TrieMatch{}), mostly without the trie: the exact-name
+  // index answers a name it holds, and a name it lacks by its longest held
+  // suffix, probing up to three parents; only names still open then are
+  // walked in the trie (find_names.cpp). ZoneTable::find_names_burst picks
+  // the units.
+  static void find_names_burst(const Snapshot* const* units, const IndexedName* const* names,
+                               std::size_t count, TrieMatch* out) noexcept;
+  // All `count` names in this unit.
+  void find_names_burst(const IndexedName* const* names, std::size_t count, TrieMatch* out) const noexcept;
 
   // ---- prefetch hints for bursts (no effect on results) -------------------------
   void prefetch_node(std::uint32_t id) const noexcept { __builtin_prefetch(nodes_.data() + id); }

@@ -162,11 +162,12 @@ std::string command_of(const json& request) {
   return request["command"].get<std::string>();
 }
 
-// The origins of the served snapshot, as status and zone-list show them.
+// The origins of the served zone table, as status and zone-list show them.
 json served_origins(const canon::engine::ServedPublisher& publisher) {
   json origins = json::array();
-  for (const auto& info : publisher.served()->snapshot->zone_infos())
-    origins.push_back(info.origin);
+  for (const canon::zones::Snapshot* unit : publisher.served()->zones->units()) {
+    for (const auto& info : unit->zone_infos()) origins.push_back(info.origin);
+  }
   return origins;
 }
 
@@ -237,21 +238,20 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
   g_options.policy = g_dir + "/policy.toml";
   g_options.admin_socket = g_dir + "/admin.sock";  // never created
+  std::vector<canon::daemon::ZoneUpdate> updates;
   for (const char* zone : {"example.com", "example.net"}) {
     std::string error;
     const auto source = canon::zones::parse_zone_source(
         std::string(zone) + "=" + g_dir + "/" + zone + ".zone", error);
     if (!source) std::abort();
-    canon::daemon::ZoneState state;
-    state.source = *source;
-    state.served = canon::zones::load_zone_file(*source);
-    state.from_config = true;
-    g_zones.put(std::move(state));
+    updates.push_back(canon::daemon::ZoneUpdate{canon::zones::load_zone_file(*source), true});
   }
-  canon::zones::CompileResult result = canon::zones::compile_loaded(g_zones.versions());
-  if (!result.snapshot) std::abort();
+  canon::daemon::ZoneUpdateOutcome outcome =
+      canon::daemon::apply_updates({}, updates, {}, "fuzz", {}, 0);
+  if (!outcome.refused.empty()) std::abort();
+  g_zones = std::move(outcome.next);
   g_first = std::make_shared<const canon::engine::Served>(canon::engine::Served{
-      std::move(result.snapshot), canon::daemon::load_policy(g_options.policy, 1, 1)});
+      std::move(outcome.table), canon::daemon::load_policy(g_options.policy, 1, 1)});
   return 0;
 }
 

@@ -63,7 +63,7 @@ class Control {
   nlohmann::json publish(const std::vector<ZoneUpdate>& updates, const std::vector<std::string>& drops,
                          const std::string& what);
   nlohmann::json zones_json() const;
-  nlohmann::json zone_json(const ZoneState& zone, std::uint32_t index) const;
+  nlohmann::json zone_json(const ZoneState& zone) const;
 
   DaemonOptions options_;  // as last read (reload_config updates it)
   OptionsSource reread_;

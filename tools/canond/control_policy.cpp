@@ -38,7 +38,7 @@ json Control::policy_reload() {
   const std::size_t rules = policy->rule_count();
   const bool rrl = policy->rrl().enabled;
   const std::uint64_t generation = publish_served(
-      std::make_shared<const engine::Served>(engine::Served{publisher_.served()->snapshot, std::move(policy), publisher_.served()->answers}));
+      std::make_shared<const engine::Served>(engine::Served{publisher_.served()->zones, std::move(policy), publisher_.served()->answers}));
   ++policy_generation_;
   log_info("policy-reload: " + std::to_string(rules) + " rule(s), rate limiting " + (rrl ? "on" : "off") +
            "; published generation " + std::to_string(generation));

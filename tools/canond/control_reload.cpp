@@ -109,7 +109,7 @@ json Control::reload_config() {
 
   if (before.engine != next.engine) {
     publish_served(std::make_shared<const engine::Served>(
-        engine::Served{publisher_.served()->snapshot, publisher_.served()->policy,
+        engine::Served{publisher_.served()->zones, publisher_.served()->policy,
                        std::make_shared<const engine::EngineConfig>(next.engine)}));
     log_info("reload: answer settings (nsid, identity, version, chaos, max-udp-payload) published");
   }
@@ -119,7 +119,7 @@ json Control::reload_config() {
     response["policy"] = policy;
   } else if (policy_moved && publisher_.served()->policy) {
     publish_served(std::make_shared<const engine::Served>(
-        engine::Served{publisher_.served()->snapshot, nullptr, publisher_.served()->answers}));
+        engine::Served{publisher_.served()->zones, nullptr, publisher_.served()->answers}));
     log_info("reload: no policy file in the config any more: policy removed");
     response["policy"] = json{{"ok", true}, {"removed", true}};
   }

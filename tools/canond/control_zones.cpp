@@ -28,6 +28,9 @@ std::vector<zones::ZoneSource> parse_sources(const std::vector<std::string>& arg
 
 // "served": the file's latest version; "stale": an older version (the
 // latest has errors); "failed": none loaded, its names get SERVFAIL.
+// A change of fewer records leaves the heap as it is (Control::publish).
+constexpr std::uint64_t kTrimAfterRecords = 100'000;
+
 const char* zone_condition(const ZoneState& zone) {
   if (zone.served->failed) return "failed";
   return zone.stale() ? "stale" : "served";
@@ -35,8 +38,7 @@ const char* zone_condition(const ZoneState& zone) {
 
 }  // namespace
 
-json Control::zone_json(const ZoneState& zone, std::uint32_t index) const {
-  const zones::Snapshot& snap = *publisher_.served()->snapshot;
+json Control::zone_json(const ZoneState& zone) const {
   json out{{"origin", ZoneSet::canonical(zone.source.origin)},
            {"file", zone.source.file},
            {"serial", nullptr},
@@ -47,14 +49,14 @@ json Control::zone_json(const ZoneState& zone, std::uint32_t index) const {
            {"last_error", zone.last_error},
            {"load_failures", zone.load_failures},
            {"from_config", zone.from_config}};
-  if (index < snap.zones().size() && !zone.served->failed) out["serial"] = snap.zone(index).serial;
+  if (!zone.served->failed) out["serial"] = zone.unit->zone(0).serial;
   return out;
 }
 
 json Control::zones_json() const {
   json list = json::array();
   const auto& all = zones_.zones();
-  for (std::uint32_t z = 0; z < all.size(); ++z) list.push_back(zone_json(all[z], z));
+  for (const ZoneState& zone : all) list.push_back(zone_json(zone));
   return list;
 }
 
@@ -65,12 +67,8 @@ json Control::zone_list() const {
 json Control::zone_status(const std::vector<std::string>& args) const {
   if (args.size() > 1) return error_response("zone-status takes at most one ORIGIN");
   if (args.empty()) return zone_list();
-  const auto& all = zones_.zones();
-  for (std::uint32_t z = 0; z < all.size(); ++z) {
-    if (ZoneSet::canonical(all[z].source.origin) == ZoneSet::canonical(args[0])) {
-      return json{
-          {"ok", true}, {"generation", publisher_.generation()}, {"zone", zone_json(all[z], z)}};
-    }
+  if (const ZoneState* zone = zones_.find(args[0])) {
+    return json{{"ok", true}, {"generation", publisher_.generation()}, {"zone", zone_json(*zone)}};
   }
   return error_response("zone " + ZoneSet::canonical(args[0]) + " is not served");
 }
@@ -79,17 +77,6 @@ json Control::publish(const std::vector<ZoneUpdate>& updates, const std::vector<
                       const std::string& what) {
   ZoneUpdateOutcome outcome =
       apply_updates(zones_, updates, drops, what, options_.zone_limits, unix_now());
-  zones::CompileResult& result = outcome.result;
-  if (!result.snapshot) {
-    const std::string error = "zone set refused: " + std::to_string(result.findings.errors()) +
-                              " error(s) not in one zone; still serving generation " +
-                              std::to_string(publisher_.generation());
-    log_warning(what + ": " + error);
-    for (const std::string& line : finding_lines(result.findings, 20)) log_warning(line);
-    json response = error_response(error);
-    response["findings"] = finding_lines(result.findings);
-    return response;
-  }
   zones_ =
       std::move(outcome.next);  // the states (last error, failures) even when nothing publishes
   if (!outcome.changed) {
@@ -103,16 +90,15 @@ json Control::publish(const std::vector<ZoneUpdate>& updates, const std::vector<
     response["findings"] = outcome.refused_lines;
     return response;
   }
-  const zones::CompileStats stats = result.stats;
-  // The files this command read (the compile's own figure sums every zone's
-  // last load, most of them read long ago).
-  double load_seconds = 0;
+  const zones::CompileStats stats = outcome.stats;
+  double load_seconds = 0;  // the files this command read
   for (const ZoneUpdate& update : updates) load_seconds += update.loaded->load_seconds;
   const std::uint64_t generation = publish_served(std::make_shared<const engine::Served>(
-      engine::Served{std::move(result.snapshot), publisher_.served()->policy, publisher_.served()->answers}));
-  // A compile frees hundreds of MB of scratch that glibc would keep mapped
-  // (the old snapshot too); give it back so RSS tracks what is served.
-  ::malloc_trim(0);
+      engine::Served{std::move(outcome.table), publisher_.served()->policy, publisher_.served()->answers}));
+  // A big zone's compile frees hundreds of MB of scratch that glibc would
+  // keep mapped (its old unit too); give it back so RSS tracks what is
+  // served. A small zone's change has nothing worth the walk of the heap.
+  if (stats.records > kTrimAfterRecords) ::malloc_trim(0);
   log_info(what + ": published generation " + std::to_string(generation) + " (" +
            std::to_string(zones_.zones().size()) + " zones, " + std::to_string(stats.records) +
            " records; readers released the old one in " +
@@ -127,7 +113,7 @@ json Control::publish(const std::vector<ZoneUpdate>& updates, const std::vector<
               {"compile_seconds", stats.compile_seconds},
               {"refused", outcome.refused},
               {"findings", outcome.refused_lines},
-              {"warnings", finding_lines(result.findings)}};
+              {"warnings", finding_lines(outcome.warnings)}};
 }
 
 json Control::zone_load(const std::vector<std::string>& args) {
@@ -170,12 +156,8 @@ json Control::zone_check(const std::vector<std::string>& args) const {
   std::string error;
   std::vector<zones::ZoneSource> sources = parse_sources(args, options_, error);
   if (sources.empty()) return error_response(error);
-  ZoneSet candidate = zones_;
-  ZoneState state;
-  state.source = sources.front();
-  state.served = load_logged(sources.front(), "zone-check", options_.zone_limits);
-  candidate.put(std::move(state));
-  zones::CompileResult result = compile_logged(candidate, "zone-check", options_.zone_limits);
+  const auto loaded = load_logged(sources.front(), "zone-check", options_.zone_limits);
+  zones::CompileResult result = zones::compile_loaded({&loaded, 1}, options_.zone_limits);
   json response{{"ok", result.snapshot != nullptr},
                 {"records", result.stats.records},
                 {"findings", finding_lines(result.findings)}};

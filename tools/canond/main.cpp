@@ -76,7 +76,7 @@ std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options,
 }
 
 int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_set,
-          std::shared_ptr<const zones::Snapshot> first, Control::OptionsSource reread) {
+          std::shared_ptr<const zones::ZoneTable> first, Control::OptionsSource reread) {
   nic::Fd signals = block_signals();
   nic::Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
   epoll_event event{};
@@ -117,8 +117,8 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   std::string where;
   for (const std::string& address : backend.listening()) where += (where.empty() ? "" : ", ") + address;
   log_info("ready: generation " + std::to_string(publisher.generation()) + ", " +
-           std::to_string(publisher.served()->snapshot->zone_infos().size()) + " zone(s), " +
-           std::to_string(publisher.served()->snapshot->record_count()) + " records; " + backend.name() +
+           std::to_string(publisher.served()->zones->zone_count()) + " zone(s), " +
+           std::to_string(publisher.served()->zones->record_count()) + " records; " + backend.name() +
            " backend, " + backend.transports() + " on " + where + "; " +
            std::to_string(options.workers) + " worker(s); admin socket " + admin.path() +
            (metrics ? "; metrics on http://" + metrics->address() + "/metrics" : ""));
@@ -197,18 +197,14 @@ int run(int argc, char** argv) {
   if (updates.empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
   // Every zone that compiles is served; one with errors is reported and
   // its names get SERVFAIL (as knotd and nsd do), so start-up goes on.
-  ZoneUpdateOutcome outcome = apply_updates(ZoneSet{}, updates, {}, what, options.zone_limits, unix_now());
-  zones::CompileResult& result = outcome.result;
+  // Each zone compiles alone, on every core as the files were read.
+  ZoneUpdateOutcome outcome =
+      apply_updates(ZoneSet{}, updates, {}, what, options.zone_limits, unix_now(), usable_cpus());
   for (const std::string& line : outcome.refused_lines) {
     std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
   }
-  for (const std::string& line : finding_lines(result.findings)) {
+  for (const std::string& line : finding_lines(outcome.warnings)) {
     std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
-  }
-  if (!result.snapshot) {
-    std::fprintf(stderr, "canond: the zones have %zu error(s) not in one zone; nothing is served\n",
-                 result.findings.errors());
-    return 1;
   }
   if (!outcome.refused.empty()) {
     std::string origins;
@@ -232,7 +228,7 @@ int run(int argc, char** argv) {
       }
     }
     std::printf("canond: configuration OK: %zu zone(s), %llu records%s\n", zone_set.zones().size(),
-                static_cast<unsigned long long>(result.stats.records),
+                static_cast<unsigned long long>(outcome.stats.records),
                 options.policy.empty() ? "" : (", policy " + std::to_string(rules) + " rule(s)").c_str());
     return 0;
   }
@@ -240,7 +236,8 @@ int run(int argc, char** argv) {
   try {
     // SIGHUP reads the same command line and config file again.
     Control::OptionsSource reread = [argc, argv] { return parse_options(argc, argv).options; };
-    return serve(options, settings, std::move(zone_set), std::move(result.snapshot), std::move(reread));
+    std::shared_ptr<const zones::ZoneTable> table = std::move(outcome.table);
+    return serve(options, settings, std::move(zone_set), std::move(table), std::move(reread));
   } catch (const std::exception& e) {
     log_error(e.what());
     return 1;

@@ -53,11 +53,11 @@ ZoneState* ZoneSet::find(std::string_view origin) {
   return it == by_origin_.end() ? nullptr : &zones_[it->second];
 }
 
-std::vector<std::shared_ptr<const zones::LoadedZone>> ZoneSet::versions() const {
-  std::vector<std::shared_ptr<const zones::LoadedZone>> out;
-  out.reserve(zones_.size());
-  for (const ZoneState& zone : zones_) out.push_back(zone.served);
-  return out;
+std::shared_ptr<const zones::ZoneTable> ZoneSet::table() const {
+  std::vector<std::shared_ptr<const zones::Snapshot>> units;
+  units.reserve(zones_.size());
+  for (const ZoneState& zone : zones_) units.push_back(zone.unit);
+  return std::make_shared<const zones::ZoneTable>(std::move(units));
 }
 
 double unix_now() {
@@ -66,120 +66,107 @@ double unix_now() {
 
 namespace {
 
-// The findings that belong to `zone`'s version: those in its files.
-zones::Findings findings_of(const zones::Findings& all, const zones::LoadedZone& zone) {
-  zones::Findings out;
-  for (const zones::Finding& f : all.items) {
-    const auto& files = zone.store.files;
-    if (f.file == zone.source.file || std::find(files.begin(), files.end(), f.file) != files.end())
-      out.add(f);
-  }
-  return out;
-}
-
 std::string first_error(const zones::Findings& findings) {
   const std::vector<std::string> lines = finding_lines(findings, 1);
   return lines.empty() ? std::string("errors in the zone") : lines.front();
+}
+
+// Runs work(i) for i in [0, count) on `threads` threads (this one too),
+// each taking the next i; rethrows the first exception.
+template <class Work>
+void parallel_for(std::size_t count, unsigned threads, const Work& work) {
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  auto run = [&] {
+    for (std::size_t i = next++; i < count; i = next++) {
+      try {
+        work(i);
+      } catch (...) {
+        const std::lock_guard<std::mutex> hold(failure_lock);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  threads = static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(count, 1)));
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(run);
+  run();
+  for (std::thread& helper : helpers) helper.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace
 
 ZoneUpdateOutcome apply_updates(const ZoneSet& current, const std::vector<ZoneUpdate>& updates,
                                 const std::vector<std::string>& drops, std::string_view what,
-                                const zones::ZoneLimits& limits, double now) {
+                                const zones::ZoneLimits& limits, double now, unsigned threads) {
   ZoneUpdateOutcome out;
   out.next = current;
   ZoneSet& next = out.next;
   for (const std::string& origin : drops) out.changed |= next.drop(origin);
-  // Each update goes in on trial; `before` remembers what its zone served.
-  struct Trial {
-    std::string origin;
-    std::shared_ptr<const zones::LoadedZone> before;  // null: a zone new to the set
-    bool open = true;                                 // not refused yet
-  };
-  std::vector<Trial> trials;
-  for (const ZoneUpdate& update : updates) {
+  // Each new version compiled alone: its unit, or its errors.
+  std::vector<zones::CompileResult> compiled(updates.size());
+  parallel_for(updates.size(), threads, [&](std::size_t i) {
+    compiled[i] = zones::compile_loaded({&updates[i].loaded, 1}, limits);
+  });
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    const ZoneUpdate& update = updates[i];
+    zones::CompileResult& result = compiled[i];
+    out.stats.records += result.stats.records;
+    out.stats.nodes += result.stats.nodes;
+    out.stats.snapshot_bytes += result.stats.snapshot_bytes;
+    out.stats.compile_seconds += result.stats.compile_seconds;
     const zones::ZoneSource& source = update.loaded->source;
     ZoneState state;
-    if (const ZoneState* existing = next.find(source.origin)) state = *existing;
-    trials.push_back(Trial{ZoneSet::canonical(source.origin), state.served});
+    const ZoneState* existing = next.find(source.origin);
+    if (existing != nullptr) state = *existing;
     state.source = source;
-    state.served = update.loaded;
     state.from_config = state.from_config || update.from_config;
-    next.put(std::move(state));
-  }
-  auto refuse = [&](Trial& trial, ZoneState& state, const zones::Findings& findings) {
-    trial.open = false;
-    const zones::Findings own = findings_of(findings, *state.served);
-    state.last_error = first_error(own);
+    if (result.snapshot) {
+      state.served = update.loaded;
+      state.unit = std::move(result.snapshot);
+      state.last_error.clear();
+      state.loaded_at = now;
+      for (zones::Finding& f : result.findings.items) out.warnings.add(std::move(f));
+      next.put(std::move(state));
+      out.changed = true;
+      continue;
+    }
+    // Refused: the zone keeps what it served.
+    state.last_error = first_error(result.findings);
     ++state.load_failures;
     out.refused.push_back(state.source.origin + ": " + state.last_error);
-    for (std::string& line : finding_lines(own, 20)) out.refused_lines.push_back(std::move(line));
+    for (std::string& line : finding_lines(result.findings, 20)) out.refused_lines.push_back(std::move(line));
+    const bool had_version = existing != nullptr && !existing->served->failed;
     log_warning(std::string(what) + ": " + state.source.origin + " refused, " +
-                (trial.before && !trial.before->failed ? "still serving its previous version"
-                 : state.from_config                   ? "its names get SERVFAIL"
-                                                       : "not added") +
+                (had_version           ? "still serving its previous version"
+                 : state.from_config   ? "its names get SERVFAIL"
+                                       : "not added") +
                 ": " + state.last_error);
-    if (trial.before) {
-      state.served = trial.before;
+    if (existing != nullptr) {
+      next.put(std::move(state));
     } else if (state.from_config) {
-      state.served =
-          zones::failed_zone(state.source);  // configured: SERVFAIL until a version loads
+      // Configured: SERVFAIL until a version loads.
+      state.served = zones::failed_zone(state.source);
+      zones::CompileResult stand_in = zones::compile_loaded({&state.served, 1}, limits);
+      if (!stand_in.snapshot) continue;  // an origin no zone can have: nothing to serve
+      state.unit = std::move(stand_in.snapshot);
+      next.put(std::move(state));
       out.changed = true;
-    } else {
-      (void)next.drop(trial.origin);  // zone-load of a new zone: not added
     }
-  };
-
-  // Refusing a zone can only remove errors, so this ends: at worst every
-  // trial is refused and the set is what was served.
-  for (std::size_t round = 0; round <= trials.size() + next.zones().size(); ++round) {
-    out.result = zones::compile_loaded(next.versions(), limits);
-    if (out.result.snapshot) break;
-    std::vector<std::string> erring;
-    for (std::size_t index : out.result.zones_with_errors) {
-      erring.push_back(ZoneSet::canonical(next.zones()[index].source.origin));
-    }
-    bool refused_one = false;
-    for (const std::string& origin : erring) {
-      ZoneState* state = next.find(origin);
-      const auto trial = std::find_if(trials.begin(), trials.end(),
-                                      [&](const Trial& t) { return t.open && t.origin == origin; });
-      if (trial != trials.end()) {
-        refuse(*trial, *state, out.result.findings);
-        refused_one = true;
-      } else if (state->served->failed) {
-        // A stand-in that cannot be compiled (an origin no zone can have).
-        state->last_error = first_error(findings_of(out.result.findings, *state->served));
-        out.refused.push_back(state->source.origin + ": " + state->last_error);
-        (void)next.drop(origin);
-        out.changed = true;
-        refused_one = true;
-      }
-    }
-    if (!refused_one) break;  // errors that no single new version explains: refuse the change
+    // A zone-load of a new zone with errors: not added.
   }
+  out.table = next.table();
   char line[256];
   std::snprintf(line, sizeof(line),
-                "%.*s: %zu zone(s), %llu records, %llu names; compiled in %.3f s; %zu refused, %zu "
-                "warning(s)",
-                static_cast<int>(what.size()), what.data(), next.zones().size(),
-                static_cast<unsigned long long>(out.result.stats.records),
-                static_cast<unsigned long long>(out.result.stats.nodes),
-                out.result.stats.compile_seconds, out.refused.size(),
-                out.result.findings.warnings());
+                "%.*s: %zu zone(s) served; %zu compiled (%llu records, %llu names) in %.3f s; "
+                "%zu refused, %zu warning(s)",
+                static_cast<int>(what.size()), what.data(), next.zones().size(), updates.size(),
+                static_cast<unsigned long long>(out.stats.records),
+                static_cast<unsigned long long>(out.stats.nodes), out.stats.compile_seconds,
+                out.refused.size(), out.warnings.warnings());
   log(out.refused.empty() ? LogLevel::kInfo : LogLevel::kWarning, line);
-  if (!out.result.snapshot) {
-    out.changed = false;
-    return out;
-  }
-  for (const Trial& trial : trials) {
-    if (!trial.open) continue;
-    ZoneState* state = next.find(trial.origin);
-    state->last_error.clear();
-    state->loaded_at = now;
-    out.changed = true;
-  }
   return out;
 }
 
@@ -209,41 +196,8 @@ std::vector<std::shared_ptr<const zones::LoadedZone>> load_all_logged(
     std::span<const zones::ZoneSource> sources, std::string_view what, const zones::ZoneLimits& limits,
     unsigned threads) {
   std::vector<std::shared_ptr<const zones::LoadedZone>> out(sources.size());
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_lock;
-  auto work = [&] {
-    for (std::size_t i = next++; i < sources.size(); i = next++) {
-      try {
-        out[i] = load_logged(sources[i], what, limits);
-      } catch (...) {
-        const std::lock_guard<std::mutex> hold(failure_lock);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  threads = static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, sources.size()));
-  std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& helper : helpers) helper.join();
-  if (failure) std::rethrow_exception(failure);
+  parallel_for(sources.size(), threads, [&](std::size_t i) { out[i] = load_logged(sources[i], what, limits); });
   return out;
-}
-
-zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what,
-                                    const zones::ZoneLimits& limits) {
-  zones::CompileResult result = zones::compile_loaded(set.versions(), limits);
-  char line[256];
-  std::snprintf(line, sizeof(line),
-                "%.*s: %zu zone(s), %llu records, %llu names; compiled in %.3f s; %zu error(s), "
-                "%zu warning(s)",
-                static_cast<int>(what.size()), what.data(), set.zones().size(),
-                static_cast<unsigned long long>(result.stats.records),
-                static_cast<unsigned long long>(result.stats.nodes), result.stats.compile_seconds,
-                result.findings.errors(), result.findings.warnings());
-  log(result.findings.errors() ? LogLevel::kWarning : LogLevel::kInfo, line);
-  return result;
 }
 
 std::vector<std::string> finding_lines(zones::Findings findings, std::size_t limit) {

@@ -1,8 +1,9 @@
 // The zones canond serves, each with the version served (as loaded from its
-// file: records kept in memory, so changing one zone never re-reads another's
-// file) and what happened to it, in the order given; and the one rule for
-// taking new versions: a zone whose new version has errors keeps the version
-// it served, the others take theirs (apply_updates). The control thread owns
+// file) compiled alone into its unit, and what happened to it, in the order
+// given; and the one rule for taking new versions: a zone whose new version
+// has errors keeps the version it served, the others take theirs
+// (apply_updates). A change compiles the zones it changes, nothing else; the
+// table published shares every other zone's unit. The control thread owns
 // it; a command works on a copy and commits it when that copy is served.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "zones/compiler.hpp"
+#include "zones/zone_table.hpp"
 #include "zones/zone_source.hpp"
 
 namespace canon::daemon {
@@ -22,6 +24,7 @@ namespace canon::daemon {
 struct ZoneState {
   zones::ZoneSource source;                         // where its next version is read from
   std::shared_ptr<const zones::LoadedZone> served;  // never null; LoadedZone::failed: SERVFAIL
+  std::shared_ptr<const zones::Snapshot> unit;      // `served` compiled alone; never null
   std::string last_error;           // the last refused version's first error; "" when current
   std::uint64_t load_failures = 0;  // versions refused since start-up
   double loaded_at = 0;             // unix time the served version was read; 0: none
@@ -40,8 +43,8 @@ class ZoneSet {
   [[nodiscard]] const ZoneState* find(std::string_view origin) const;
   [[nodiscard]] ZoneState* find(std::string_view origin);
   [[nodiscard]] const std::vector<ZoneState>& zones() const noexcept { return zones_; }
-  // The versions to compile, in order.
-  [[nodiscard]] std::vector<std::shared_ptr<const zones::LoadedZone>> versions() const;
+  // The table of the zones' units, in order: what workers answer from.
+  [[nodiscard]] std::shared_ptr<const zones::ZoneTable> table() const;
 
   // "Example.COM" and "example.com." are the same zone.
   [[nodiscard]] static std::string canonical(std::string_view origin);
@@ -60,22 +63,25 @@ struct ZoneUpdate {
 // What apply_updates made of a change.
 struct ZoneUpdateOutcome {
   ZoneSet next;                            // the set to keep, with each zone's state
-  zones::CompileResult result;             // snapshot null: nothing could be compiled
-  bool changed = false;                    // the snapshot differs from what is served: publish it
+  std::shared_ptr<const zones::ZoneTable> table;  // next's units: publish it when changed
+  zones::CompileStats stats;               // the units this change compiled, summed
+  zones::Findings warnings;                // the versions taken: their warnings
+  bool changed = false;                    // the table differs from what is served
   std::vector<std::string> refused;        // "ORIGIN: first error" per refused new version
   std::vector<std::string> refused_lines;  // the refused versions' findings (errors first)
 };
 
-// `current` with `drops` gone and `updates` taken where they compile. An
-// update with errors (its own: syntax, checks) leaves its zone at the
-// version it served; a config zone that never loaded is served as SERVFAIL.
-// Compiles again after each refusal, so every zone served passed the checks
-// as part of the set. `now` stamps the versions taken.
+// `current` with `drops` gone and `updates` taken where they compile. Each
+// update is checked and compiled alone, on `threads` threads; one with
+// errors (syntax, checks) leaves its zone at the version it served, and a
+// config zone that never loaded is served as SERVFAIL. `now` stamps the
+// versions taken.
 [[nodiscard]] ZoneUpdateOutcome apply_updates(const ZoneSet& current,
                                               const std::vector<ZoneUpdate>& updates,
                                               const std::vector<std::string>& drops,
                                               std::string_view what,
-                                              const zones::ZoneLimits& limits, double now);
+                                              const zones::ZoneLimits& limits, double now,
+                                              unsigned threads = 1);
 
 // Reads a zone file, telling the log the progress every 1M records (count
 // and rate). `what` names the occasion ("start-up", "zone-load").
@@ -90,10 +96,6 @@ struct ZoneUpdateOutcome {
 [[nodiscard]] std::vector<std::shared_ptr<const zones::LoadedZone>> load_all_logged(
     std::span<const zones::ZoneSource> sources, std::string_view what, const zones::ZoneLimits& limits,
     unsigned threads);
-
-// Checks and compiles the set, telling the log the totals.
-[[nodiscard]] zones::CompileResult compile_logged(const ZoneSet& set, std::string_view what,
-                                                  const zones::ZoneLimits& limits);
 
 // Findings as the lines canon-checkzone prints, sorted; errors first, at
 // most `limit` lines, then one line saying how many more there were (a

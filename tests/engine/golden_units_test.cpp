@@ -1,0 +1,147 @@
+// Golden answers where the answer crosses zones, each row asked twice
+// (check_golden): with the zones compiled as one unit, and with each zone
+// compiled alone as canond serves them, the chain going on in the next
+// zone's unit through the zone table (zones/zone_table.hpp). Both must read
+// as the row says: a loop across zones stops where a loop inside one does,
+// DS at a child's apex comes from the parent's side, a chain into a served
+// child below the parent's cut is answered by the child.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/engine/engine_fixture.hpp"
+
+namespace canon::engine::testing {
+namespace {
+
+const ZoneText kParent{"example.com.", R"(
+sub      NS    ns.sub
+ns.sub   A     192.0.2.54
+sub      DS    12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF
+alias    CNAME www.sub
+gone     CNAME nothing.sub
+old      DNAME new.example.net.
+loop     CNAME back.example.net.
+)"};
+
+const ZoneText kChild{"sub.example.com.", R"(
+www      A     192.0.2.7
+)"};
+
+const ZoneText kNet{"example.net.", R"(
+www.new  A     203.0.113.5
+back     CNAME hop
+hop      CNAME loop.example.com.
+)"};
+
+// a1.example.com → b1.example.net → a2.example.com → ... : 20 links, two zones.
+std::vector<ZoneText> zigzag_zones() {
+  std::string com, net;
+  for (int i = 1; i <= 10; ++i) {
+    com += "a" + std::to_string(i) + " CNAME b" + std::to_string(i) + ".example.net.\n";
+    net += "b" + std::to_string(i) + " CNAME a" + std::to_string(i + 1) + ".example.com.\n";
+  }
+  com += "a11 A 192.0.2.11\n";
+  return {{"example.com.", com}, {"example.net.", net}};
+}
+
+std::vector<GoldenCase> cases() {
+  return {
+      {"ds_at_child_apex_is_the_parents", {kParent, kChild}, "sub.example.com", "DS", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+sub.example.com. IN DS
+;; ANSWER
+sub.example.com. 3600 IN DS \# 36 30390d020123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"chain_into_served_child_below_cut", {kParent, kChild}, "alias.example.com", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+alias.example.com. IN A
+;; ANSWER
+alias.example.com. 3600 IN CNAME www.sub.example.com.
+www.sub.example.com. 3600 IN A 192.0.2.7
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"chain_to_nxdomain_in_served_child", {kParent, kChild}, "gone.example.com", "A", golden(R"(
+;; NXDOMAIN qr aa rd
+;; QUESTION
+gone.example.com. IN A
+;; ANSWER
+gone.example.com. 3600 IN CNAME nothing.sub.example.com.
+;; AUTHORITY
+sub.example.com. 300 IN SOA ns1.sub.example.com. hostmaster.sub.example.com. 2024010101 7200 3600 1209600 300
+;; ADDITIONAL
+)")},
+      {"dname_into_other_zone", {kParent, kNet}, "www.old.example.com", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+www.old.example.com. IN A
+;; ANSWER
+old.example.com. 3600 IN DNAME new.example.net.
+www.old.example.com. 3600 IN CNAME www.new.example.net.
+www.new.example.net. 3600 IN A 203.0.113.5
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"loop_across_zones_stops_once", {kParent, kNet}, "loop.example.com", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+loop.example.com. IN A
+;; ANSWER
+loop.example.com. 3600 IN CNAME back.example.net.
+back.example.net. 3600 IN CNAME hop.example.net.
+hop.example.net. 3600 IN CNAME loop.example.com.
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"sixteen_links_across_zones", zigzag_zones(), "a1.example.com", "A", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+a1.example.com. IN A
+;; ANSWER
+a1.example.com. 3600 IN CNAME b1.example.net.
+b1.example.net. 3600 IN CNAME a2.example.com.
+a2.example.com. 3600 IN CNAME b2.example.net.
+b2.example.net. 3600 IN CNAME a3.example.com.
+a3.example.com. 3600 IN CNAME b3.example.net.
+b3.example.net. 3600 IN CNAME a4.example.com.
+a4.example.com. 3600 IN CNAME b4.example.net.
+b4.example.net. 3600 IN CNAME a5.example.com.
+a5.example.com. 3600 IN CNAME b5.example.net.
+b5.example.net. 3600 IN CNAME a6.example.com.
+a6.example.com. 3600 IN CNAME b6.example.net.
+b6.example.net. 3600 IN CNAME a7.example.com.
+a7.example.com. 3600 IN CNAME b7.example.net.
+b7.example.net. 3600 IN CNAME a8.example.com.
+a8.example.com. 3600 IN CNAME b8.example.net.
+b8.example.net. 3600 IN CNAME a9.example.com.
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+      {"child_apex_soa_is_the_childs", {kParent, kChild}, "sub.example.com", "SOA", golden(R"(
+;; NOERROR qr aa rd
+;; QUESTION
+sub.example.com. IN SOA
+;; ANSWER
+sub.example.com. 3600 IN SOA ns1.sub.example.com. hostmaster.sub.example.com. 2024010101 7200 3600 1209600 300
+;; AUTHORITY
+;; ADDITIONAL
+)")},
+  };
+}
+
+class GoldenUnits : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(GoldenUnits, ResponseReadsAsExpected) {
+  check_golden(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Contract, GoldenUnits, ::testing::ValuesIn(cases()), golden_name);
+
+}  // namespace
+}  // namespace canon::engine::testing

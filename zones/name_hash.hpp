@@ -1,0 +1,44 @@
+// The hash of a lower-cased wire name, 8 octets at a time (CRC32C on
+// x86-64-v2, a multiply-xor hash with -Dportable=true). The exact-name index
+// (name_index.cpp) and the zone table (zone_table.cpp) both use it, so a
+// name hashes the same wherever it is looked up.
+//
+//   h = length; for each 8-octet word w of the name, zero-padded: h = step(h, w)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE4_2__)
+#include <nmmintrin.h>
+#endif
+
+namespace canon::zones {
+
+#if defined(__SSE4_2__)
+[[gnu::always_inline]] inline std::uint32_t hash_step(std::uint32_t h, std::uint64_t chunk) noexcept {
+  return static_cast<std::uint32_t>(_mm_crc32_u64(h, chunk));
+}
+#else
+[[gnu::always_inline]] inline std::uint32_t hash_step(std::uint32_t h, std::uint64_t chunk) noexcept {
+  const std::uint64_t x = (chunk ^ (std::uint64_t{h} << 32 | h)) * 0x9e3779b97f4a7c15ull;
+  return static_cast<std::uint32_t>(x >> 32) ^ static_cast<std::uint32_t>(x >> 7);
+}
+#endif
+
+[[gnu::always_inline]] inline std::uint64_t load_word(const std::uint8_t* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// The hash of the `length` lower-cased octets at `p`, which are followed by
+// zeros up to the next multiple of 8 (IndexedName's padding).
+[[gnu::always_inline]] inline std::uint32_t hash_padded(const std::uint8_t* p, std::size_t length) noexcept {
+  std::uint32_t h = static_cast<std::uint32_t>(length);
+  for (std::size_t i = 0; i < length; i += 8) h = hash_step(h, load_word(p + i));
+  return h;
+}
+
+}  // namespace canon::zones

@@ -1,0 +1,90 @@
+// What workers read: the table of compiled zone units. A unit is a Snapshot
+// holding one zone (canond compiles each zone alone, so replacing a zone
+// builds that zone's unit and a new table sharing every other unit) or
+// several (tests, benchmarks and canon-checkzone compile a set at once).
+// The table finds, for a query name, the unit of the deepest served zone
+// above it; inside the unit the name is looked up as before
+// (Snapshot::find_names_burst).
+//
+//   slots     open addressing, power-of-two size, at most half full:
+//               u32 hash          hash_padded of the lower-cased wire origin
+//               u32 origin        offset in origins, kNone: an empty slot
+//               u32 unit          index into units
+//               u32 zone          the zone's number inside its unit
+//   origins   per zone, 8-aligned: u8 length, 7 octets unused, the
+//             lower-cased wire origin zero-padded to a multiple of 8
+//   label_mask  bit k: some origin has k labels (bit 63: 63 or more), so a
+//             name is probed only at the suffixes that can be an origin —
+//             one probe for "www.example.com." when every origin has two
+//             labels
+//
+// A table with one unit needs no probe: every name goes to that unit, which
+// tells the names outside its zones apart itself (TrieMatch::encloser ==
+// kNone). The table never changes once built; the control thread builds a
+// new one and publishes it (zones/publication.hpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "zones/name_index.hpp"
+#include "zones/snapshot.hpp"
+
+namespace canon::zones {
+
+class ZoneTable {
+ public:
+  // A table of the units; an origin served by two units is served by the
+  // later one. Control plane: allocates.
+  explicit ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units);
+  // One unit, owned elsewhere, not copied: no allocation, so the engine's
+  // Snapshot entry points build one per call.
+  explicit ZoneTable(const Snapshot& only) noexcept : only_(&only) {}
+
+  ZoneTable(const ZoneTable&) = delete;
+  ZoneTable& operator=(const ZoneTable&) = delete;
+
+  // Each name's unit (nullptr: no served zone holds it) and what it finds
+  // there, with the misses of the whole burst overlapped.
+  void find_names_burst(const IndexedName* const* names, std::size_t count, const Snapshot** units,
+                        TrieMatch* out) const noexcept;
+
+  // The unit of the deepest served zone at or above `name`; nullptr: none.
+  // With `strictly_above`, a zone whose origin is `name` itself is passed
+  // over: DS is answered from the parent's side of a cut (RFC 4035 §3.1.4.1).
+  [[nodiscard]] const Snapshot* unit_for(const IndexedName& name, bool strictly_above = false) const noexcept;
+
+  // ---- the control side's view ------------------------------------------------
+  // The units, in the order given (one for a table over one Snapshot).
+  [[nodiscard]] std::span<const Snapshot* const> units() const noexcept {
+    return {unit_pointers_.empty() ? &only_ : unit_pointers_.data(), unit_pointers_.empty() ? std::size_t{only_ != nullptr} : unit_pointers_.size()};
+  }
+  [[nodiscard]] std::size_t zone_count() const noexcept;
+  [[nodiscard]] std::uint64_t record_count() const noexcept;
+  [[nodiscard]] std::size_t bytes() const noexcept;
+
+ private:
+  struct Slot {
+    std::uint32_t hash;
+    std::uint32_t origin;
+    std::uint32_t unit;
+    std::uint32_t zone;
+  };
+  // The slot of the origin `suffix` (`length` octets, padded), or nullptr.
+  [[nodiscard]] const Slot* find_origin(const std::uint8_t* suffix, std::size_t length) const noexcept;
+  [[nodiscard]] const Snapshot* deepest(const IndexedName& name, const std::uint8_t* starts, unsigned labels,
+                                        unsigned longest) const noexcept;
+  void add_origin(std::span<const std::uint8_t> wire, std::uint32_t unit, std::uint32_t zone);
+
+  const Snapshot* only_ = nullptr;  // set: a one-unit table, no slots
+  std::vector<std::shared_ptr<const Snapshot>> owners_;
+  std::vector<const Snapshot*> unit_pointers_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint8_t> origins_;
+  std::uint64_t label_mask_ = 0;
+  std::uint32_t slot_mask_ = 0;
+};
+
+}  // namespace canon::zones
