@@ -124,12 +124,47 @@ void ZoneTable::find_names_burst(const IndexedName* const* names, std::size_t co
                                  TrieMatch* out) const noexcept {
   if (only_ != nullptr) {
     for (std::size_t i = 0; i < count; ++i) units[i] = only_;
+  } else if (slots_.empty() || (label_mask_ >> kMaskTop) != 0) {
+    for (std::size_t i = 0; i < count; ++i) units[i] = unit_for(*names[i]);
   } else {
+    // The common case written out flat (the parser counted the labels, no
+    // origin has 63 of them): per name, per label count an origin has,
+    // longest first, hash that suffix and probe its slots.
+    const Slot* const slots = slots_.data();
+    const std::uint8_t* const origins = origins_.data();
+    const std::uint32_t slot_mask = slot_mask_;
     for (std::size_t i = 0; i < count; ++i) {
       const IndexedName& name = *names[i];
-      units[i] = name.label_count == IndexedName::kNotCounted || slots_.empty()
-                     ? unit_for(name)
-                     : deepest(name, name.label_starts, name.label_count, name.label_count);
+      const unsigned labels = name.label_count;
+      if (labels == IndexedName::kNotCounted) [[unlikely]] {
+        units[i] = unit_for(name);
+        continue;
+      }
+      const Snapshot* unit = nullptr;
+      std::uint64_t counts = label_mask_ & ((std::uint64_t{2} << labels) - 1);
+      while (counts != 0 && unit == nullptr) {
+        const unsigned k = 63u - static_cast<unsigned>(std::countl_zero(counts));
+        counts ^= std::uint64_t{1} << k;
+        const std::uint32_t offset = name.label_starts[labels - k];
+        const std::uint32_t length = name.length - offset;
+        const std::uint8_t* suffix = name.bytes + offset;
+        std::uint32_t hash = length;
+        for (std::uint32_t w = 0; w < length; w += 8) hash = hash_step(hash, load_word(suffix + w));
+        for (std::uint32_t at = hash & slot_mask;; at = (at + 1) & slot_mask) {
+          const Slot& slot = slots[at];
+          if (slot.origin == kNone) break;
+          if (slot.hash != hash) continue;
+          const std::uint8_t* origin = origins + slot.origin;
+          if (origin[0] != length) continue;
+          std::uint32_t w = 0;
+          while (w < length && load_word(origin + 8 + w) == load_word(suffix + w)) w += 8;
+          if (w >= length) {
+            unit = unit_pointers_[slot.unit];
+            break;
+          }
+        }
+      }
+      units[i] = unit;
     }
   }
   Snapshot::find_names_burst(units, names, count, out);
