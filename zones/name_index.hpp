@@ -119,6 +119,27 @@ class NameIndex {
     return true;
   }
 
+  // Every name held: f(tail, node, full) with the tail's octets and the
+  // whole name (tail and origin) lower-cased in wire form. Control plane.
+  // zone_of(node) gives the node's zone number.
+  template <class ZoneOf, class F>
+  void for_each_name(ZoneOf&& zone_of, F&& f) const {
+    std::uint8_t full[kMaxNameLength];
+    for (std::size_t at = 0; at + kEntryHeader <= entries_.size() && !directory_.empty() &&
+                             at < directory_.back();) {
+      const std::uint8_t* e = entries_.data() + at;
+      const std::uint8_t tail_length = e[0];
+      std::uint32_t node;
+      std::memcpy(&node, e + 2, sizeof node);
+      const std::uint8_t* origin = origins_.data() + origin_offsets_[zone_of(node)];
+      std::memcpy(full, e + kEntryHeader, tail_length);
+      std::memcpy(full + tail_length, origin + 8, origin[0]);
+      f(std::span<const std::uint8_t>(e + kEntryHeader, tail_length), node,
+        std::span<const std::uint8_t>(full, tail_length + origin[0]));
+      at += kEntryHeader + tail_length;
+    }
+  }
+
   [[nodiscard]] bool empty() const noexcept { return directory_.size() < 2; }
   [[nodiscard]] std::size_t bytes() const noexcept {
     return directory_.size() * sizeof(std::uint32_t) + entries_.size() + origins_.size() +

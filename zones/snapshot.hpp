@@ -209,6 +209,19 @@ class Snapshot {
   // All `count` names in this unit.
   void find_names_burst(const IndexedName* const* names, std::size_t count, TrieMatch* out) const noexcept;
 
+  // Whether `name` after its first `tail_length` octets is the origin of
+  // node `node`'s zone (the check after an index candidate matched).
+  [[nodiscard]] bool origin_is(const IndexedName& name, std::uint8_t tail_length,
+                               std::uint32_t node) const noexcept {
+    return index_.origin_is(name, tail_length, nodes_[node].zone);
+  }
+  // Every name of the exact-name index: f(tail, node, whole name), as
+  // NameIndex::for_each_name. Control plane (ZoneTable builds from it).
+  template <class F>
+  void for_each_name(F&& f) const {
+    index_.for_each_name([&](std::uint32_t node) { return nodes_[node].zone; }, f);
+  }
+
   // ---- prefetch hints for bursts (no effect on results) -------------------------
   void prefetch_node(std::uint32_t id) const noexcept { __builtin_prefetch(nodes_.data() + id); }
   void prefetch_rrsets(const Node& n) const noexcept {

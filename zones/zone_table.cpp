@@ -1,8 +1,11 @@
 #include "zones/zone_table.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <unordered_map>
 #include <stdexcept>
 
+#include "zones/find_names.hpp"
 #include "zones/name_hash.hpp"
 
 namespace canon::zones {
@@ -19,7 +22,8 @@ unsigned label_count(std::span<const std::uint8_t> wire) noexcept {
 
 }  // namespace
 
-ZoneTable::ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units) : owners_(std::move(units)) {
+ZoneTable::ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units, const ZoneTable* previous)
+    : owners_(std::move(units)) {
   std::size_t zones = 0;
   for (const auto& unit : owners_) {
     if (!unit) throw std::invalid_argument("a zone table unit is null");
@@ -30,16 +34,144 @@ ZoneTable::ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units) : owner
     only_ = owners_.front().get();  // every name goes to it: no slots to probe
     return;
   }
+  // Slots: a unit the previous table served keeps its number.
+  if (previous != nullptr && previous->only_ == nullptr) {
+    std::unordered_map<const Snapshot*, std::uint32_t> was;
+    for (std::uint32_t slot = 0; slot < previous->slot_units_.size(); ++slot) {
+      if (previous->slot_units_[slot] != nullptr) was.emplace(previous->slot_units_[slot], slot);
+    }
+    slot_units_.assign(previous->slot_units_.size(), nullptr);
+    free_slots_ = previous->free_slots_;
+    std::vector<const Snapshot*> fresh;
+    for (const Snapshot* unit : unit_pointers_) {
+      const auto it = was.find(unit);
+      if (it != was.end()) slot_units_[it->second] = unit;
+      else fresh.push_back(unit);
+    }
+    // Slots freed now are reused by the next table, once no page names them.
+    for (const auto& [unit, slot] : was) {
+      if (slot_units_[slot] == nullptr) free_slots_.push_back(slot);
+    }
+    std::vector<std::uint32_t> reusable = previous->free_slots_;
+    for (const Snapshot* unit : fresh) {
+      if (!reusable.empty()) {
+        slot_units_[reusable.back()] = unit;
+        std::erase(free_slots_, reusable.back());
+        reusable.pop_back();
+      } else {
+        slot_units_.push_back(unit);
+      }
+    }
+  } else {
+    previous = nullptr;
+    slot_units_ = unit_pointers_;
+  }
   const std::size_t size = std::bit_ceil(std::max<std::size_t>(4, zones * 2));
   slots_.assign(size, Slot{0, kNone, 0, 0});
   slot_mask_ = static_cast<std::uint32_t>(size - 1);
-  for (std::uint32_t u = 0; u < owners_.size(); ++u) {
-    const Snapshot& unit = *owners_[u];
+  for (std::uint32_t slot = 0; slot < slot_units_.size(); ++slot) {
+    if (slot_units_[slot] == nullptr) continue;
+    const Snapshot& unit = *slot_units_[slot];
     for (std::uint32_t z = 0; z < unit.zones().size(); ++z) {
       const Zone& zone = unit.zone(z);
-      add_origin({unit.name(zone.origin), zone.origin_length}, u, z);
+      add_origin({unit.name(zone.origin), zone.origin_length}, slot, z);
     }
   }
+  build_index(previous);
+}
+
+void ZoneTable::build_index(const ZoneTable* previous) {
+  const std::size_t slots = slot_units_.size();
+  // The units whose names go in anew: those new to the table, and those
+  // with a zone below them that appeared or went (their names under it
+  // change hands). Their old entries, and those of the units that went,
+  // come out.
+  std::vector<bool> put(slots, false);
+  std::vector<bool> dropped(std::max(slots, previous ? previous->slot_units_.size() : 0), false);
+  std::vector<const Snapshot*> gone;
+  for (std::uint32_t slot = 0; slot < slots; ++slot) {
+    const Snapshot* unit = slot_units_[slot];
+    if (unit == nullptr) continue;
+    const bool was_here = previous != nullptr && slot < previous->slot_units_.size() &&
+                          previous->slot_units_[slot] == unit;
+    put[slot] = !was_here;
+  }
+  if (previous != nullptr) {
+    for (std::uint32_t slot = 0; slot < previous->slot_units_.size(); ++slot) {
+      const Snapshot* unit = previous->slot_units_[slot];
+      if (unit != nullptr && (slot >= slots || slot_units_[slot] != unit)) {
+        gone.push_back(unit);
+        dropped[slot] = true;
+      }
+    }
+  }
+  // A zone below another unit's zone, in this table or the last, and
+  // whether it changed: its parent units re-sort their names.
+  std::vector<bool> has_below(slots, false);
+  // visit(slot) for each origin of `table` strictly above `wire`.
+  auto parents_of = [](const ZoneTable& table, const std::uint8_t* wire, std::size_t length, auto&& visit) {
+    std::uint8_t padded[kMaxNameLength + 16] = {};
+    for (std::size_t i = 0; i < length; ++i) padded[i] = to_lower(wire[i]);
+    for (std::size_t at = 0; padded[at] != 0;) {
+      at += 1u + padded[at];
+      if (const Slot* slot = table.find_origin(padded + at, length - at)) visit(slot->unit);
+    }
+  };
+  // Whether `other` lacks the origin of `zone`.
+  auto origin_changed = [](const ZoneTable* other, const Snapshot& unit, const Zone& zone) {
+    if (other == nullptr) return true;
+    std::uint8_t padded[kMaxNameLength + 16] = {};
+    for (std::size_t i = 0; i < zone.origin_length; ++i) padded[i] = to_lower(unit.name(zone.origin)[i]);
+    return other->find_origin(padded, zone.origin_length) == nullptr;
+  };
+  for (std::uint32_t slot = 0; slot < slots; ++slot) {
+    const Snapshot* unit = slot_units_[slot];
+    if (unit == nullptr) continue;
+    for (const Zone& zone : unit->zones()) {
+      const bool changed = previous != nullptr && origin_changed(previous, *unit, zone);
+      parents_of(*this, unit->name(zone.origin), zone.origin_length, [&](std::uint32_t parent) {
+        if (parent == slot) return;
+        has_below[parent] = true;
+        if (changed && !put[parent]) {
+          put[parent] = true;
+          dropped[parent] = true;
+        }
+      });
+    }
+  }
+  for (const Snapshot* unit : gone) {
+    for (const Zone& zone : unit->zones()) {
+      if (!origin_changed(this, *unit, zone)) continue;
+      parents_of(*this, unit->name(zone.origin), zone.origin_length, [&](std::uint32_t parent) {
+        if (!put[parent]) {
+          put[parent] = true;
+          dropped[parent] = true;
+        }
+      });
+    }
+  }
+  // The records: each name of a unit put in whose deepest served zone is
+  // that unit's; the hashes of every name whose entry comes out.
+  std::vector<TableIndex::Record> records;
+  std::vector<std::uint32_t> touched;
+  IndexedName indexed;
+  for (std::uint32_t slot = 0; slot < slots; ++slot) {
+    if (!put[slot]) continue;
+    const Snapshot* unit = slot_units_[slot];
+    unit->for_each_name([&](std::span<const std::uint8_t> tail, std::uint32_t node, std::span<const std::uint8_t> full) {
+      make_indexed_name(full.data(), full.size(), indexed);
+      if (dropped[slot]) touched.push_back(indexed.hash);
+      if (has_below[slot] && unit_for(indexed) != unit) return;  // a served zone below answers it
+      records.push_back(TableIndex::Record{indexed.hash, slot, node, tail});
+    });
+  }
+  for (const Snapshot* unit : gone) {
+    unit->for_each_name([&](std::span<const std::uint8_t>, std::uint32_t, std::span<const std::uint8_t> full) {
+      make_indexed_name(full.data(), full.size(), indexed);
+      touched.push_back(indexed.hash);
+    });
+  }
+  index_ = TableIndex(previous != nullptr ? previous->index_ : TableIndex(), touched, dropped, records);
 }
 
 void ZoneTable::add_origin(std::span<const std::uint8_t> wire, std::uint32_t unit, std::uint32_t zone) {
@@ -93,12 +225,12 @@ inline const Snapshot* ZoneTable::deepest(const IndexedName& name, const std::ui
     if (top == kMaskTop) [[unlikely]] {
       for (unsigned k = longest; k >= kMaskTop; --k) {
         const std::size_t offset = starts[labels - k];
-        if (const Slot* slot = find_origin(name.bytes + offset, name.length - offset)) return unit_pointers_[slot->unit];
+        if (const Slot* slot = find_origin(name.bytes + offset, name.length - offset)) return slot_units_[slot->unit];
       }
       continue;
     }
     const std::size_t offset = starts[labels - top];
-    if (const Slot* slot = find_origin(name.bytes + offset, name.length - offset)) return unit_pointers_[slot->unit];
+    if (const Slot* slot = find_origin(name.bytes + offset, name.length - offset)) return slot_units_[slot->unit];
   }
   return nullptr;
 }
@@ -124,50 +256,27 @@ void ZoneTable::find_names_burst(const IndexedName* const* names, std::size_t co
                                  TrieMatch* out) const noexcept {
   if (only_ != nullptr) {
     for (std::size_t i = 0; i < count; ++i) units[i] = only_;
-  } else if (slots_.empty() || (label_mask_ >> kMaskTop) != 0) {
-    for (std::size_t i = 0; i < count; ++i) units[i] = unit_for(*names[i]);
-  } else {
-    // The common case written out flat (the parser counted the labels, no
-    // origin has 63 of them): per name, per label count an origin has,
-    // longest first, hash that suffix and probe its slots.
-    const Slot* const slots = slots_.data();
-    const std::uint8_t* const origins = origins_.data();
-    const std::uint32_t slot_mask = slot_mask_;
-    for (std::size_t i = 0; i < count; ++i) {
-      const IndexedName& name = *names[i];
-      const unsigned labels = name.label_count;
-      if (labels == IndexedName::kNotCounted) [[unlikely]] {
-        units[i] = unit_for(name);
-        continue;
-      }
-      const Snapshot* unit = nullptr;
-      std::uint64_t counts = label_mask_ & ((std::uint64_t{2} << labels) - 1);
-      while (counts != 0 && unit == nullptr) {
-        const unsigned k = 63u - static_cast<unsigned>(std::countl_zero(counts));
-        counts ^= std::uint64_t{1} << k;
-        const std::uint32_t offset = name.label_starts[labels - k];
-        const std::uint32_t length = name.length - offset;
-        const std::uint8_t* suffix = name.bytes + offset;
-        std::uint32_t hash = length;
-        for (std::uint32_t w = 0; w < length; w += 8) hash = hash_step(hash, load_word(suffix + w));
-        for (std::uint32_t at = hash & slot_mask;; at = (at + 1) & slot_mask) {
-          const Slot& slot = slots[at];
-          if (slot.origin == kNone) break;
-          if (slot.hash != hash) continue;
-          const std::uint8_t* origin = origins + slot.origin;
-          if (origin[0] != length) continue;
-          std::uint32_t w = 0;
-          while (w < length && load_word(origin + 8 + w) == load_word(suffix + w)) w += 8;
-          if (w >= length) {
-            unit = unit_pointers_[slot.unit];
-            break;
-          }
-        }
-      }
-      units[i] = unit;
-    }
+    Snapshot::find_names_burst(units, names, count, out);
+    return;
   }
-  Snapshot::find_names_burst(units, names, count, out);
+  for (std::size_t i = 0; i < count; ++i) units[i] = nullptr;
+  detail::find_names_staged(
+      names, count, units, out, /*units_given=*/false,
+      [this](const IndexedName* const* batch, std::size_t n, const Snapshot** found, std::uint32_t* nodes) {
+        std::uint32_t slots[detail::kFindChunk];
+        index_.find_exact_burst(batch, n, slot_units_, slots, nodes);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (nodes[i] != kNone) found[i] = slot_units_[slots[i]];
+        }
+      },
+      [this](const IndexedName& name, const Snapshot*& unit) {
+        // Three parents missed: the unit of the deepest origin walks it.
+        unit = unit_for(name);
+        if (unit == nullptr) return TrieMatch{};
+        LookupKey key;
+        make_key(name.bytes, key);
+        return unit->find(key.view());
+      });
 }
 
 std::size_t ZoneTable::zone_count() const noexcept {
@@ -183,7 +292,8 @@ std::uint64_t ZoneTable::record_count() const noexcept {
 }
 
 std::size_t ZoneTable::bytes() const noexcept {
-  std::size_t n = slots_.size() * sizeof(Slot) + origins_.size() + unit_pointers_.size() * sizeof(void*);
+  std::size_t n = slots_.size() * sizeof(Slot) + origins_.size() + unit_pointers_.size() * sizeof(void*) +
+                  slot_units_.size() * sizeof(void*) + index_.bytes();
   for (const Snapshot* unit : units()) n += unit->bytes();
   return n;
 }

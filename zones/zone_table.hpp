@@ -3,13 +3,16 @@
 // builds that zone's unit and a new table sharing every other unit) or
 // several (tests, benchmarks and canon-checkzone compile a set at once).
 // The table finds, for a query name, the unit of the deepest served zone
-// above it; inside the unit the name is looked up as before
-// (Snapshot::find_names_burst).
+// above it and the name's node there in one probe of its own exact-name
+// index (table_index.hpp: every unit's names, each under the unit that
+// answers it, in pages shared between tables). A name the index lacks is
+// found by its parents (find_names.hpp), and after three, by the slots
+// below: the unit of its deepest origin, whose trie walks it.
 //
 //   slots     open addressing, power-of-two size, at most half full:
 //               u32 hash          hash_padded of the lower-cased wire origin
 //               u32 origin        offset in origins, kNone: an empty slot
-//               u32 unit          index into units
+//               u32 unit          the unit's slot
 //               u32 zone          the zone's number inside its unit
 //   origins   per zone, 8-aligned: u8 length, 7 octets unused, the
 //             lower-cased wire origin zero-padded to a multiple of 8
@@ -18,10 +21,11 @@
 //             one probe for "www.example.com." when every origin has two
 //             labels
 //
-// A table with one unit needs no probe: every name goes to that unit, which
+// A table with one unit needs neither: every name goes to that unit, which
 // tells the names outside its zones apart itself (TrieMatch::encloser ==
 // kNone). The table never changes once built; the control thread builds a
-// new one and publishes it (zones/publication.hpp).
+// new one from the last (sharing its index pages) and publishes it
+// (zones/publication.hpp).
 #pragma once
 
 #include <cstdint>
@@ -31,14 +35,18 @@
 
 #include "zones/name_index.hpp"
 #include "zones/snapshot.hpp"
+#include "zones/table_index.hpp"
 
 namespace canon::zones {
 
 class ZoneTable {
  public:
   // A table of the units; an origin served by two units is served by the
-  // later one. Control plane: allocates.
-  explicit ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units);
+  // later one. With `previous`, the index pages no changed unit touches
+  // are shared with it: the cost is the units added or removed (and, when
+  // a zone appears or goes below a served zone, that parent's names).
+  // Control plane: allocates.
+  explicit ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units, const ZoneTable* previous = nullptr);
   // One unit, owned elsewhere, not copied: no allocation, so the engine's
   // Snapshot entry points build one per call.
   explicit ZoneTable(const Snapshot& only) noexcept : only_(&only) {}
@@ -78,9 +86,17 @@ class ZoneTable {
                                         unsigned longest) const noexcept;
   void add_origin(std::span<const std::uint8_t> wire, std::uint32_t unit, std::uint32_t zone);
 
+  // Builds the index from `previous` (or from nothing).
+  void build_index(const ZoneTable* previous);
+
   const Snapshot* only_ = nullptr;  // set: a one-unit table, no slots
   std::vector<std::shared_ptr<const Snapshot>> owners_;
-  std::vector<const Snapshot*> unit_pointers_;
+  std::vector<const Snapshot*> unit_pointers_;  // in the order given
+  // Each unit's slot number, stable from table to table while it is
+  // served: the index's entries name units by slot.
+  std::vector<const Snapshot*> slot_units_;     // nullptr: a free slot
+  std::vector<std::uint32_t> free_slots_;
+  TableIndex index_;
   std::vector<Slot> slots_;
   std::vector<std::uint8_t> origins_;
   std::uint64_t label_mask_ = 0;
