@@ -128,9 +128,10 @@ bool write_plain(const zones::Snapshot& snap, const PlainAnswer& plain, Response
 
 }  // namespace
 
-std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, const Found& found,
-                            const PlainAnswer& plain, std::uint8_t* data, std::size_t capacity,
-                            Transport transport, const Found* restart, const ClientAddress& source) noexcept {
+std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
+                            const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
+                            std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,
+                            const zones::TrieMatch* restart, const ClientAddress& source) noexcept {
   ++counters_.queries;
   if (query.verdict == Verdict::kDrop) {
     ++counters_.dropped;
@@ -156,11 +157,12 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
       if (query.policy_rule != kNoPolicyRule) {
         // nxdomain / nodata: the zone's SOA, whatever the data holds.
         const bool nx = policy_->rule(query.policy_rule).action == PolicyAction::kNxdomain;
-        result = answer_negative(table, query, found, writer, nx ? Rcode::kNxDomain : Rcode::kNoError);
-      } else if (plain.set == nullptr || !write_plain(*found.unit, plain, writer, result)) {
+        result = answer_negative(table, query, Found{unit, match}, writer, nx ? Rcode::kNxDomain : Rcode::kNoError);
+      } else if (plain.set == nullptr || !write_plain(*unit, plain, writer, result)) {
         // A plain answer is one copy; one that does not fit takes the long
         // way (which sets TC).
-        result = answer_query(table, query, found, writer, restart);
+        const Found restarted{restart_unit, restart != nullptr ? *restart : zones::TrieMatch{}};
+        result = answer_query(table, query, Found{unit, match}, writer, restart != nullptr ? &restarted : nullptr);
       }
       counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
       break;
@@ -313,21 +315,23 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
     prefetch_answers(restart_units_, restart_matches_, restart_query_, restarts, nullptr);
     // 5. Answer and write each in place.
     for (std::size_t i = 0, j = 0; i < n; ++i) {
-      Found found = no_match_;
-      PlainAnswer plain;
-      Found restart;
-      const Found* restart_found = nullptr;
+      const zones::Snapshot* unit = nullptr;
+      const zones::TrieMatch* match = &no_match_;
+      const PlainAnswer* plain = &no_plain_;
+      const zones::Snapshot* restart_unit = nullptr;
+      const zones::TrieMatch* restart = nullptr;
       if (queries_[i].verdict == Verdict::kAnswer) {
-        found = Found{units_[j], found_[j]};
-        plain = plain_[j];
+        unit = units_[j];
+        match = &found_[j];
+        plain = &plain_[j];
         if (restart_of_[j] != kNoRestart) {
-          restart = Found{restart_units_[restart_of_[j]], restart_matches_[restart_of_[j]]};
-          restart_found = &restart;
+          restart_unit = restart_units_[restart_of_[j]];
+          restart = &restart_matches_[restart_of_[j]];
         }
         ++j;
       }
-      burst[i].length = static_cast<std::uint16_t>(respond(table, queries_[i], found, plain, burst[i].data,
-                                                           burst[i].capacity, transport, restart_found,
+      burst[i].length = static_cast<std::uint16_t>(respond(table, queries_[i], unit, *match, *plain, burst[i].data,
+                                                           burst[i].capacity, transport, restart_unit, restart,
                                                            burst[i].source));
     }
   }

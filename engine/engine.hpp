@@ -127,9 +127,10 @@ class alignas(64) Engine {
   // without the zones makes the query Verdict::kPolicy (or kDrop).
   void apply_policy(const Policy& policy, Query& query, const char* text, std::size_t length,
                     const ClientAddress& source, Transport transport) noexcept;
-  std::size_t respond(const zones::ZoneTable& table, const Query& query, const Found& found,
-                      const PlainAnswer& plain, std::uint8_t* data, std::size_t capacity,
-                      Transport transport, const Found* restart, const ClientAddress& source) noexcept;
+  std::size_t respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
+                      const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
+                      std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,
+                      const zones::TrieMatch* restart, const ClientAddress& source) noexcept;
   // RRL for a UDP answer written with `rcode`, AA and `answers` RRs.
   enum class RateVerdict : std::uint8_t { kSend, kDrop, kSlip };
   RateVerdict rate_limit(Rcode rcode, bool authoritative, std::uint16_t answers,
@@ -157,7 +158,8 @@ class alignas(64) Engine {
   const zones::Snapshot* units_[kMaxBurst];      // the unit it is looked up in
   zones::TrieMatch found_[kMaxBurst];            // what it found there
   PlainAnswer plain_[kMaxBurst];                 // its answer when plain
-  const Found no_match_{};
+  const zones::TrieMatch no_match_{};
+  const PlainAnswer no_plain_{};
   // Second batch: names made by DNAME substitution (see answer_burst).
   static constexpr std::uint8_t kNoRestart = 0xff;
   std::uint8_t restart_of_[kMaxBurst];     // lookup → its index in the second batch

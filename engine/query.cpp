@@ -9,24 +9,16 @@ namespace {
 
 namespace rr = zones::rr;
 
-// Validates the question name at `pos`, noting where its labels start in
-// `name` (for the zone table). Returns its wire length, or 0 when it is
-// malformed.
-std::size_t parse_qname(const std::uint8_t* packet, std::size_t length, std::size_t pos,
-                        zones::IndexedName& name) noexcept {
+// Validates the question name at `pos`. Returns its wire length, or 0 when
+// it is malformed.
+std::size_t parse_qname(const std::uint8_t* packet, std::size_t length, std::size_t pos) noexcept {
   const std::size_t begin = pos;
   const std::size_t end = length < begin + zones::kMaxNameLength ? length : begin + zones::kMaxNameLength;
-  unsigned labels = 0;
   for (;;) {
     if (pos >= end) return 0;  // overruns the packet, or no root within 255 octets
     const std::uint8_t len = packet[pos];
-    if (len == 0) {
-      name.label_starts[labels] = static_cast<std::uint8_t>(pos - begin);  // the root
-      name.label_count = static_cast<std::uint8_t>(labels);
-      return pos + 1 - begin;
-    }
+    if (len == 0) return pos + 1 - begin;
     if (len > zones::kMaxLabelLength) return 0;  // pointer (0xC0) or reserved type (0x40, 0x80)
-    name.label_starts[labels++] = static_cast<std::uint8_t>(pos - begin);
     pos += 1 + len;
   }
 }
@@ -117,7 +109,7 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
   // The question, if there is exactly one and it is well-formed.
   std::size_t pos = header::kSize;
   if (qdcount == 1) {
-    const std::size_t name_length = parse_qname(packet, length, pos, query.name);
+    const std::size_t name_length = parse_qname(packet, length, pos);
     if (name_length != 0 && pos + name_length + 4 <= length) {
       zones::make_indexed_name(packet + pos, name_length, query.name);
       query.question_ok = true;

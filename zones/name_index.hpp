@@ -48,19 +48,13 @@ namespace canon::zones {
 // A name ready for the index: wire form, lower-cased, and its hash. The
 // octets after the name are zero up to the next multiple of 8 and 8 beyond.
 struct IndexedName {
-  static constexpr std::uint8_t kNotCounted = 0xff;
   std::uint8_t length = 0;  // wire octets, root included
-  // Labels before the root, and where each starts (label_starts[label_count]:
-  // the root), when the parser counted them as it validated the name (the
-  // zone table reads them); else kNotCounted.
-  std::uint8_t label_count = kNotCounted;
   std::uint32_t hash = 0;
   std::uint8_t bytes[kMaxNameLength + 17];
-  std::uint8_t label_starts[kMaxNameLength / 2 + 2];
 };
 
 // Lower-cases and hashes the well-formed wire name of `length` octets (1..255)
-// at `wire`; reads no octet outside it. Leaves label_count as it finds it.
+// at `wire`; reads no octet outside it.
 void make_indexed_name(const std::uint8_t* wire, std::size_t length, IndexedName& out) noexcept;
 
 class NameIndex {

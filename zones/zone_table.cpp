@@ -211,8 +211,7 @@ inline const ZoneTable::Slot* ZoneTable::find_origin(const std::uint8_t* suffix,
 }
 
 // The deepest origin at or above the name whose labels start at `starts`
-// (`labels` of them, starts[labels] the root; `longest`: the most labels an
-// origin may take, at most `labels`).
+// (`labels` of them, starts[labels] the root), of at most `longest` labels.
 inline const Snapshot* ZoneTable::deepest(const IndexedName& name, const std::uint8_t* starts, unsigned labels,
                                           unsigned longest) const noexcept {
   // Only the label counts some origin has, longest first; bit 63 stands
@@ -238,16 +237,12 @@ inline const Snapshot* ZoneTable::deepest(const IndexedName& name, const std::ui
 const Snapshot* ZoneTable::unit_for(const IndexedName& name, bool strictly_above) const noexcept {
   if (only_ != nullptr) return only_;
   if (slots_.empty()) return nullptr;
-  const std::uint8_t* starts = name.label_starts;
-  unsigned labels = name.label_count;
-  std::uint8_t counted[kMaxNameLength / 2 + 2];
-  if (labels == IndexedName::kNotCounted) {
-    labels = 0;
-    std::size_t at = 0;
-    for (; name.bytes[at] != 0; at += 1u + name.bytes[at]) counted[labels++] = static_cast<std::uint8_t>(at);
-    counted[labels] = static_cast<std::uint8_t>(at);  // the root
-    starts = counted;
-  }
+  // Where each label starts; starts[labels] is the root.
+  std::uint8_t starts[kMaxNameLength / 2 + 2];
+  unsigned labels = 0;
+  std::size_t at = 0;
+  for (; name.bytes[at] != 0; at += 1u + name.bytes[at]) starts[labels++] = static_cast<std::uint8_t>(at);
+  starts[labels] = static_cast<std::uint8_t>(at);
   if (strictly_above && labels == 0) return nullptr;
   return deepest(name, starts, labels, strictly_above ? labels - 1 : labels);
 }
