@@ -323,17 +323,18 @@ class Answerer {
 
   // DS at the apex of a zone whose parent is served in another unit: the
   // parent's side of the cut answers (RFC 4035 §3.1.4.1), as a unit holding
-  // both answers through kChildApexData. False when no parent is served.
+  // both answers through kChildApexData. False when no parent serves the
+  // cut (the child's NODATA then).
   bool parent_side(NameRef name) noexcept {
     if (!many_units_) return false;
-    const zones::Snapshot* child = snap_;
+    const Snapshot* child = snap_;
     const zones::TrieMatch match = look_up(name, true);
-    if (match.encloser == zones::kNone || snap_ == child) {
+    const zones::NameStanding standing = match.encloser == zones::kNone ? zones::NameStanding{} : zones::stand(*snap_, match);
+    if (snap_ == child || standing.kind != Standing::kCut) {
       snap_ = child;
       return false;
     }
-    NameRef same = name;
-    (void)answer_name(match, same);
+    positive(standing.node, name);
     return true;
   }
 

@@ -44,6 +44,12 @@ TableIndex::TableIndex(const TableIndex& previous, std::span<const std::uint32_t
   for (std::size_t p = 0; p < kPages; ++p) {
     if (rebuild[p]) pages_[p] = build_page(pages_[p].get(), dropped, by_page[p]);
   }
+  make_views();
+}
+
+void TableIndex::make_views() {
+  views_.clear();
+  for (const auto& page : pages_) views_.push_back({page->directory.data(), page->entries.data(), page->bucket_count});
 }
 
 std::shared_ptr<const TableIndex::Page> TableIndex::build_page(const Page* old, const std::vector<bool>& dropped,
@@ -80,14 +86,14 @@ std::shared_ptr<const TableIndex::Page> TableIndex::build_page(const Page* old, 
   page->bucket_count = std::max<std::uint64_t>(1, kept.size() / 2);
   page->directory.assign(page->bucket_count + 1, 0);
   for (const auto& [hash, at] : kept) {
-    page->directory[bucket(*page, hash) + 1] += static_cast<std::uint32_t>(kEntryHeader + scratch[at + 12]);
+    page->directory[bucket(page->bucket_count, hash) + 1] += static_cast<std::uint32_t>(kEntryHeader + scratch[at + 12]);
   }
   for (std::size_t b = 0; b < page->bucket_count; ++b) page->directory[b + 1] += page->directory[b];
   std::vector<std::uint32_t> next(page->directory.begin(), page->directory.end() - 1);
   page->entries.assign(page->directory.back() + kPadding, 0);
   for (const auto& [hash, at] : kept) {
     const std::size_t size = kEntryHeader + scratch[at + 12];
-    std::uint32_t& to = next[bucket(*page, hash)];
+    std::uint32_t& to = next[bucket(page->bucket_count, hash)];
     std::memcpy(page->entries.data() + to, scratch.data() + at, size);
     to += static_cast<std::uint32_t>(size);
   }
@@ -114,7 +120,7 @@ inline const std::uint8_t* next_match(const std::uint8_t*& at, const std::uint8_
 }  // namespace
 
 void TableIndex::find_exact_burst(const IndexedName* const* names, std::size_t count,
-                                  std::span<const Snapshot* const> units, std::uint32_t* unit_out,
+                                  std::span<const Snapshot* const> units, const Snapshot** unit_out,
                                   std::uint32_t* node_out) const noexcept {
   static_assert(kEntryHeader == 13);
   constexpr std::size_t kMaxBurst = 64;
@@ -125,18 +131,19 @@ void TableIndex::find_exact_burst(const IndexedName* const* names, std::size_t c
     const std::uint8_t* end[kMaxBurst];
     const std::uint8_t* match[kMaxBurst];
     const std::uint32_t* slot[kMaxBurst];
-    const Page* page[kMaxBurst];
+    const std::uint8_t* entries[kMaxBurst];
     // 1. The bucket's directory slot, 2. its entries, 3. the first entry
     //    that matches and its node, 4. the origin check (rarely failing:
     //    another zone's name with the same tail and hash).
     for (std::size_t i = 0; i < n; ++i) {
-      page[i] = pages_[page_of(name[i]->hash)].get();
-      slot[i] = page[i]->directory.data() + bucket(*page[i], name[i]->hash);
+      const PageView& page = views_[page_of(name[i]->hash)];
+      slot[i] = page.directory + bucket(page.bucket_count, name[i]->hash);
+      entries[i] = page.entries;
       __builtin_prefetch(slot[i]);
     }
     for (std::size_t i = 0; i < n; ++i) {
-      at[i] = page[i]->entries.data() + slot[i][0];
-      end[i] = page[i]->entries.data() + slot[i][1];
+      at[i] = entries[i] + slot[i][0];
+      end[i] = entries[i] + slot[i][1];
       __builtin_prefetch(at[i]);
     }
     for (std::size_t i = 0; i < n; ++i) {
@@ -148,8 +155,11 @@ void TableIndex::find_exact_burst(const IndexedName* const* names, std::size_t c
       while (e != nullptr && !units[load32(e + 4)]->origin_is(*name[i], e[12], load32(e + 8))) {
         e = next_match(at[i], end[i], *name[i]);
       }
-      node_out[first + i] = e != nullptr ? load32(e + 8) : kNone;
-      unit_out[first + i] = e != nullptr ? load32(e + 4) : kNone;
+      node_out[first + i] = kNone;
+      if (e != nullptr) {
+        node_out[first + i] = load32(e + 8);
+        unit_out[first + i] = units[load32(e + 4)];
+      }
     }
   }
 }

@@ -53,11 +53,12 @@ class TableIndex {
   TableIndex(const TableIndex& previous, std::span<const std::uint32_t> touched,
              const std::vector<bool>& dropped, std::span<const Record> added);
 
-  // For each of `count` names: the unit slot and node of the entry that
-  // holds it (node kNone: none), its misses overlapped across the names.
-  // `units` maps slots to units, for the origin check.
+  // For each of `count` names: the node of the entry that holds it
+  // (kNone: none) and, when there is one, its unit in unit_out (left as it
+  // is otherwise), the misses overlapped across the names. `units` maps
+  // slots to units.
   void find_exact_burst(const IndexedName* const* names, std::size_t count,
-                        std::span<const Snapshot* const> units, std::uint32_t* unit_out,
+                        std::span<const Snapshot* const> units, const Snapshot** unit_out,
                         std::uint32_t* node_out) const noexcept;
 
   [[nodiscard]] static std::uint32_t page_of(std::uint32_t hash) noexcept { return hash >> kInPageBits; }
@@ -72,14 +73,23 @@ class TableIndex {
   static constexpr std::size_t kEntryHeader = 13;
   static constexpr std::size_t kPadding = 8;
 
-  [[nodiscard]] static std::size_t bucket(const Page& page, std::uint32_t hash) noexcept {
-    return static_cast<std::size_t>((std::uint64_t{hash & ((1u << kInPageBits) - 1)} * page.bucket_count) >>
+  [[nodiscard]] static std::size_t bucket(std::uint64_t bucket_count, std::uint32_t hash) noexcept {
+    return static_cast<std::size_t>((std::uint64_t{hash & ((1u << kInPageBits) - 1)} * bucket_count) >>
                                     kInPageBits);
   }
   static std::shared_ptr<const Page> build_page(const Page* old, const std::vector<bool>& dropped,
                                                 std::span<const Record* const> added);
 
-  std::vector<std::shared_ptr<const Page>> pages_;
+  // What a probe reads of each page, flat: one load less than through pages_.
+  struct PageView {
+    const std::uint32_t* directory;
+    const std::uint8_t* entries;
+    std::uint64_t bucket_count;
+  };
+  void make_views();
+
+  std::vector<std::shared_ptr<const Page>> pages_;  // owners
+  std::vector<PageView> views_;
 };
 
 }  // namespace canon::zones

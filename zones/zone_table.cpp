@@ -258,11 +258,7 @@ void ZoneTable::find_names_burst(const IndexedName* const* names, std::size_t co
   detail::find_names_staged(
       names, count, units, out, /*units_given=*/false,
       [this](const IndexedName* const* batch, std::size_t n, const Snapshot** found, std::uint32_t* nodes) {
-        std::uint32_t slots[detail::kFindChunk];
-        index_.find_exact_burst(batch, n, slot_units_, slots, nodes);
-        for (std::size_t i = 0; i < n; ++i) {
-          if (nodes[i] != kNone) found[i] = slot_units_[slots[i]];
-        }
+        index_.find_exact_burst(batch, n, slot_units_, found, nodes);
       },
       [this](const IndexedName& name, const Snapshot*& unit) {
         // Three parents missed: the unit of the deepest origin walks it.
