@@ -76,7 +76,8 @@ json Control::zone_status(const std::vector<std::string>& args) const {
 json Control::publish(const std::vector<ZoneUpdate>& updates, const std::vector<std::string>& drops,
                       const std::string& what) {
   ZoneUpdateOutcome outcome =
-      apply_updates(zones_, updates, drops, what, options_.zone_limits, unix_now());
+      apply_updates(zones_, updates, drops, what, options_.zone_limits, unix_now(), 1,
+                    publisher_.served()->zones.get());
   zones_ =
       std::move(outcome.next);  // the states (last error, failures) even when nothing publishes
   if (!outcome.changed) {

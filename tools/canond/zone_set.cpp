@@ -53,11 +53,11 @@ ZoneState* ZoneSet::find(std::string_view origin) {
   return it == by_origin_.end() ? nullptr : &zones_[it->second];
 }
 
-std::shared_ptr<const zones::ZoneTable> ZoneSet::table() const {
+std::shared_ptr<const zones::ZoneTable> ZoneSet::table(const zones::ZoneTable* served) const {
   std::vector<std::shared_ptr<const zones::Snapshot>> units;
   units.reserve(zones_.size());
   for (const ZoneState& zone : zones_) units.push_back(zone.unit);
-  return std::make_shared<const zones::ZoneTable>(std::move(units));
+  return std::make_shared<const zones::ZoneTable>(std::move(units), served);
 }
 
 double unix_now() {
@@ -100,7 +100,8 @@ void parallel_for(std::size_t count, unsigned threads, const Work& work) {
 
 ZoneUpdateOutcome apply_updates(const ZoneSet& current, const std::vector<ZoneUpdate>& updates,
                                 const std::vector<std::string>& drops, std::string_view what,
-                                const zones::ZoneLimits& limits, double now, unsigned threads) {
+                                const zones::ZoneLimits& limits, double now, unsigned threads,
+                                const zones::ZoneTable* served) {
   ZoneUpdateOutcome out;
   out.next = current;
   ZoneSet& next = out.next;
@@ -157,7 +158,7 @@ ZoneUpdateOutcome apply_updates(const ZoneSet& current, const std::vector<ZoneUp
     }
     // A zone-load of a new zone with errors: not added.
   }
-  out.table = next.table();
+  out.table = next.table(served);
   char line[256];
   std::snprintf(line, sizeof(line),
                 "%.*s: %zu zone(s) served; %zu compiled (%llu records, %llu names) in %.3f s; "

@@ -44,7 +44,9 @@ class ZoneSet {
   [[nodiscard]] ZoneState* find(std::string_view origin);
   [[nodiscard]] const std::vector<ZoneState>& zones() const noexcept { return zones_; }
   // The table of the zones' units, in order: what workers answer from.
-  [[nodiscard]] std::shared_ptr<const zones::ZoneTable> table() const;
+  // Built from `served` (the table served now), it shares the index pages
+  // no changed zone touches, so its cost is the zones changed.
+  [[nodiscard]] std::shared_ptr<const zones::ZoneTable> table(const zones::ZoneTable* served) const;
 
   // "Example.COM" and "example.com." are the same zone.
   [[nodiscard]] static std::string canonical(std::string_view origin);
@@ -75,13 +77,14 @@ struct ZoneUpdateOutcome {
 // update is checked and compiled alone, on `threads` threads; one with
 // errors (syntax, checks) leaves its zone at the version it served, and a
 // config zone that never loaded is served as SERVFAIL. `now` stamps the
-// versions taken.
+// versions taken; `served` is the table served now (null at start-up).
 [[nodiscard]] ZoneUpdateOutcome apply_updates(const ZoneSet& current,
                                               const std::vector<ZoneUpdate>& updates,
                                               const std::vector<std::string>& drops,
                                               std::string_view what,
                                               const zones::ZoneLimits& limits, double now,
-                                              unsigned threads = 1);
+                                              unsigned threads = 1,
+                                              const zones::ZoneTable* served = nullptr);
 
 // Reads a zone file, telling the log the progress every 1M records (count
 // and rate). `what` names the occasion ("start-up", "zone-load").
