@@ -143,5 +143,41 @@ TEST_P(GoldenUnits, ResponseReadsAsExpected) {
 
 INSTANTIATE_TEST_SUITE_P(Contract, GoldenUnits, ::testing::ValuesIn(cases()), golden_name);
 
+// A table built from the one served (sharing its index pages, as canond
+// builds each change) answers as a table built from nothing over the same
+// units: when a child zone appears below a served parent, when it is
+// replaced, and when it goes (the parent's names below it change hands).
+TEST(ZoneTableChanges, AnswersAsATableBuiltFromNothing) {
+  const auto parent = compile_zones({kParent});
+  const auto child = compile_zones({kChild});
+  const auto child2 = compile_zones({{"sub.example.com.", "www A 192.0.2.8\nns A 192.0.2.55\n"}});
+  const auto net = compile_zones({kNet});
+  using Units = std::vector<std::shared_ptr<const zones::Snapshot>>;
+  const auto t1 = std::make_shared<const zones::ZoneTable>(Units{parent, net});
+  const auto t2 = std::make_shared<const zones::ZoneTable>(Units{parent, net, child}, t1.get());
+  const auto t3 = std::make_shared<const zones::ZoneTable>(Units{parent, net, child2}, t2.get());
+  const auto t4 = std::make_shared<const zones::ZoneTable>(Units{parent, net}, t3.get());
+  const auto t5 = std::make_shared<const zones::ZoneTable>(Units{net, child2}, t4.get());
+  const std::vector<std::pair<std::string, std::string>> questions = {
+      {"alias.example.com", "A"}, {"ns.sub.example.com", "A"}, {"www.sub.example.com", "A"},
+      {"sub.example.com", "DS"},  {"sub.example.com", "SOA"},  {"www.old.example.com", "A"},
+      {"nope.example.com", "A"},  {"back.example.net", "A"},   {"example.org", "A"}};
+  const std::vector<std::pair<std::shared_ptr<const zones::ZoneTable>, Units>> steps = {
+      {t1, {parent, net}}, {t2, {parent, net, child}}, {t3, {parent, net, child2}},
+      {t4, {parent, net}}, {t5, {net, child2}}};
+  for (std::size_t step = 0; step < steps.size(); ++step) {
+    Server changed(steps[step].first);
+    Server fresh(std::make_shared<const zones::ZoneTable>(steps[step].second));
+    for (const auto& [name, type] : questions) {
+      EXPECT_EQ(changed.ask(name, type), fresh.ask(name, type)) << "step " << step + 1 << ": " << name << " " << type;
+    }
+  }
+  // What changed is served: the child's new address, and without the child
+  // the parent's referral.
+  EXPECT_NE(Server(t3).ask("alias.example.com", "A").find("192.0.2.8"), std::string::npos);
+  EXPECT_NE(Server(t4).ask("www.sub.example.com", "A").find(";; NOERROR qr rd"), std::string::npos);
+  EXPECT_NE(Server(t2).ask("ns.sub.example.com", "A").find("NXDOMAIN"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace canon::engine::testing
