@@ -124,19 +124,41 @@ void ZoneTable::build_index(const ZoneTable* previous) {
     for (std::size_t i = 0; i < zone.origin_length; ++i) padded[i] = to_lower(unit.name(zone.origin)[i]);
     return other->find_origin(padded, zone.origin_length) == nullptr;
   };
+  // A zone new to the table whose origin is new too: its parents re-sort.
+  const std::vector<bool> fresh = put;
   for (std::uint32_t slot = 0; slot < slots; ++slot) {
+    if (!fresh[slot] || previous == nullptr) continue;
     const Snapshot* unit = slot_units_[slot];
-    if (unit == nullptr) continue;
     for (const Zone& zone : unit->zones()) {
-      const bool changed = previous != nullptr && origin_changed(previous, *unit, zone);
+      if (!origin_changed(previous, *unit, zone)) continue;
       parents_of(*this, unit->name(zone.origin), zone.origin_length, [&](std::uint32_t parent) {
-        if (parent == slot) return;
-        has_below[parent] = true;
-        if (changed && !put[parent]) {
+        if (parent != slot && !put[parent]) {
           put[parent] = true;
           dropped[parent] = true;
         }
       });
+    }
+  }
+  // Which units putting names in have a served zone below them (those
+  // names are checked against the table). None can when no origin has more
+  // labels than theirs: then no scan of every origin.
+  unsigned fewest_put_labels = kMaskTop + 1;
+  for (std::uint32_t slot = 0; slot < slots; ++slot) {
+    if (!put[slot]) continue;
+    for (const Zone& zone : slot_units_[slot]->zones()) {
+      fewest_put_labels = std::min(fewest_put_labels,
+                                   label_count({slot_units_[slot]->name(zone.origin), zone.origin_length}));
+    }
+  }
+  if (fewest_put_labels < kMaskTop && (label_mask_ >> (fewest_put_labels + 1)) != 0) {
+    for (std::uint32_t slot = 0; slot < slots; ++slot) {
+      const Snapshot* unit = slot_units_[slot];
+      if (unit == nullptr) continue;
+      for (const Zone& zone : unit->zones()) {
+        parents_of(*this, unit->name(zone.origin), zone.origin_length, [&](std::uint32_t parent) {
+          if (parent != slot) has_below[parent] = true;
+        });
+      }
     }
   }
   for (const Snapshot* unit : gone) {
