@@ -1,7 +1,8 @@
-// The hash of a lower-cased wire name, 8 octets at a time (CRC32C on
-// x86-64-v2, a multiply-xor hash with -Dportable=true). The exact-name index
-// (name_index.cpp) and the zone table (zone_table.cpp) both use it, so a
-// name hashes the same wherever it is looked up.
+// Word-at-a-time helpers for lower-cased wire names, and their hash, 8
+// octets at a time (CRC32C on x86-64-v2, a multiply-xor hash with
+// -Dportable=true). The units' name indexes (name_index.*), the zone
+// table's (table_index.cpp) and its origin slots (zone_table.cpp) all use
+// them, so a name hashes the same wherever it is looked up.
 //
 //   h = length; for each 8-octet word w of the name, zero-padded: h = step(h, w)
 #pragma once
@@ -31,6 +32,17 @@ namespace canon::zones {
   std::uint64_t v;
   std::memcpy(&v, p, sizeof v);
   return v;
+}
+
+// The first n octets at a and b are equal; both may be read 7 octets past n.
+[[gnu::always_inline]] inline bool same_prefix(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    if (load_word(a + i) != load_word(b + i)) return false;
+  }
+  if (i == n) return true;
+  const std::uint64_t diff = load_word(a + i) ^ load_word(b + i);
+  return (diff << (8 * (8 - (n - i)))) == 0;  // little-endian: the low n - i octets
 }
 
 // The hash of the `length` lower-cased octets at `p`, which are followed by

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "zones/huge_pages.hpp"
+#include "zones/name_hash.hpp"
 #include "zones/name.hpp"
 #include "zones/trie.hpp"  // kNoValue
 
@@ -108,7 +109,7 @@ class NameIndex {
     if (length != static_cast<std::size_t>(name.length - tail_length)) return false;
     const std::uint8_t* rest = name.bytes + tail_length;
     for (std::size_t i = 0; i < length; i += 8) {
-      if (load64(origin + 8 + i) != load64(rest + i)) return false;
+      if (load_word(origin + 8 + i) != load_word(rest + i)) return false;
     }
     return true;
   }
@@ -150,22 +151,6 @@ class NameIndex {
     return static_cast<std::size_t>((std::uint64_t{hash} * bucket_count_) >> 32);
   }
 
-  // The first n octets at a and b are equal; both may be read 7 octets past n.
-  [[gnu::always_inline]] static bool same_prefix(const std::uint8_t* a, const std::uint8_t* b,
-                                                 std::size_t n) noexcept {
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      if (load64(a + i) != load64(b + i)) return false;
-    }
-    if (i == n) return true;
-    const std::uint64_t diff = load64(a + i) ^ load64(b + i);
-    return (diff << (8 * (8 - (n - i)))) == 0;  // little-endian: the low n - i octets
-  }
-  static std::uint64_t load64(const std::uint8_t* p) noexcept {
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
 
   std::uint64_t bucket_count_ = 0;
   std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> directory_;

@@ -16,17 +16,6 @@ std::uint32_t load32(const std::uint8_t* p) noexcept {
   return v;
 }
 
-// The first n octets at a and b are equal; both may be read 7 octets past n.
-bool same_prefix(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    if (load_word(a + i) != load_word(b + i)) return false;
-  }
-  if (i == n) return true;
-  const std::uint64_t diff = load_word(a + i) ^ load_word(b + i);
-  return (diff << (8 * (8 - (n - i)))) == 0;  // little-endian: the low n - i octets
-}
-
 }  // namespace
 
 TableIndex::TableIndex(const TableIndex& previous, std::span<const std::uint32_t> touched,
