@@ -139,6 +139,18 @@ void ZoneTable::build_index(const ZoneTable* previous) {
       });
     }
   }
+  // A zone that went, its origin with it: its parents re-sort too.
+  for (const Snapshot* unit : gone) {
+    for (const Zone& zone : unit->zones()) {
+      if (!origin_changed(this, *unit, zone)) continue;
+      parents_of(*this, unit->name(zone.origin), zone.origin_length, [&](std::uint32_t parent) {
+        if (!put[parent]) {
+          put[parent] = true;
+          dropped[parent] = true;
+        }
+      });
+    }
+  }
   // Which units putting names in have a served zone below them (those
   // names are checked against the table). None can when no origin has more
   // labels than theirs: then no scan of every origin.
@@ -159,17 +171,6 @@ void ZoneTable::build_index(const ZoneTable* previous) {
           if (parent != slot) has_below[parent] = true;
         });
       }
-    }
-  }
-  for (const Snapshot* unit : gone) {
-    for (const Zone& zone : unit->zones()) {
-      if (!origin_changed(this, *unit, zone)) continue;
-      parents_of(*this, unit->name(zone.origin), zone.origin_length, [&](std::uint32_t parent) {
-        if (!put[parent]) {
-          put[parent] = true;
-          dropped[parent] = true;
-        }
-      });
     }
   }
   // The records: each name of a unit put in whose deepest served zone is

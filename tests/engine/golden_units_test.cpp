@@ -152,19 +152,28 @@ TEST(ZoneTableChanges, AnswersAsATableBuiltFromNothing) {
   const auto child = compile_zones({kChild});
   const auto child2 = compile_zones({{"sub.example.com.", "www A 192.0.2.8\nns A 192.0.2.55\n"}});
   const auto net = compile_zones({kNet});
+  // A parent holding a name below a second child that the child lacks.
+  const auto parent_b = compile_zones({{"example.com.", "deep.zone A 192.0.2.77\n"}});
+  const auto other = compile_zones({{"zone.example.com.", "www A 192.0.2.9\n"}});
   using Units = std::vector<std::shared_ptr<const zones::Snapshot>>;
   const auto t1 = std::make_shared<const zones::ZoneTable>(Units{parent, net});
   const auto t2 = std::make_shared<const zones::ZoneTable>(Units{parent, net, child}, t1.get());
   const auto t3 = std::make_shared<const zones::ZoneTable>(Units{parent, net, child2}, t2.get());
   const auto t4 = std::make_shared<const zones::ZoneTable>(Units{parent, net}, t3.get());
   const auto t5 = std::make_shared<const zones::ZoneTable>(Units{net, child2}, t4.get());
+  // Two children; then one goes while the other stays (the parent re-sorts
+  // its names and must still leave the other's to it).
+  const auto t6 = std::make_shared<const zones::ZoneTable>(Units{parent_b, net, child, other}, t5.get());
+  const auto t7 = std::make_shared<const zones::ZoneTable>(Units{parent_b, net, other}, t6.get());
   const std::vector<std::pair<std::string, std::string>> questions = {
       {"alias.example.com", "A"}, {"ns.sub.example.com", "A"}, {"www.sub.example.com", "A"},
       {"sub.example.com", "DS"},  {"sub.example.com", "SOA"},  {"www.old.example.com", "A"},
-      {"nope.example.com", "A"},  {"back.example.net", "A"},   {"example.org", "A"}};
+      {"nope.example.com", "A"},  {"back.example.net", "A"},   {"example.org", "A"},
+      {"deep.zone.example.com", "A"}, {"zone.example.com", "SOA"}};
   const std::vector<std::pair<std::shared_ptr<const zones::ZoneTable>, Units>> steps = {
       {t1, {parent, net}}, {t2, {parent, net, child}}, {t3, {parent, net, child2}},
-      {t4, {parent, net}}, {t5, {net, child2}}};
+      {t4, {parent, net}}, {t5, {net, child2}}, {t6, {parent_b, net, child, other}},
+      {t7, {parent_b, net, other}}};
   for (std::size_t step = 0; step < steps.size(); ++step) {
     Server changed(steps[step].first);
     Server fresh(std::make_shared<const zones::ZoneTable>(steps[step].second));
@@ -177,6 +186,7 @@ TEST(ZoneTableChanges, AnswersAsATableBuiltFromNothing) {
   EXPECT_NE(Server(t3).ask("alias.example.com", "A").find("192.0.2.8"), std::string::npos);
   EXPECT_NE(Server(t4).ask("www.sub.example.com", "A").find(";; NOERROR qr rd"), std::string::npos);
   EXPECT_NE(Server(t2).ask("ns.sub.example.com", "A").find("NXDOMAIN"), std::string::npos);
+  EXPECT_NE(Server(t7).ask("deep.zone.example.com", "A").find("NXDOMAIN"), std::string::npos);
 }
 
 }  // namespace
