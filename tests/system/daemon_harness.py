@@ -148,8 +148,10 @@ class Canond:
     admin.sock in its own temp dir; with a config file (--config, passed first)
     --admin-socket is left out: the file must name self.socket."""
 
-    def __init__(self, zones=None, listen=None, config=None, args=(), dir_mode=0o700, prefix=()):
+    def __init__(self, zones=None, listen=None, config=None, args=(), dir_mode=0o700, prefix=(),
+                 start_seconds=START_SECONDS):
         self.dir = tempdir(dir_mode)
+        self.start_seconds = start_seconds  # how long start() waits for `canonctl status`
         self.port = free_port()
         self.listen = [f"127.0.0.1:{self.port}"] if listen is None else listen
         self.socket = os.path.join(self.dir, "admin.sock")
@@ -174,7 +176,7 @@ class Canond:
         with open(self.logpath, "w") as log:
             self.proc = spawn(self.command(), stdin=subprocess.DEVNULL, stdout=log,
                               stderr=subprocess.STDOUT, cwd=self.dir)
-        deadline = time.monotonic() + START_SECONDS
+        deadline = time.monotonic() + self.start_seconds
         last = None
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -184,7 +186,7 @@ class Canond:
             if last.rc == 0:
                 return self
             time.sleep(0.2)
-        raise AssertionError(f"`canonctl status` did not succeed within {START_SECONDS} s:\n"
+        raise AssertionError(f"`canonctl status` did not succeed within {self.start_seconds} s:\n"
                              f"{last}\ncanond log:\n{self.log()}")
 
     def ctl(self, *args, **kw):
