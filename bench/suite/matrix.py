@@ -31,8 +31,9 @@ import time
 
 import dpdk_results
 import measure
+import paths  # noqa: F401  (tests/system on sys.path)
 import plan
-import servers
+import servers  # tests/system/servers.py
 import workloads
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -99,7 +100,7 @@ def stop_all():
 def start(server, tag, wait_s, callgrind_out=None):
     RUNNING.append(server)
     try:
-        return server.start(tag, wait_s, callgrind_out)
+        return server.start(wait_s, tag, callgrind_out)
     except Exception:
         RUNNING.remove(server)
         server.stop()

@@ -19,10 +19,9 @@ import subprocess
 import sys
 import time
 
-import servers
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import daemon_latency  # noqa: E402  (bench/daemon_latency.py: dnsperf -v parsing, percentiles)
+import paths  # noqa: F401  (tests/system on sys.path)
+import latency  # dnsperf -v parsing, percentiles
+import servers  # tests/system/servers.py
 
 GENERATOR_CPU = "0"
 GENERATOR_BOUND = 0.95
@@ -118,7 +117,7 @@ def fixed_rate(server, queries, seconds, rate, out_path):
     text, gen = _timed(cmd, out_path, seconds + 60)
     c1 = servers.cpu_ticks(server.proc.pid)
     other = others.cores(gen)
-    events, _ = daemon_latency.parse(out_path)
+    events, _ = latency.parse(out_path)
     lat = [e[1] for e in events if e[0] == "q"]
     st = dnsperf_stats(text)
     return {"answered": st["completed"], "lost": st["lost"], "cpu_ticks": c1 - c0,
@@ -126,7 +125,7 @@ def fixed_rate(server, queries, seconds, rate, out_path):
 
 
 def percentiles(lat):
-    p = daemon_latency.pcts(lat)
+    p = latency.pcts(lat)
     if not p.get("n"):
         return {}, []
     ordered = sorted(lat)

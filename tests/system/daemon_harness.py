@@ -12,6 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import servers  # noqa: E402  (the one servers module: free_port)
 import system_python  # noqa: E402
 
 system_python.ensure_dnspython("daemon tests")
@@ -21,7 +22,6 @@ import json  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -76,23 +76,7 @@ def tempdir(mode=0o700):
 
 def free_port():
     """A port > 10000 free right now for UDP and TCP on 127.0.0.1 and ::1."""
-    for _ in range(100):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-            u.bind(("127.0.0.1", 0))
-            port = u.getsockname()[1]
-        if port <= 10000:
-            continue
-        try:
-            for family, kind, addr in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
-                                       (socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1"),
-                                       (socket.AF_INET6, socket.SOCK_DGRAM, "::1"),
-                                       (socket.AF_INET6, socket.SOCK_STREAM, "::1")):
-                with socket.socket(family, kind) as s:
-                    s.bind((addr, port))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no free port")
+    return servers.free_port(v6=True)
 
 
 def example(name):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Renders bench/run's results as markdown on stdout.
 
-usage: summarize.py RESULTS_DIR MEASURE_ENV
+usage: zones_report.py RESULTS_DIR MEASURE_ENV
 
 RESULTS_DIR holds bench-trie.json and bench-compile.json (Google Benchmark
 --benchmark_out); MEASURE_ENV holds the key=value lines bench/run recorded

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency percentiles from a `dnsperf -v -S 1` run, inside and outside windows.
 
-    daemon_latency.py DNSPERF_OUTPUT [--windows W.jsonl] [--tail S] [--name NAME]
+    latency.py DNSPERF_OUTPUT [--windows W.jsonl] [--tail S] [--name NAME]
 
 dnsperf 2.10 -v prints one line per answered query, in the order the answers
 arrive: '> RCODE NAME TYPE SECONDS' ('> T NAME TYPE' for a query that timed
@@ -69,7 +69,7 @@ def timeline(events):
     """(time, kind, latency) per query event, times interpolated between stamps."""
     stamps = [i for i, e in enumerate(events) if e[0] == "s"]
     if not stamps:
-        raise SystemExit("daemon_latency: no -S stamps in the dnsperf output (run it with -S 1)")
+        raise SystemExit("latency: no -S stamps in the dnsperf output (run it with -S 1)")
     out = []
     bounds = [-1] + stamps + [len(events)]
     times = [events[stamps[0]][1] - 1.0] + [events[i][1] for i in stamps]

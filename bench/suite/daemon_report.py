@@ -143,7 +143,7 @@ def daemon(args, meta):
       + f" records; CNAME chain heads with 1/2/3 links: {wl['chains']['1']}/{wl['chains']['2']}/{wl['chains']['3']}; "
       f"{wl['dnames']} DNAMEs (each with www./mail. A names under its target); MX targets are A names of the zone.")
     mix = wl["mix"]
-    w(f"**Queries** ({wl['queries']} lines, `bench/daemon_workload.py`, seed 1; no EDNS): "
+    w(f"**Queries** ({wl['queries']} lines, `bench/suite/daemon_workload.py`, seed 1; no EDNS): "
       f"A on A names {mix['a']} %, AAAA {mix['aaaa']} %, MX {mix['mx']} %, TXT {mix['txt']} %, "
       f"A on CNAME-chain heads {mix['chain1'] + mix['chain2'] + mix['chain3']} % (1, 2, 3 links equally), "
       f"A below a DNAME {mix['dname']} %, NXDOMAIN {mix['nxdomain']} %.")
@@ -334,7 +334,7 @@ def daemon(args, meta):
     w("```")
     w(f"{meta['command'].strip()}")
     w(f"canon-genzone --origin example.com. --seed 1 --names {meta['names']} --mix {meta['mix']} -o example.com.zone")
-    w(f"python3 bench/daemon_workload.py example.com.zone example.com. {meta['qcount']} queries.txt --seed 1")
+    w(f"python3 bench/suite/daemon_workload.py example.com.zone example.com. {meta['qcount']} queries.txt --seed 1")
     w("# servers (each started pinned: taskset -c 1 ...; then taskset -a -pc 1 PID for every process)")
     w("canond --zone example.com.=example.com.zone --listen 127.0.0.1:PORT --workers 1 --cpus 1 --admin-socket DIR/admin.sock")
     w("knotd -c knot.conf      # udp-workers: 1, tcp-workers: 1, background-workers: 1")
