@@ -449,7 +449,7 @@ def swap(args, meta):
     write_section(args.file, "bench/swap-latency", "\n".join(out))
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("kind", choices=["daemon", "swap"])
     ap.add_argument("file")
@@ -458,7 +458,7 @@ def main():
     ap.add_argument("--top")
     ap.add_argument("--probes")
     ap.add_argument("--meta", action="append", default=[])
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     meta = dict(m.split("=", 1) for m in args.meta)
     (daemon if args.kind == "daemon" else swap)(args, meta)
 
