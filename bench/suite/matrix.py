@@ -332,7 +332,7 @@ def callgrind_size(args, res, size, wl, data, work):
             time.sleep(1)
             for w in wl:
                 try:
-                    ir, answered = measure.zero_dump(s, data["cg_files"][w], prefix,
+                    ir, answered, _ = measure.zero_dump(s, data["cg_files"][w], prefix,
                                                      os.path.join(cg_dir, f"{name}-{w}-{size}.dnsperf"))
                 except Exception as e:
                     res.skip(name, w, size, "instructions", str(e))

@@ -16,7 +16,6 @@ import math
 import os
 import re
 import subprocess
-import sys
 import time
 
 import paths  # noqa: F401  (tests/system on sys.path)
@@ -28,12 +27,18 @@ GENERATOR_BOUND = 0.95
 
 
 def dnsperf_stats(text):
-    out = {"sent": 0, "completed": 0, "lost": 0, "qps": 0.0}
-    for key, field in (("sent", "Queries sent:"), ("completed", "Queries completed:"),
-                       ("lost", "Queries lost:"), ("qps", "Queries per second:")):
-        m = re.search(re.escape(field) + r"\s+([\d.]+)", text)
+    """dnsperf's summary: sent, completed, lost, qps, mean response size (bytes),
+    mean latency (s) and the response codes as it prints them."""
+    out = {"sent": 0, "completed": 0, "lost": 0, "qps": 0.0, "resp_size": 0, "avg_latency": 0.0, "rcodes": ""}
+    for key, pattern in (("sent", r"Queries sent:\s+(\d+)"), ("completed", r"Queries completed:\s+(\d+)"),
+                         ("lost", r"Queries lost:\s+(\d+)"), ("qps", r"Queries per second:\s+([\d.]+)"),
+                         ("resp_size", r"Average packet size:.*response (\d+)"),
+                         ("avg_latency", r"Average Latency \(s\):\s+([\d.]+)"),
+                         ("rcodes", r"Response codes:\s+(.*)")):
+        m = re.search(pattern, text)
         if m:
-            out[key] = float(m.group(1)) if key == "qps" else int(m.group(1))
+            v = m.group(1).strip()
+            out[key] = v if key == "rcodes" else float(v) if "." in v else int(v)
     return out
 
 
@@ -97,31 +102,40 @@ def _timed(cmd, out_path, timeout_s):
     return text, gen
 
 
+def dnsperf_run(server, queries, options, out_path, timeout_s):
+    """dnsperf on the generator CPU against SERVER with OPTIONS: its summary
+    (dnsperf_stats), the generator's CPU share, the server's CPU ticks (utime,
+    stime: every thread of every process), the wall time and the cores the
+    rest of the machine used meanwhile."""
+    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(server.port), "-d", queries] + list(options)
+    others = Others(server)
+    u0, s0 = servers.cpu_split(server.proc.pid)
+    t0 = time.monotonic()
+    text, gen = _timed(cmd, out_path, timeout_s)
+    wall = time.monotonic() - t0
+    u1, s1 = servers.cpu_split(server.proc.pid)
+    st = dnsperf_stats(text)
+    st.update({"generator_cpu": gen, "utime": u1 - u0, "stime": s1 - s0, "wall": wall,
+               "others": others.cores(gen)})
+    return st
+
+
 def max_qps(server, queries, seconds, out_path):
     """dnsperf at full speed (-q 100 outstanding) for SECONDS."""
-    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(server.port), "-d", queries, "-l", str(seconds),
-           "-q", "100", "-t", "2"]
-    others = Others(server)
-    text, gen = _timed(cmd, out_path, seconds + 60)
-    st = dnsperf_stats(text)
+    st = dnsperf_run(server, queries, ["-l", str(seconds), "-q", "100", "-t", "2"], out_path, seconds + 60)
+    gen = st["generator_cpu"]
     return {"qps": st["qps"], "lost": st["lost"], "generator_cpu": round(gen, 3),
-            "generator_bound": gen >= GENERATOR_BOUND, "others": others.cores(gen)}
+            "generator_bound": gen >= GENERATOR_BOUND, "others": st["others"]}
 
 
 def fixed_rate(server, queries, seconds, rate, out_path):
     """dnsperf -Q RATE -v: per-query latencies (µs) and the server's CPU ticks."""
-    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(server.port), "-d", queries, "-l", str(seconds),
-           "-Q", str(rate), "-q", "1000", "-t", "2", "-v"]
-    others = Others(server)
-    c0 = servers.cpu_ticks(server.proc.pid)
-    text, gen = _timed(cmd, out_path, seconds + 60)
-    c1 = servers.cpu_ticks(server.proc.pid)
-    other = others.cores(gen)
+    st = dnsperf_run(server, queries, ["-l", str(seconds), "-Q", str(rate), "-q", "1000", "-t", "2", "-v"],
+                     out_path, seconds + 60)
     events, _ = latency.parse(out_path)
     lat = [e[1] for e in events if e[0] == "q"]
-    st = dnsperf_stats(text)
-    return {"answered": st["completed"], "lost": st["lost"], "cpu_ticks": c1 - c0,
-            "latencies_us": lat, "generator_cpu": gen, "others": other}
+    return {"answered": st["completed"], "lost": st["lost"], "cpu_ticks": st["utime"] + st["stime"],
+            "latencies_us": lat, "generator_cpu": st["generator_cpu"], "others": st["others"]}
 
 
 def percentiles(lat):
@@ -176,9 +190,9 @@ def summary_total(files):
     return total
 
 
-def callgrind_pass(server, queries, out_path):
-    """One pass over QUERIES, one query in flight at a time; returns the answered count."""
-    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(server.port), "-d", queries, "-n", "1", "-c", "1",
+def callgrind_pass(server, queries, out_path, passes=1):
+    """PASSES passes over QUERIES, one query in flight at a time; returns the answered count."""
+    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(server.port), "-d", queries, "-n", str(passes), "-c", "1",
            "-q", "20", "-t", "10"]
     text, _ = _timed(cmd, out_path, 1800)
     answered = dnsperf_stats(text)["completed"]
@@ -187,16 +201,17 @@ def callgrind_pass(server, queries, out_path):
     return answered
 
 
-def zero_dump(server, queries, prefix, out_path):
-    """Instructions of one pass over QUERIES on a server already running under callgrind."""
+def zero_dump(server, queries, prefix, out_path, passes=1):
+    """Instructions of PASSES passes over QUERIES on a server already running
+    under callgrind: (instructions, answered, the dump files read)."""
     pids = server.pids()
     for p in pids:
         callgrind_control("z", p)
-    answered = callgrind_pass(server, queries, out_path)
+    answered = callgrind_pass(server, queries, out_path, passes)
     before = set(glob.glob(prefix + ".*"))
     for p in pids:
         callgrind_control("d", p)
     new = sorted(set(glob.glob(prefix + ".*")) - before)
     if not new:
         raise RuntimeError(f"no callgrind dump appeared for {server.name}")
-    return summary_total(new), answered
+    return summary_total(new), answered, new
