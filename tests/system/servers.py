@@ -12,7 +12,7 @@ tests may not depend on bench/, bench/ may use everything.
     python3 tests/system/servers.py free-port
     python3 tests/system/servers.py stop PID [WAIT_S]      # a tree, by PID
     python3 tests/system/servers.py tree PID               # PID and its descendants
-    python3 tests/system/servers.py knot-conf DIR ORIGIN=FILE [--listen ADDR@PORT] [--xdp IFACE]
+    python3 tests/system/servers.py knot-conf DIR ORIGIN=FILE... [--listen ADDR@PORT] [--xdp IFACE]
     python3 tests/system/servers.py serve knotd|nsd ORIGIN=FILE --name HOST [--cpu N] [--wait S]
 """
 import argparse
@@ -427,7 +427,7 @@ def main(argv):
     sub.add_parser("tree").add_argument("pid", type=int)
     kc = sub.add_parser("knot-conf")
     kc.add_argument("dir")
-    kc.add_argument("zone", type=_zone_arg)
+    kc.add_argument("zone", type=_zone_arg, nargs="+")
     kc.add_argument("--listen")
     kc.add_argument("--xdp")
     kc.add_argument("--log", default="info")
@@ -447,7 +447,7 @@ def main(argv):
     elif a.cmd == "knot-conf":
         os.makedirs(a.dir, exist_ok=True)
         with open(os.path.join(a.dir, "knot.conf"), "w") as f:
-            f.write(knot_conf(a.dir, [a.zone], listen=a.listen, xdp=a.xdp, log=a.log))
+            f.write(knot_conf(a.dir, a.zone, listen=a.listen, xdp=a.xdp, log=a.log))
     else:
         origin = a.zone[0]
         s = (Knotd if a.server == "knotd" else NsdServer)([a.zone], probes=[(origin, "SOA")], cpu=a.cpu)
