@@ -21,7 +21,7 @@ CV = {}  # run_name -> its coefficient-of-variation aggregate, when there is one
 
 def load_runs(path):
     """run_name -> the benchmark entry to show (median aggregate, else the runs' median)."""
-    if not os.path.exists(path):
+    if not os.path.exists(path) or os.path.getsize(path) == 0:  # none ran (--quick's filter matched none)
         return {}, {}
     with open(path) as f:
         doc = json.load(f)
