@@ -134,8 +134,10 @@ class Answerer {
       return;
     }
     if (zone.soa_rrset == zones::kNone) return;
+    const NameRef apex = w_.suffix(name, zone.origin_length);
+    if (zone.negative_soa_length != 0 && w_.put_negative_soa(zone, snap_->negative_soa(zone), apex)) return;
     const RRset& soa = snap_->rrset_at(zone.soa_rrset);
-    if (w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, name.suffix(zone.origin_length),
+    if (w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, apex,
                      zone.negative_ttl) == 0) {
       result_.truncated = true;
     }
@@ -146,7 +148,7 @@ class Answerer {
     const RRset* ns = snap_->rrset(cut, rr::NS);
     if (w_.count(Section::kAnswer) == 0) result_.authoritative = false;
     if (ns == nullptr) return;
-    const NameRef owner = name.suffix(cut.name_length);
+    const NameRef owner = w_.suffix(name, cut.name_length);
     const std::size_t start = w_.put_rrset(Section::kAuthority, snap_->wire(*ns), ns->count, owner);
     if (start == 0) {
       result_.truncated = true;
@@ -160,22 +162,21 @@ class Answerer {
   bool dname(std::uint32_t node_id, NameRef& name) noexcept {
     const Node& node = snap_->node(node_id);
     const RRset& set = *snap_->rrset(node, rr::DNAME);
-    // A DNAME that maps below itself applies again and again; its record
-    // goes into the answer once.
-    if (!dname_written(node_id) && put(Section::kAnswer, set, name.suffix(node.name_length)) == 0) {
-      return false;
-    }
+    bool fits;
+    const std::size_t target_at = put_dname(node_id, set, w_.suffix(name, node.name_length), fits);
+    if (!fits) return false;
     const auto target = snap_->rdata(set).data();
     const std::size_t prefix = name.length - node.name_length;
     if (prefix + target.size() > zones::kMaxNameLength) {
       result_.rcode = Rcode::kYxDomain;  // RFC 6672 §2.2
       return false;
     }
+    std::uint8_t scratch[zones::kMaxNameLength + 1];
     std::uint8_t synthesized[zones::kMaxNameLength];
-    std::memcpy(synthesized, w_.packet() + name.offset, prefix);
+    std::memcpy(synthesized, w_.name_bytes(name, scratch), prefix);
     std::memcpy(synthesized + prefix, target.data(), target.size());
-    const std::size_t rdata = w_.put_rr(Section::kAnswer, name, rr::CNAME, zones::rr_class::IN,
-                                        set.ttl, {synthesized, prefix + target.size()});
+    const std::size_t rdata = w_.put_synthesized_cname(Section::kAnswer, name, set.ttl, synthesized,
+                                                       prefix + target.size(), target.size(), target_at);
     if (rdata == 0) {
       result_.truncated = true;
       return false;
@@ -192,10 +193,27 @@ class Answerer {
   // True when the DNAME of `node_id` is already in the answer; remembers it.
   bool dname_written(std::uint32_t node_id) noexcept {
     for (unsigned i = 0; i < dnames_count_; ++i) {
-      if (dnames_[i] == node_id) return true;
+      if (dnames_[i].node == node_id) return true;
     }
-    if (dnames_count_ < zones::kMaxChainLinks + 1) dnames_[dnames_count_++] = node_id;
+    if (dnames_count_ < zones::kMaxChainLinks + 1) dnames_[dnames_count_++] = {node_id, 0};
     return false;
+  }
+
+  // The DNAME RRset of `node_id`, owned by `owner`, into the answer once: a
+  // DNAME that maps below itself applies again and again. False when it
+  // does not fit.
+  // Returns where its target is in the packet (0: unknown, or it did not fit).
+  std::size_t put_dname(std::uint32_t node_id, const RRset& set, NameRef owner, bool& fits) noexcept {
+    fits = true;
+    for (unsigned i = 0; i < dnames_count_; ++i) {
+      if (dnames_[i].node == node_id) return dnames_[i].target_at;
+    }
+    if (put(Section::kAnswer, set, owner) == 0) {
+      fits = false;
+      return 0;
+    }
+    if (dnames_count_ < zones::kMaxChainLinks + 1) dnames_[dnames_count_++] = {node_id, w_.last_rdata()};
+    return w_.last_rdata();
   }
 
   // The compiler's chain from an alias, its first link owned by `owner`.
@@ -217,6 +235,7 @@ class Answerer {
         w_.put_prepared(Section::kAnswer, snap_->rendered(c), c.rendered_rrs)) {
       result_.links = c.link_count;
       owner = NameRef{c.end_owner, c.end_owner_length};
+      w_.note_name(c.end_owner);
       if (c.end == ChainEnd::kYxdomain) {
         for (const zones::ChainLink& link : snap_->links(c)) {
           if (link.kind == LinkKind::kDname) (void)dname_written(link.node);
@@ -233,13 +252,13 @@ class Answerer {
       const Node& node = snap_->node(link.node);
       if (link.kind == LinkKind::kDname) {
         const RRset& set = *snap_->rrset(node, rr::DNAME);
-        if (!dname_written(link.node) && put(Section::kAnswer, set, owner.suffix(node.name_length)) == 0) {
-          return false;
-        }
+        bool fits;
+        const std::size_t target_at = put_dname(link.node, set, w_.suffix(owner, node.name_length), fits);
+        if (!fits) return false;
         const std::uint8_t* target = snap_->name(link.target_name);
         const std::size_t length = zones::wire_name_length({target, zones::kMaxNameLength});
-        const std::size_t rdata = w_.put_rr(Section::kAnswer, owner, rr::CNAME,
-                                            zones::rr_class::IN, set.ttl, {target, length});
+        const std::size_t rdata = w_.put_synthesized_cname(Section::kAnswer, owner, set.ttl, target, length,
+                                                           snap_->rdata(set).data().size(), target_at);
         if (rdata == 0) {
           result_.truncated = true;
           return false;
@@ -284,7 +303,7 @@ class Answerer {
       case ChainEnd::kYxdomain: {
         const Node& node = snap_->node(c.end_node);
         if (dname_written(c.end_node) ||
-            put(Section::kAnswer, *snap_->rrset(node, rr::DNAME), owner.suffix(node.name_length)) != 0) {
+            put(Section::kAnswer, *snap_->rrset(node, rr::DNAME), w_.suffix(owner, node.name_length)) != 0) {
           result_.rcode = Rcode::kYxDomain;
         }
         break;
@@ -302,7 +321,8 @@ class Answerer {
   // the one whose origin it is); sets snap_ to its unit.
   zones::TrieMatch look_up(NameRef name, bool strictly_above) noexcept {
     zones::IndexedName indexed;
-    zones::make_indexed_name(w_.packet() + name.offset, name.length, indexed);
+    std::uint8_t scratch[zones::kMaxNameLength + 1];
+    zones::make_indexed_name(w_.name_bytes(name, scratch), name.length, indexed);
     const zones::Snapshot* unit = table_.unit_for(indexed, strictly_above);
     zones::TrieMatch match;
     if (unit == nullptr) return match;
@@ -316,7 +336,8 @@ class Answerer {
   bool in_other_unit(NameRef name) const noexcept {
     if (!many_units_) return false;
     zones::IndexedName indexed;
-    zones::make_indexed_name(w_.packet() + name.offset, name.length, indexed);
+    std::uint8_t scratch[zones::kMaxNameLength + 1];
+    zones::make_indexed_name(w_.name_bytes(name, scratch), name.length, indexed);
     const zones::Snapshot* unit = table_.unit_for(indexed);
     return unit != nullptr && unit != snap_;
   }
@@ -378,13 +399,17 @@ class Answerer {
   }
 
   bool already_seen(NameRef name) const noexcept {
-    const std::uint8_t* packet = w_.packet();
+    std::uint8_t scratch[zones::kMaxNameLength + 1];
+    std::uint8_t other_scratch[zones::kMaxNameLength + 1];
+    const std::uint8_t* bytes = nullptr;  // read only when some name has its length
     for (unsigned i = 0; i < seen_count_; ++i) {
       const NameRef other = seen_[i];
       if (other.length != name.length) continue;
+      if (bytes == nullptr) bytes = w_.name_bytes(name, scratch);
+      const std::uint8_t* other_bytes = w_.name_bytes(other, other_scratch);
       bool same = true;
       for (std::uint8_t j = 0; j < name.length && same; ++j) {
-        same = zones::to_lower(packet[other.offset + j]) == zones::to_lower(packet[name.offset + j]);
+        same = zones::to_lower(other_bytes[j]) == zones::to_lower(bytes[j]);
       }
       if (same) return true;
     }
@@ -404,7 +429,11 @@ class Answerer {
   static constexpr unsigned kMaxSeen = 2 * zones::kMaxChainLinks + 4;
   NameRef seen_[kMaxSeen];
   unsigned seen_count_ = 0;
-  std::uint32_t dnames_[zones::kMaxChainLinks + 1];
+  struct WrittenDname {
+    std::uint32_t node;
+    std::size_t target_at;  // its target's offset in the packet; 0: unknown (a prepared chain's)
+  };
+  WrittenDname dnames_[zones::kMaxChainLinks + 1];
   unsigned dnames_count_ = 0;
 };
 

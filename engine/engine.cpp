@@ -9,6 +9,7 @@
 #include "engine/policy_answer.hpp"
 #include "engine/wire.hpp"
 #include "zones/alias_rules.hpp"
+#include "zones/name_compression.hpp"
 #include "zones/rr_type.hpp"
 
 namespace canon::engine {
@@ -98,7 +99,10 @@ PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::
     if (standing.kind != zones::Standing::kExists && standing.kind != zones::Standing::kAlias) return {};
     if (qtype == DS && node.has(static_cast<zones::NodeFlag>(zones::kChildApexData | zones::kApex))) return {};
     // Never QTYPE ANY here: no RRset has type 255.
-    if (set == nullptr || set->additional != zones::kNone) return {};
+    // Names in RDATA are compressed against the packet: the long way writes them.
+    if (set == nullptr || set->additional != zones::kNone || zones::has_compressible_names(set->type)) {
+      return {};
+    }
     return {set, nullptr};
   }
   const zones::Chain& chain = snap.chain(snap.extra(node).chain);
@@ -108,7 +112,10 @@ PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::
   const zones::Node& end = snap.node(chain.end_node);
   if (qtype == DS && end.has(static_cast<zones::NodeFlag>(zones::kChildApexData | zones::kApex))) return {};
   const zones::RRset* end_set = snap.rrset(end, qtype);
-  if (end_set == nullptr || end_set->additional != zones::kNone) return {};
+  if (end_set == nullptr || end_set->additional != zones::kNone ||
+      zones::has_compressible_names(end_set->type)) {
+    return {};
+  }
   return {end_set, &chain};
 }
 

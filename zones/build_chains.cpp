@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "zones/name_compression.hpp"
 #include "zones/resolve.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/snapshot_builder.hpp"
@@ -46,65 +47,99 @@ struct Name {
 }  // namespace
 
 // The answer-section bytes of a chain for a question that is the alias
-// itself (see Chain in snapshot.hpp); the engine's per-link walk writes the
-// same bytes. Leaves rendered_length 0 when a pointer would not fit in 14 bits.
+// itself (see Chain in snapshot.hpp), written into a message laid out as
+// the engine's (header, question, answers), with RDATA names compressed by
+// the same rules (zones/name_compression.hpp): the engine's per-link walk
+// writes the same bytes. Leaves rendered_length 0 when a pointer would not
+// fit in 14 bits.
 void SnapshotBuilder::render_chain(Chain& chain, std::span<const ChainLink> links,
                                    std::uint8_t alias_length) {
   // Built aside: the RRs copied in come from wire_ itself, which may move as it grows.
-  std::vector<std::uint8_t> out;
-  std::size_t pos = 12 + alias_length + 4;  // where the answer section starts in the packet
-  std::size_t owner = 12, owner_length = alias_length;
-  std::vector<std::uint32_t> dnames;
+  constexpr std::size_t kHeader = 12;
+  const std::size_t answers = kHeader + alias_length + 4;
+  std::vector<std::uint8_t> message(answers, 0);
+  message.reserve(0x10000 + kMaxNameLength);
+  std::memcpy(message.data() + kHeader, snap_->name(links.front().owner_name), alias_length);
+  NameDictionary names;
+  names.reset(true);
+  std::size_t owner = kHeader, owner_length = alias_length;
+  std::vector<std::pair<std::uint32_t, std::size_t>> dnames;  // node, its target's offset
   bool fits = true;
-  auto pointer = [&](std::size_t offset) {
-    fits = fits && offset < 0x4000;
-    out.push_back(static_cast<std::uint8_t>(0xc0 | (offset >> 8)));
-    out.push_back(static_cast<std::uint8_t>(offset));
-  };
-  auto copy_rr = [&](std::span<const std::uint8_t> rr, std::size_t owner_at) {
-    pointer(owner_at);
-    out.insert(out.end(), rr.begin() + 2, rr.end());
-    pos += rr.size();
+  auto put_header = [&](std::size_t owner_at, const std::uint8_t* type_class_ttl) {
+    fits = fits && owner_at < 0x4000;
+    message.push_back(static_cast<std::uint8_t>(0xc0 | (owner_at >> 8)));
+    message.push_back(static_cast<std::uint8_t>(owner_at));
+    message.insert(message.end(), type_class_ttl, type_class_ttl + 8);
+    message.push_back(0);  // RDLENGTH, set once the RDATA is written
+    message.push_back(0);
     ++chain.rendered_rrs;
+    return message.size();
+  };
+  auto put_name = [&](const std::uint8_t* name, std::size_t length, NameDictionary::Match match,
+                      bool remember) {
+    const std::size_t at = message.size();
+    message.resize(at + length);  // reserved: no move
+    message.resize(at + write_compressed_name(message.data() + at, name, length, match));
+    if (remember && match.prefix != 0) names.add(at, match);
+  };
+  auto end_rdata = [&](std::size_t rdata_at) {
+    const std::size_t length = message.size() - rdata_at;
+    message[rdata_at - 2] = static_cast<std::uint8_t>(length >> 8);
+    message[rdata_at - 1] = static_cast<std::uint8_t>(length);
   };
   for (const ChainLink& link : links) {
     const Node& node = snap_->node(link.node);
     if (link.kind == LinkKind::kDname) {
       const RRset& set = *snap_->rrset(node, rr::DNAME);
-      if (std::find(dnames.begin(), dnames.end(), link.node) == dnames.end()) {
-        dnames.push_back(link.node);
-        for (auto it = snap_->rdata(set); it; ++it) copy_rr(it.wire(), owner + owner_length - node.name_length);
+      const auto dname = snap_->rdata(set);
+      auto written = std::find_if(dnames.begin(), dnames.end(), [&](const auto& d) { return d.first == link.node; });
+      if (written == dnames.end()) {
+        const std::size_t rdata_at =
+            put_header(name_suffix_at(message.data(), owner, owner_length, node.name_length), dname.wire().data() + 2);
+        message.insert(message.end(), dname.data().begin(), dname.data().end());
+        end_rdata(rdata_at);
+        written = dnames.insert(dnames.end(), {link.node, rdata_at});
       }
       const std::uint8_t* target = snap_->name(link.target_name);
       const std::size_t length = wire_name_length({target, kMaxNameLength});
-      const std::uint8_t header[10] = {0, static_cast<std::uint8_t>(rr::CNAME), 0, 1,
-                                       static_cast<std::uint8_t>(set.ttl >> 24),
-                                       static_cast<std::uint8_t>(set.ttl >> 16),
-                                       static_cast<std::uint8_t>(set.ttl >> 8),
-                                       static_cast<std::uint8_t>(set.ttl), 0,
-                                       static_cast<std::uint8_t>(length)};
-      pointer(owner);
-      out.insert(out.end(), header, header + 10);
-      out.insert(out.end(), target, target + length);
-      owner = pos + kRrHeader;
+      const std::uint8_t type_class_ttl[8] = {0, static_cast<std::uint8_t>(rr::CNAME), 0, 1,
+                                              static_cast<std::uint8_t>(set.ttl >> 24),
+                                              static_cast<std::uint8_t>(set.ttl >> 16),
+                                              static_cast<std::uint8_t>(set.ttl >> 8),
+                                              static_cast<std::uint8_t>(set.ttl)};
+      const std::size_t rdata_at = put_header(owner, type_class_ttl);
+      // As the engine writes a synthesized CNAME: its suffix points at the DNAME's target.
+      const bool search = written->second >= 0x4000;
+      const NameDictionary::Match match =
+          search ? names.match(message.data(), target, length)
+                 : NameDictionary::Match{length - dname.data().size(), static_cast<std::uint16_t>(written->second), 0};
+      put_name(target, length, match, search);
+      end_rdata(rdata_at);
+      owner = rdata_at;
       owner_length = length;
-      pos += kRrHeader + length;
-      ++chain.rendered_rrs;
     } else {
       const RRset& set = *snap_->rrset(node, rr::CNAME);
-      const auto rr = snap_->rdata(set).wire();
-      copy_rr(rr, owner);
-      owner = pos - rr.size() + kRrHeader;
-      owner_length = rr.size() - kRrHeader;
+      const auto cname = snap_->rdata(set);
+      const std::size_t rdata_at = put_header(owner, cname.wire().data() + 2);
+      const auto target = cname.data();
+      // As the engine's writer: the compiler's hint (the suffix the target
+      // shares with its owner, see add_rrsets) first.
+      const std::uint8_t shared = cname.wire()[0];
+      const std::size_t shared_at = shared != 0 ? name_suffix_at(message.data(), owner, owner_length, shared) : 0;
+      put_name(target.data(), target.size(),
+               names.match(message.data(), target.data(), target.size(), shared, shared_at), true);
+      end_rdata(rdata_at);
+      owner = rdata_at;
+      owner_length = target.size();
     }
   }
-  if (!fits || out.size() > 0xffff) {
+  if (!fits || message.size() - answers > 0xffff || message.size() > 0x10000) {
     chain.rendered_rrs = 0;
     return;
   }
   chain.rendered = static_cast<std::uint32_t>(snap_->wire_.size());
-  snap_->wire_.insert(snap_->wire_.end(), out.begin(), out.end());
-  chain.rendered_length = static_cast<std::uint16_t>(out.size());
+  snap_->wire_.insert(snap_->wire_.end(), message.begin() + static_cast<std::ptrdiff_t>(answers), message.end());
+  chain.rendered_length = static_cast<std::uint16_t>(message.size() - answers);
   chain.end_owner = static_cast<std::uint16_t>(owner);
   chain.end_owner_length = static_cast<std::uint8_t>(owner_length);
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "zones/name_compression.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/snapshot_builder.hpp"
 
@@ -347,6 +348,16 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
     set.additional = kNone;
     const std::uint32_t first_rr = static_cast<std::uint32_t>(rr_records_.size());
     const Record* previous = nullptr;
+    // Names the writer compresses: their suffix shared with the owner (a
+    // wildcard's without its "*", which the query name replaces) goes where
+    // the owner's pointer would be (snapshot.hpp, RR answer form).
+    const CompressibleNames names = compressible_names(first.type);
+    std::uint8_t owner[kMaxNameLength + 1];
+    const std::uint8_t* owner_tail = owner;
+    if (names.count != 0) {
+      (void)key_to_wire(store_.key(first), owner);
+      if (owner[0] == 1 && owner[1] == '*') owner_tail = owner + 2;
+    }
     std::size_t over_limit = 0;  // distinct records past max_rrset_records_
     for (std::size_t k = i; k < j; ++k) {
       const Record& rec = store_.records[group[k]];
@@ -375,8 +386,20 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
       }
       ++set.count;
       // Answer form; the TTL is patched below once the set's lowest is known.
+      std::uint8_t hints[2] = {0xc0, 0x0c};
+      if (names.count != 0) {
+        const auto rdata = store_.rdata(rec);
+        std::size_t at = names.first;
+        for (unsigned n = 0; n < 2; ++n) {
+          hints[n] = 0;
+          if (n < names.count && at < rdata.size()) {
+            hints[n] = shared_suffix_octets(rdata.data() + at, owner_tail);
+            at += wire_name_length(rdata.subspan(at));
+          }
+        }
+      }
       const std::uint8_t header[kRrHeader] = {
-          0xc0, 0x0c,
+          hints[0], hints[1],
           static_cast<std::uint8_t>(rec.type >> 8), static_cast<std::uint8_t>(rec.type),
           0, 1,  // class IN
           0, 0, 0, 0,

@@ -77,7 +77,10 @@ struct NodeExtra {              // 16 bytes, for the few nodes that need it
 //   2       2      2          4     2          RDLENGTH    RDATA uncompressed)
 //
 // An RRset owned by the question is then one memcpy; any other owner is a
-// 2-byte patch per RR. The TTL written is the set's lowest.
+// 2-byte patch per RR. The TTL written is the set's lowest. The types whose
+// RDATA names are compressed (zones/name_compression.hpp) are written RR by
+// RR instead, and their first two octets hold, per name, how many octets of
+// its suffix the owner shares (0: none): the writer points there.
 inline constexpr std::size_t kRrHeader = 12;  // owner pointer through RDLENGTH
 
 struct RRset {                  // 20 bytes
@@ -163,6 +166,16 @@ struct Zone {
   std::uint32_t negative_ttl;   // min(SOA TTL, SOA MINIMUM) (RFC 2308 §5)
   std::uint32_t serial;
   std::uint8_t origin_length;
+  // The SOA as a negative answer's authority writes it when only the question
+  // precedes it: the RR after its owner (TTL = negative_ttl), names compressed
+  // for a message whose question is the apex itself (at offset 12), and where
+  // its pointers are, so the writer copies it and moves each pointer to the
+  // apex's place in the real question (zones/name_compression.hpp,
+  // PreparedSoa). negative_soa_length 0: not prepared.
+  std::uint32_t negative_soa = 0;
+  std::uint8_t negative_soa_length = 0;
+  std::uint8_t soa_pointers[2] = {0, 0};  // offsets of its pointers in those bytes (0: none)
+  std::uint8_t soa_before[2] = {0, 0};    // for a pointer to the whole apex, its name's label before it
   // No version of the zone could be loaded (its file has errors and none
   // loaded before): every name in it is answered SERVFAIL, as knotd and nsd
   // answer for a zone that failed to load. It holds no records.
@@ -283,6 +296,9 @@ class Snapshot {
   }
   [[nodiscard]] const std::uint8_t* name(std::uint32_t offset) const noexcept {
     return names_.data() + offset;
+  }
+  [[nodiscard]] std::span<const std::uint8_t> negative_soa(const Zone& z) const noexcept {
+    return {wire_.data() + z.negative_soa, z.negative_soa_length};
   }
   [[nodiscard]] std::span<const std::uint8_t> rendered(const Chain& c) const noexcept {
     return {wire_.data() + c.rendered, c.rendered_length};

@@ -68,6 +68,7 @@ class SnapshotBuilder {
   void build_trie();
   void build_index();
   void build_zones();
+  void prepare_negative_soa(Zone& zone, const RRset& soa);
   // build_chains.cpp
   void resolve_chains();
   void render_chain(Chain& chain, std::span<const ChainLink> links, std::uint8_t alias_length);

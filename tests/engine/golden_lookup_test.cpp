@@ -94,13 +94,16 @@ example.com. 3600 IN A 192.0.2.1
 ;; AUTHORITY
 ;; ADDITIONAL
 )")},
+      // The CNAME's target is compressed against the question (RFC 1035
+      // §4.1.4, letters compared without case), so its "example.com." is
+      // the client's spelling, as knotd answers it.
       {"client_case_is_echoed", zones, "BaR.ExAmPle.CoM", "A", golden(R"(
 ;; NOERROR qr aa rd
 ;; QUESTION
 BaR.ExAmPle.CoM. IN A
 ;; ANSWER
-BaR.ExAmPle.CoM. 3600 IN CNAME foo.example.com.
-foo.example.com. 3600 IN A 192.0.2.23
+BaR.ExAmPle.CoM. 3600 IN CNAME foo.ExAmPle.CoM.
+foo.ExAmPle.CoM. 3600 IN A 192.0.2.23
 ;; AUTHORITY
 ;; ADDITIONAL
 )")},

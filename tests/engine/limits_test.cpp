@@ -31,6 +31,8 @@ std::string x60(char c) {
 //   chain  → xxx…1 → xxx…2 → xxx…3 → a40: three CNAMEs of ~87 octets, then 640
 //   three  3 A RRs                  bar → foo, foo A: compression checks
 //   @ MX   10 in-zone targets: the MX set fits in 512, their addresses do not
+//   wide   20 MX to mail01..mail20 (no addresses): 680 octets written whole,
+//          460 compressed
 std::shared_ptr<const zones::Snapshot> snapshot() {
   static const auto snap = [] {
     std::string body;
@@ -47,6 +49,9 @@ std::shared_ptr<const zones::Snapshot> snapshot() {
       body += "@ MX " + std::to_string(i) + " mx" + std::to_string(i) + "\n";
       body += "mx" + std::to_string(i) + " A 192.0.2." + std::to_string(100 + i) + "\n";
       body += "mx" + std::to_string(i) + " AAAA 2001:db8::" + std::to_string(100 + i) + "\n";
+    }
+    for (int i = 1; i <= 20; ++i) {
+      body += "wide MX " + std::to_string(i) + " mail" + (i < 10 ? "0" : "") + std::to_string(i) + "\n";
     }
     return compile_zones({{"example.com.", body}});
   }();
@@ -311,22 +316,37 @@ TEST_F(Limits, OwnersArePointersIntoTheQuestion) {
 }
 
 TEST_F(Limits, ChainOwnersArePointersIntoEarlierRdata) {
-  // bar CNAME foo.example.com. (RDATA 17, uncompressed), then foo's A owned by a
-  // pointer into that RDATA.
+  // bar CNAME foo.example.com.: RDATA "foo" then a pointer to "example.com."
+  // in the question (4 + 2), then foo's A owned by a pointer into that RDATA.
   const auto query = make_query("bar.example.com", "A");
   const Response r = server_.answer(query);
   ASSERT_EQ(r.ancount(), 2);
-  EXPECT_EQ(r.size(), query.size() + (12 + 17) + 16);
+  EXPECT_EQ(r.size(), query.size() + (12 + 6) + 16);
 }
 
 TEST_F(Limits, AdditionalOwnersArePointersIntoTheMxRdata) {
   const auto query = make_query("example.com", "MX");
   const Response r = server_.answer(query, Transport::kTcp);
-  // 10 MX RRs: 12 + preference 2 + "mxN.example.com." (17 or 18); 10 A (16) and 10 AAAA (28).
+  // 10 MX RRs: 12 + preference 2 + "mxN" (4 or 5) and a pointer to the
+  // question's "example.com." (2), as RFC 1035 §4.1.4 compresses it (knotd
+  // writes the same); 10 A (16) and 10 AAAA (28), each owned by a pointer
+  // into an MX's RDATA.
   std::size_t expected = query.size();
-  for (int i = 1; i <= 10; ++i) expected += 12 + 2 + (i < 10 ? 17 : 18);
+  for (int i = 1; i <= 10; ++i) expected += 12 + 2 + (i < 10 ? 4 : 5) + 2;
   expected += 10 * 16 + 10 * 28;
   EXPECT_EQ(r.size(), expected);
+}
+
+TEST_F(Limits, AnRRsetThatFitsOnlyCompressedIsNotTruncated) {
+  // 20 MX: 12 + 2 + "mailNN" (7) + a pointer to "example.com." (2) = 23
+  // octets each, 460 in all: with the header and question, 494 <= 512.
+  // Written whole (34 each, 680) they would not fit and the answer had TC.
+  const Response r = ask("wide.example.com", "MX");
+  const std::string text = r.text();
+  EXPECT_EQ(text.find(" tc"), std::string::npos) << text;
+  EXPECT_EQ(r.ancount(), 20);
+  EXPECT_LE(r.size(), 512u);
+  EXPECT_NE(text.find("MX 20 mail20.example.com."), std::string::npos) << text;
 }
 
 // An owner beyond 0x3FFF is written in full, RR by RR. The root is one
