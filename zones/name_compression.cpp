@@ -16,6 +16,24 @@ constexpr std::size_t pointer_target(const std::uint8_t* at) noexcept {
   return static_cast<std::size_t>(((at[0] & 0x3f) << 8) | at[1]);
 }
 
+// Calls f(offset) for each label of the name at `at` in `message`,
+// pointers followed, until f returns false or the root comes; returns the
+// offset reached. Bounded, so a name that is not well formed cannot loop.
+template <class F>
+std::size_t walk_labels(const std::uint8_t* message, std::size_t at, F&& f) noexcept {
+  for (unsigned jumps = 0; jumps < 64;) {
+    const std::uint8_t octet = message[at];
+    if (is_pointer(octet)) {
+      at = pointer_target(message + at);
+      ++jumps;
+      continue;
+    }
+    if (octet == 0 || !f(at)) return at;
+    at += octet + 1u;
+  }
+  return at;
+}
+
 }  // namespace
 
 // Letters 0x20 apart compare equal (both letters).
@@ -123,18 +141,11 @@ NameDictionary::Match NameDictionary::search(const std::uint8_t* message, const 
     if (entries_[i].start == 0) continue;
     std::uint16_t held[kMaxLabels];
     unsigned held_count = 0;
-    std::size_t at = entries_[i].start;
-    for (unsigned jumps = 0; jumps < 64 && held_count < kMaxLabels;) {
-      const std::uint8_t octet = message[at];
-      if (is_pointer(octet)) {
-        at = pointer_target(message + at);
-        ++jumps;
-        continue;
-      }
-      if (octet == 0) break;
-      held[held_count++] = static_cast<std::uint16_t>(at);
-      at += octet + 1u;
-    }
+    (void)walk_labels(message, entries_[i].start, [&](std::size_t label) {
+      if (held_count == kMaxLabels) return false;
+      held[held_count++] = static_cast<std::uint16_t>(label);
+      return true;
+    });
     consider(held, held_count);
   }
   if (best.target == 0) {  // written whole: its last label is where a later name may point
@@ -155,18 +166,13 @@ std::size_t written_name_size(const std::uint8_t* message, std::size_t at) noexc
 
 std::size_t expand_name(const std::uint8_t* message, std::size_t at, std::uint8_t* out) noexcept {
   std::size_t length = 0;
-  for (unsigned jumps = 0; jumps < 64;) {
-    const std::uint8_t octet = message[at];
-    if (is_pointer(octet)) {
-      at = pointer_target(message + at);
-      ++jumps;
-      continue;
-    }
-    if (octet == 0 || length + octet + 2u > kMaxNameLength) break;
-    std::memcpy(out + length, message + at, octet + 1u);
-    length += octet + 1u;
-    at += octet + 1u;
-  }
+  (void)walk_labels(message, at, [&](std::size_t label) {
+    const std::size_t size = message[label] + 1u;
+    if (length + size + 1 > kMaxNameLength) return false;
+    std::memcpy(out + length, message + label, size);
+    length += size;
+    return true;
+  });
   out[length] = 0;
   return length + 1;
 }
@@ -174,18 +180,11 @@ std::size_t expand_name(const std::uint8_t* message, std::size_t at, std::uint8_
 std::size_t name_suffix_at(const std::uint8_t* message, std::size_t at, std::size_t length,
                            std::size_t suffix_length) noexcept {
   std::size_t skip = length - suffix_length;
-  for (unsigned jumps = 0; jumps < 64;) {
-    const std::uint8_t octet = message[at];
-    if (is_pointer(octet)) {
-      at = pointer_target(message + at);
-      ++jumps;
-      continue;
-    }
-    if (skip == 0 || octet == 0) break;
-    skip -= octet + 1u;
-    at += octet + 1u;
-  }
-  return at;
+  return walk_labels(message, at, [&](std::size_t label) {
+    if (skip == 0) return false;
+    skip -= message[label] + 1u;
+    return true;
+  });
 }
 
 }  // namespace canon::zones
