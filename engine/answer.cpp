@@ -200,9 +200,8 @@ class Answerer {
   }
 
   // The DNAME RRset of `node_id`, owned by `owner`, into the answer once: a
-  // DNAME that maps below itself applies again and again. False when it
-  // does not fit.
-  // Returns where its target is in the packet (0: unknown, or it did not fit).
+  // DNAME that maps below itself applies again and again. Returns where its
+  // target is in the packet (0: unknown); `fits` false when it did not fit.
   std::size_t put_dname(std::uint32_t node_id, const RRset& set, NameRef owner, bool& fits) noexcept {
     fits = true;
     for (unsigned i = 0; i < dnames_count_; ++i) {

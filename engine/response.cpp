@@ -3,7 +3,6 @@
 #include <cstring>
 
 #include "engine/wire.hpp"
-#include "zones/name.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/snapshot.hpp"
 
