@@ -61,7 +61,7 @@ enum class TsigAlgorithm : std::uint8_t {
 struct TsigKey {
   std::string name;                     // presentation, absolute ("edge-key.")
   std::vector<std::uint8_t> name_wire;  // lower-cased wire form, used in the MAC
-  TsigAlgorithm algorithm;
+  TsigAlgorithm algorithm = TsigAlgorithm::kHmacSha256;
   std::vector<std::uint8_t> secret;
 };
 
@@ -121,8 +121,9 @@ std::vector<std::uint8_t> tsig_sign(std::vector<std::uint8_t>& message, const Ts
 // the last RR of the additional section), picks the key by name and
 // algorithm, then checks the MAC and the time. kUnsigned when there is no
 // TSIG RR. On kOk, `*key_used` is the key and `*mac_out` the request's MAC
-// (to sign the answer with); either pointer may be null. On kBadTime and
-// kBadSig `*key_used` is set too (the answer to a BADTIME is signed).
+// (to sign the answer with); either pointer may be null. `*key_used` is
+// set whenever the key was found (kBadSig, kBadTime, kBadTrunc, kFormErr for
+// a bad MAC size too: the answer to a BADTIME is signed with it).
 [[nodiscard]] TsigError tsig_verify_request(std::span<const std::uint8_t> message,
                                             std::span<const TsigKey> keys, std::uint64_t now,
                                             const TsigKey** key_used,
