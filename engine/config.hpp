@@ -15,6 +15,11 @@ struct EngineConfig {
   bool chaos = true;
   std::string identity = "canon";
   std::string version = "canon 0.1";
+  // A NOTIFY is left unanswered (length 0, the message untouched) for the
+  // worker or the TCP server to hand to the control side, which answers it;
+  // false: NOTIMP, as for every other opcode. Set by canond when it has
+  // secondary zones and the backend hands datagrams over.
+  bool notify_to_control = false;
 
   bool operator==(const EngineConfig&) const = default;
 };

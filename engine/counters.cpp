@@ -23,6 +23,7 @@ void WorkerCounters::add(const WorkerCounters& other) noexcept {
   queries += other.queries;
   responses += other.responses;
   dropped += other.dropped;
+  to_control += other.to_control;
   truncated += other.truncated;
   for (std::size_t i = 0; i < rcodes.size(); ++i) rcodes[i] += other.rcodes[i];
   for (std::size_t i = 0; i < qtypes.size(); ++i) qtypes[i] += other.qtypes[i];

@@ -42,6 +42,7 @@ struct alignas(64) WorkerCounters {
   Counter queries = 0;      // packets given to the engine
   Counter responses = 0;    // answers written
   Counter dropped = 0;      // no answer (QR=1, too short; policy drop; rate-limited)
+  Counter to_control = 0;   // NOTIFYs left for the control side (EngineConfig::notify_to_control)
   Counter truncated = 0;    // TC=1 answers
   std::array<Counter, 17> rcodes{};   // by RCODE, BADVERS at 16
   std::array<Counter, static_cast<std::size_t>(QtypeBucket::kCount)> qtypes{};

@@ -181,6 +181,13 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
       result = answer_chaos(*config_, query, writer);
       break;
     default:
+      if (query.verdict == Verdict::kNotImp && config_->notify_to_control &&
+          query.question_ok && (data[header::kFlags] & header::kOpcodeMask) == header::kOpcodeNotify) {
+        // For the control side (secondary zones): the worker hands the
+        // untouched datagram over; the control side answers it.
+        ++counters_.to_control;
+        return 0;
+      }
       result.rcode = rcode_of(query.verdict);
       result.authoritative = false;
       break;

@@ -68,6 +68,7 @@ inline constexpr std::size_t kArCount = 10;
 // First flags byte.
 inline constexpr std::uint8_t kQr = 0x80;
 inline constexpr std::uint8_t kOpcodeMask = 0x78;
+inline constexpr std::uint8_t kOpcodeNotify = 4 << 3;  // RFC 1996, as it sits under kOpcodeMask
 inline constexpr std::uint8_t kAa = 0x04;
 inline constexpr std::uint8_t kTc = 0x02;
 inline constexpr std::uint8_t kRd = 0x01;

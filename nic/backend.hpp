@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/counters.hpp"
+#include "nic/control_mailbox.hpp"
 #include "nic/dpdk_counters.hpp"
 #include "nic/socket_counters.hpp"
 
@@ -56,6 +57,11 @@ class Backend {
   [[nodiscard]] virtual std::vector<std::string> listening() const = 0;
   // How the addresses are served, for the log: "udp+tcp", ...
   [[nodiscard]] virtual std::string transports() const { return "udp+tcp"; }
+  // Where the workers leave the NOTIFYs they do not answer (one per UDP
+  // worker); empty when this backend answers NOTIFY with NOTIMP itself.
+  [[nodiscard]] virtual std::vector<ControlMailbox*> control_mailboxes() { return {}; }
+  // Who answers those messages when they come over TCP; set before start().
+  virtual void set_control_answerer(ControlAnswerer /*answerer*/) {}
 };
 
 }  // namespace canon::nic

@@ -66,3 +66,15 @@ std::vector<std::string> SocketBackend::listening() const {
 }
 
 }  // namespace canon::nic
+
+namespace canon::nic {
+
+void SocketBackend::set_control_answerer(ControlAnswerer answerer) { tcp_->set_control_answerer(std::move(answerer)); }
+
+std::vector<ControlMailbox*> SocketBackend::control_mailboxes() {
+  std::vector<ControlMailbox*> out;
+  for (auto& worker : workers_) out.push_back(&worker->mailbox());
+  return out;
+}
+
+}  // namespace canon::nic

@@ -45,6 +45,8 @@ class SocketBackend final : public Backend {
   void stop() noexcept override;
   [[nodiscard]] BackendReport report() const override;
   [[nodiscard]] std::vector<std::string> listening() const override;
+  [[nodiscard]] std::vector<ControlMailbox*> control_mailboxes() override;
+  void set_control_answerer(ControlAnswerer answerer) override;
 
  private:
   SocketBackendConfig config_;

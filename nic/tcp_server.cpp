@@ -182,10 +182,14 @@ void TcpServer::answer_complete(Connection& c, const engine::Served& served) noe
     if (2 * kMessage - c.out_length < kMessage) break;  // back-pressure
     std::uint8_t* answer = c.out.get() + c.out_length + 2;
     std::memcpy(answer, c.in.get() + used + 2, length);
-    const std::size_t written = engine_->answer_one(served, c.peer, answer, length, 65535,
-                                                        engine::Transport::kTcp);
+    std::size_t written = engine_->answer_one(served, c.peer, answer, length, 65535, engine::Transport::kTcp);
     ++counters_.queries;
     used += 2 + length;
+    if (written == 0 && control_ && length >= engine::header::kSize &&
+        (answer[engine::header::kFlags] & (engine::header::kQr | engine::header::kOpcodeMask)) ==
+            engine::header::kOpcodeNotify) {
+      written = control_(answer, length, 65535, c.peer);  // left untouched by the engine for us
+    }
     if (written == 0) continue;
     c.out[c.out_length] = static_cast<std::uint8_t>(written >> 8);
     c.out[c.out_length + 1] = static_cast<std::uint8_t>(written);

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "nic/control_mailbox.hpp"
 #include "nic/fd.hpp"
 #include "nic/listen_address.hpp"
 #include "nic/socket_counters.hpp"
@@ -59,6 +60,8 @@ class TcpServer {
     return engine_->counters();
   }
   [[nodiscard]] const TcpCounters& counters() const noexcept { return counters_; }
+  // Answers the NOTIFYs the engine leaves for the control side; before run().
+  void set_control_answerer(ControlAnswerer answerer) { control_ = std::move(answerer); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -94,6 +97,7 @@ class TcpServer {
   std::vector<std::uint32_t> free_slots_;
   std::unique_ptr<engine::Engine> engine_;
   TcpCounters counters_;
+  ControlAnswerer control_;
 };
 
 }  // namespace canon::nic

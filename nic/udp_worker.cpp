@@ -92,10 +92,26 @@ std::size_t UdpWorker::serve_burst(const Socket& socket, engine::ServedReader& r
   return n;
 }
 
+void UdpWorker::hand_over(const Socket& socket, std::size_t i) noexcept {
+  const msghdr& h = rx_[i].msg_hdr;
+  const std::uint8_t* data = slots_[i].data;
+  // Untouched by the engine: the query's own header, QR clear, OPCODE NOTIFY.
+  if ((h.msg_flags & MSG_TRUNC) != 0 || rx_[i].msg_len < engine::header::kSize ||
+      (data[engine::header::kFlags] & (engine::header::kQr | engine::header::kOpcodeMask)) !=
+          engine::header::kOpcodeNotify) {
+    return;
+  }
+  (void)mailbox_->push(data, rx_[i].msg_len, socket.fd.get(), slots_[i].peer, h.msg_namelen, h.msg_control,
+                       socket.pktinfo ? h.msg_controllen : 0);
+}
+
 void UdpWorker::send_answers(const Socket& socket, std::size_t received) noexcept {
   std::size_t count = 0;
   for (std::size_t i = 0; i < received; ++i) {
-    if (packets_[i].length == 0) continue;
+    if (packets_[i].length == 0) {
+      hand_over(socket, i);
+      continue;
+    }
     tx_iov_[count] = {slots_[i].data, packets_[i].length};
     msghdr& h = tx_[count].msg_hdr;
     h = rx_[i].msg_hdr;  // peer address and, on wildcard sockets, the PKTINFO to answer from

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "nic/control_mailbox.hpp"
 #include "nic/fd.hpp"
 #include "nic/listen_address.hpp"
 #include "nic/socket_counters.hpp"
@@ -46,6 +47,8 @@ class UdpWorker {
     return engine_->counters();
   }
   [[nodiscard]] const UdpCounters& counters() const noexcept { return counters_; }
+  // NOTIFYs the engine left for the control side (engine/config.hpp).
+  [[nodiscard]] ControlMailbox& mailbox() noexcept { return *mailbox_; }
 
  private:
   struct Socket {
@@ -55,6 +58,9 @@ class UdpWorker {
   // One recvmmsg burst answered and sent; returns how many were received.
   std::size_t serve_burst(const Socket& socket, engine::ServedReader& reader) noexcept;
   void send_answers(const Socket& socket, std::size_t received) noexcept;
+  // Datagram i got no answer: when it is a NOTIFY the engine left for the
+  // control side, it goes into the mailbox.
+  void hand_over(const Socket& socket, std::size_t i) noexcept;
 
   static constexpr std::size_t kBurst = engine::kMaxBurst;
   static constexpr std::size_t kControlBytes = 64;  // one in6_pktinfo cmsg
@@ -70,6 +76,7 @@ class UdpWorker {
   std::vector<Socket> sockets_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<Slot[]> slots_;
+  std::unique_ptr<ControlMailbox> mailbox_ = std::make_unique<ControlMailbox>();
   UdpCounters counters_;
   mmsghdr rx_[kBurst]{};
   iovec rx_iov_[kBurst]{};

@@ -73,6 +73,51 @@ class FileReader {
     return out;
   }
 
+  std::string where(const toml::node& node) const {
+    return path_ + ":" + std::to_string(node.source().begin.line);
+  }
+  // [[key]] and [[secondary]]: an array of tables.
+  template <typename Each>
+  void for_each_table(const std::string& key, const toml::node& node, Each each) const {
+    const toml::array* array = node.as_array();
+    if (!array) fail(node, "'" + key + "' must be written [[" + key + "]], a table per entry");
+    for (const toml::node& item : *array) {
+      const toml::table* table = item.as_table();
+      if (!table) fail(item, "each '" + key + "' entry must be a table ([[" + key + "]])");
+      each(*table);
+    }
+  }
+  KeyOptions key_table(const toml::table& table) const {
+    KeyOptions k;
+    k.where = where(table);
+    for (auto&& [name, node] : table) {
+      const std::string key(name.str());
+      if (key == "name") k.name = text(key, node);
+      else if (key == "algorithm") k.algorithm = text(key, node);
+      else if (key == "secret") k.secret = text(key, node);
+      else if (key == "secret-file") k.secret_file = text(key, node);
+      else fail(node, "unknown key '" + key + "' in [[key]] (name, algorithm, secret, secret-file)");
+    }
+    if (k.name.empty()) fail(table, "[[key]] needs a name");
+    if (k.secret.empty() == k.secret_file.empty()) fail(table, "[[key]] " + k.name + " needs one of secret and secret-file");
+    return k;
+  }
+  SecondaryOptions secondary_table(const toml::table& table) const {
+    SecondaryOptions z;
+    z.where = where(table);
+    for (auto&& [name, node] : table) {
+      const std::string key(name.str());
+      if (key == "zone") z.zone = text(key, node);
+      else if (key == "primaries") z.primaries = strings(key, node);
+      else if (key == "key") z.key = text(key, node);
+      else if (key == "notify-from") z.notify_from = strings(key, node);
+      else fail(node, "unknown key '" + key + "' in [[secondary]] (zone, primaries, key, notify-from)");
+    }
+    if (z.zone.empty()) fail(table, "[[secondary]] needs a zone");
+    if (z.primaries.empty()) fail(table, "[[secondary]] " + z.zone + " needs at least one primary (ADDR:PORT)");
+    return z;
+  }
+
   void apply(const std::string& key, const toml::node& node) {
     if (key == "zone") o_.zones = strings(key, node);
     else if (key == "listen") o_.listen = strings(key, node);
@@ -96,6 +141,9 @@ class FileReader {
     else if (key == "tcp-max-connections") o_.tcp_max_connections = number(key, node);
     else if (key == "max-zone-records") o_.zone_limits.max_records = limit(key, node, 1'000'000'000);
     else if (key == "include-base") o_.include_base = text(key, node);
+    else if (key == "state-dir") o_.state_dir = text(key, node);
+    else if (key == "key") for_each_table(key, node, [&](const toml::table& t) { o_.keys.push_back(key_table(t)); });
+    else if (key == "secondary") for_each_table(key, node, [&](const toml::table& t) { o_.secondaries.push_back(secondary_table(t)); });
     else if (key == "max-rrset-records") o_.zone_limits.max_rrset_records = limit(key, node, zones::kMaxRrsetRecordsCeiling);
     else fail(node, "unknown key '" + key + "'");
   }

@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kCommands =
-    "status, stats, metrics, zone-list, zone-status, zone-load, zone-reload, zone-drop, zone-check, policy-reload, reload, stop";
+    "status, stats, metrics, zone-list, zone-status, zone-load, zone-reload, zone-drop, zone-check, zone-refresh, zone-retransfer, policy-reload, reload, stop";
 
 }  // namespace
 
@@ -52,6 +52,8 @@ json Control::handle(const json& request) {
   if (command == "zone-reload") return zone_reload(args);
   if (command == "zone-drop") return zone_drop(args);
   if (command == "zone-check") return zone_check(args);
+  if (command == "zone-refresh") return zone_refresh(args, false);
+  if (command == "zone-retransfer") return zone_refresh(args, true);
   if (command == "policy-reload") return policy_reload();
   if (command == "stop") {
     stop_requested_ = true;

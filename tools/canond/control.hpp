@@ -15,6 +15,7 @@
 
 #include "nic/backend.hpp"
 #include "tools/canond/options.hpp"
+#include "tools/canond/secondaries.hpp"
 #include "tools/canond/zone_set.hpp"
 #include "engine/served.hpp"
 
@@ -40,6 +41,11 @@ class Control {
   nlohmann::json reload_config();
   [[nodiscard]] bool stop_requested() const noexcept { return stop_requested_; }
 
+  // The secondary zones' thread (null: none). Its received versions are
+  // published by take_received(), when its event_fd() is readable.
+  void attach_secondaries(Secondaries* secondaries) noexcept { secondaries_ = secondaries; }
+  void take_received();
+
  private:
   nlohmann::json status() const;
   nlohmann::json stats() const;
@@ -49,6 +55,8 @@ class Control {
   nlohmann::json zone_reload(const std::vector<std::string>& args);
   nlohmann::json zone_drop(const std::vector<std::string>& args);
   nlohmann::json zone_check(const std::vector<std::string>& args) const;
+  // zone-refresh (SOA check, then IXFR or AXFR) and zone-retransfer (AXFR).
+  nlohmann::json zone_refresh(const std::vector<std::string>& args, bool full_transfer);
   nlohmann::json policy_reload();
   nlohmann::json metrics() const;
   // The policy's part of `stats`: its rules' matches, those of rules served
@@ -75,6 +83,7 @@ class Control {
   std::map<std::pair<std::string, std::string>, std::uint64_t> retired_matches_;  // (rule, action)
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool stop_requested_ = false;
+  Secondaries* secondaries_ = nullptr;
 };
 
 [[nodiscard]] nlohmann::json error_response(const std::string& message);

@@ -89,7 +89,9 @@ json Control::rrl_json(const engine::WorkerCounters& total) const {
   return out;
 }
 
-std::string Control::metrics_text() const { return prometheus_text(stats()); }
+std::string Control::metrics_text() const {
+  return prometheus_text(stats()) + (secondaries_ ? secondaries_->metrics_text() : std::string());
+}
 
 json Control::metrics() const { return json{{"ok", true}, {"text", metrics_text()}}; }
 

@@ -45,6 +45,9 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   check(before.exception_interface == after.exception_interface, "exception-iface");
   check(before.tcp_idle_timeout_seconds == after.tcp_idle_timeout_seconds, "tcp-idle-timeout");
   check(before.tcp_max_connections == after.tcp_max_connections, "tcp-max-connections");
+  check(before.state_dir == after.state_dir, "state-dir");
+  check(before.keys == after.keys, "key");
+  check(before.secondaries == after.secondaries, "secondary");
   return out;
 }
 
@@ -63,6 +66,7 @@ json Control::reload_config() {
     return error_response(error);
   }
   set_log_level(settings.log_level);
+  next.engine.notify_to_control = options_.engine.notify_to_control;  // set at start-up, with the secondaries
   const std::vector<std::string> restart = needs_restart(options_, next);
   std::string restart_text;
   for (const std::string& name : restart) restart_text += (restart_text.empty() ? "" : ", ") + name;
@@ -79,6 +83,8 @@ json Control::reload_config() {
   }
   for (const ZoneState& zone : zones_.zones()) {
     if (listed.count(ZoneSet::canonical(zone.source.origin)) != 0) continue;
+    // A secondary zone's versions come from its primaries, not from a reload.
+    if (secondaries_ && secondaries_->has(ZoneSet::canonical(zone.source.origin))) continue;
     if (zone.from_config) {
       drops.push_back(zone.source.origin);
       log_info("reload: " + ZoneSet::canonical(zone.source.origin) +

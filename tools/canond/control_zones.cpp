@@ -50,6 +50,11 @@ json Control::zone_json(const ZoneState& zone) const {
            {"load_failures", zone.load_failures},
            {"from_config", zone.from_config}};
   if (!zone.served->failed) out["serial"] = zone.unit->zone(0).serial;
+  if (secondaries_) {
+    if (nlohmann::json secondary = secondaries_->status(ZoneSet::canonical(zone.source.origin)); !secondary.is_null()) {
+      out["secondary"] = std::move(secondary);
+    }
+  }
   return out;
 }
 
@@ -137,6 +142,8 @@ json Control::zone_reload(const std::vector<std::string>& args) {
   const std::string what = args.empty() ? "reload" : "zone-reload";
   std::vector<ZoneUpdate> updates;
   for (const ZoneState& zone : zones_.zones()) {
+    // Every zone: the secondary zones are left to their primaries.
+    if (args.empty() && secondaries_ && secondaries_->has(ZoneSet::canonical(zone.source.origin))) continue;
     if (args.empty() || ZoneSet::canonical(zone.source.origin) == ZoneSet::canonical(args[0])) {
       updates.push_back(
           ZoneUpdate{load_logged(zone.source, what, options_.zone_limits), zone.from_config});

@@ -3,7 +3,8 @@
 //   options ─▶ compile the zones (a zone with errors is left out: SERVFAIL
 //   for its names) ─▶ publisher(snapshot 1) ─▶ admin socket
 //   ─▶ backend (opens every socket, then starts its pinned workers)
-//   ─▶ loop: epoll { signalfd, admin socket, admin clients }
+//   ─▶ secondaries' thread (SOA timers, NOTIFY, transfers; secondaries.hpp)
+//   ─▶ loop: epoll { signalfd, admin socket, admin clients, received versions }
 //        SIGHUP: the config read again, every zone re-read · SIGTERM/SIGINT or `stop`: leave the loop
 //   ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
 #include <malloc.h>
@@ -20,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 
 #include "nic/dpdk_backend.hpp"
 #include "nic/fd.hpp"
@@ -30,6 +32,8 @@
 #include "tools/canond/metrics_server.hpp"
 #include "tools/canond/options.hpp"
 #include "tools/canond/policy_file.hpp"
+#include "tools/canond/secondaries.hpp"
+#include "tools/canond/secondary_config.hpp"
 #include "tools/canond/settings.hpp"
 #include "tools/canond/zone_set.hpp"
 
@@ -37,6 +41,7 @@ namespace canon::daemon {
 namespace {
 
 constexpr std::uint64_t kSignalTag = 1;
+constexpr std::uint64_t kReceivedTag = 2;
 constexpr int kControlNice = 10;
 
 // Signals are read from a signalfd by the control loop; every thread
@@ -76,7 +81,8 @@ std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options,
 }
 
 int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_set,
-          std::shared_ptr<const zones::ZoneTable> first, Control::OptionsSource reread) {
+          std::shared_ptr<const zones::ZoneTable> first, Control::OptionsSource reread,
+          std::vector<SecondaryZone> secondary_zones) {
   nic::Fd signals = block_signals();
   nic::Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
   epoll_event event{};
@@ -100,13 +106,30 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     chosen = std::make_unique<nic::SocketBackend>(settings.backend, options.engine, publisher);
   }
   nic::Backend& backend = *chosen;
+  std::unique_ptr<Secondaries> secondaries;
+  if (!secondary_zones.empty()) {
+    std::vector<std::shared_ptr<const zones::LoadedZone>> served;
+    for (const SecondaryZone& zone : secondary_zones) served.push_back(zone_set.find(zone.origin)->served);
+    secondaries = std::make_unique<Secondaries>(std::move(secondary_zones), std::move(served), options.zone_limits,
+                                                backend.control_mailboxes());
+    backend.set_control_answerer([s = secondaries.get()](std::uint8_t* message, std::size_t length,
+                                                         std::size_t capacity, const engine::ClientAddress& peer) {
+      std::string text = engine::prefix_text(engine::AddressPrefix{peer, 128});
+      text.erase(text.find('/'));  // a host: no prefix length
+      return s->answer_notify(message, length, capacity, peer, text + " over TCP");
+    });
+    event.data.u64 = kReceivedTag;
+    ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, secondaries->event_fd(), &event);
+  }
   Control control(options, std::move(zone_set), publisher, backend, readers, std::move(reread));
+  control.attach_secondaries(secondaries.get());
   std::unique_ptr<MetricsServer> metrics;
   if (!options.metrics.empty()) {
     metrics = std::make_unique<MetricsServer>(options.metrics, epoll.get(),
                                               [&control] { return control.metrics_text(); });
   }
   backend.start();
+  if (secondaries) secondaries->start();
   // Compiles run on this thread: let the workers (started above at nice 0)
   // win the CPU when they share it. Measured by bench/swap-latency: p99
   // inside a 1M-name swap window 4.2 ms at equal priority, 1.8 ms below.
@@ -133,6 +156,10 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
         metrics->on_event(ready[e].data.u64, ready[e].events);
         continue;
       }
+      if (ready[e].data.u64 == kReceivedTag) {
+        control.take_received();
+        continue;
+      }
       if (ready[e].data.u64 != kSignalTag) {
         admin.on_event(ready[e].data.u64, ready[e].events, control);
         continue;
@@ -149,6 +176,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
       }
     }
   }
+  if (secondaries) secondaries->stop();  // before the workers' sockets it answers NOTIFY on close
   log_info("draining: workers answer what they took, TCP answers get up to 1 s to leave");
   backend.stop();
   log_info("stopped");
@@ -178,10 +206,22 @@ int run(int argc, char** argv) {
     std::printf("canond %s\n", CANON_VERSION);
     return 0;
   }
-  const DaemonOptions& options = parsed.options;
+  DaemonOptions& options = parsed.options;
   Settings settings;
+  std::vector<SecondaryZone> secondary_zones;
   try {
     settings = make_settings(options);
+    secondary_zones = resolve_secondaries(options);
+    for (const SecondaryZone& zone : secondary_zones) {
+      for (const zones::ZoneSource& source : settings.zones) {
+        if (ZoneSet::canonical(source.origin) == zone.origin) {
+          throw std::runtime_error("zone " + zone.origin + " is both a --zone file and a [[secondary]]");
+        }
+      }
+    }
+    // Workers hand NOTIFYs to the secondaries' thread (socket backend; the
+    // DPDK workers answer them NOTIMP, and the SOA timers alone refresh).
+    options.engine.notify_to_control = !secondary_zones.empty() && !settings.dpdk;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "canond: %s\n", e.what());
     return options.check_config ? 1 : 2;
@@ -191,7 +231,20 @@ int run(int argc, char** argv) {
   const char* what = options.check_config ? "check-config" : "start-up";
   // The workers have not started: every core reads zone files.
   std::vector<ZoneUpdate> updates;
-  for (auto& zone : load_all_logged(settings.zones, what, options.zone_limits, usable_cpus())) {
+  // A secondary zone is served from its state file, as last received;
+  // without one, SERVFAIL until its first transfer.
+  std::vector<zones::ZoneSource> sources = settings.zones;
+  for (const SecondaryZone& zone : secondary_zones) {
+    struct stat info{};
+    if (::stat(zone.source.file.c_str(), &info) == 0) {
+      sources.push_back(zone.source);
+    } else {
+      log_info("zone " + zone.origin + ": nothing received yet (no " + zone.source.file +
+               "); SERVFAIL until the first transfer");
+      updates.push_back(ZoneUpdate{zones::failed_zone(zone.source), true});
+    }
+  }
+  for (auto& zone : load_all_logged(sources, what, options.zone_limits, usable_cpus())) {
     updates.push_back(ZoneUpdate{std::move(zone), true});
   }
   if (updates.empty()) log_warning("no zones given: every query is REFUSED until a zone-load");
@@ -237,7 +290,8 @@ int run(int argc, char** argv) {
     // SIGHUP reads the same command line and config file again.
     Control::OptionsSource reread = [argc, argv] { return parse_options(argc, argv).options; };
     std::shared_ptr<const zones::ZoneTable> table = std::move(outcome.table);
-    return serve(options, settings, std::move(zone_set), std::move(table), std::move(reread));
+    return serve(options, settings, std::move(zone_set), std::move(table), std::move(reread),
+                 std::move(secondary_zones));
   } catch (const std::exception& e) {
     log_error(e.what());
     return 1;

@@ -22,6 +22,11 @@
 //   max-zone-records = 50000000  max-rrset-records = 4096
 //   # relative $INCLUDE paths from this folder, not the including file's (file only)
 //   include-base = "/etc/bind"
+//   # secondary zones (file only; tools/canond/secondaries.hpp)
+//   state-dir = "/var/lib/canon"
+//   [[key]]        name = "edge-key"  algorithm = "hmac-sha256"  secret = "BASE64"  # or secret-file
+//   [[secondary]]  zone = "example.com"  primaries = ["127.0.0.1:53001"]  key = "edge-key"
+//                  notify-from = ["127.0.0.0/8"]
 #pragma once
 
 #include <optional>
@@ -32,6 +37,28 @@
 #include "zones/limits.hpp"
 
 namespace canon::daemon {
+
+// A TSIG key as the config names it ([[key]]).
+struct KeyOptions {
+  std::string name;
+  std::string algorithm = "hmac-sha256";
+  std::string secret;       // base64
+  std::string secret_file;  // or the base64 secret in this file
+  std::string where;        // "canond.toml:12", for messages
+
+  bool operator==(const KeyOptions&) const = default;
+};
+
+// A zone canond takes from primaries ([[secondary]]).
+struct SecondaryOptions {
+  std::string zone;
+  std::vector<std::string> primaries;    // ADDR:PORT, tried in order
+  std::string key;                       // a [[key]] name; empty: no TSIG
+  std::vector<std::string> notify_from;  // prefixes; empty: the primaries' addresses
+  std::string where;
+
+  bool operator==(const SecondaryOptions&) const = default;
+};
 
 struct DaemonOptions {
   std::string config_file;
@@ -55,6 +82,10 @@ struct DaemonOptions {
   unsigned tcp_max_connections = 256;
   zones::ZoneLimits zone_limits;
   std::string include_base;  // zones::ZoneSource::include_base of every zone
+
+  std::string state_dir = "/var/lib/canon";  // received zones (secondaries)
+  std::vector<KeyOptions> keys;
+  std::vector<SecondaryOptions> secondaries;
 };
 
 // What the command line asked for besides running.
