@@ -20,6 +20,9 @@ struct EngineConfig {
   // false: NOTIMP, as for every other opcode. Set by canond when it has
   // secondary zones and the backend hands datagrams over.
   bool notify_to_control = false;
+  // AXFR and IXFR over TCP, likewise left for the TCP server to hand the
+  // connection to the control side's outgoing transfers; false: REFUSED.
+  bool transfers_to_control = false;
 
   bool operator==(const EngineConfig&) const = default;
 };

@@ -135,6 +135,15 @@ bool write_plain(const zones::Snapshot& snap, const PlainAnswer& plain, Response
 
 }  // namespace
 
+bool Engine::for_control_side(const Query& query, const std::uint8_t* data, Transport transport) const noexcept {
+  if (!query.question_ok) return false;
+  if (query.verdict == Verdict::kNotImp) {
+    return config_->notify_to_control && (data[header::kFlags] & header::kOpcodeMask) == header::kOpcodeNotify;
+  }
+  return query.verdict == Verdict::kRefused && transport == Transport::kTcp && config_->transfers_to_control &&
+         (query.qtype == zones::rr::AXFR || query.qtype == zones::rr::IXFR);
+}
+
 std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
                             const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
                             std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,
@@ -181,10 +190,9 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
       result = answer_chaos(*config_, query, writer);
       break;
     default:
-      if (query.verdict == Verdict::kNotImp && config_->notify_to_control &&
-          query.question_ok && (data[header::kFlags] & header::kOpcodeMask) == header::kOpcodeNotify) {
-        // For the control side (secondary zones): the worker hands the
-        // untouched datagram over; the control side answers it.
+      if (for_control_side(query, data, transport)) {
+        // The worker or the TCP server hands the untouched message over;
+        // the control side answers it (engine/config.hpp).
         ++counters_.to_control;
         return 0;
       }

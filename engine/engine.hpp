@@ -127,6 +127,8 @@ class alignas(64) Engine {
   // without the zones makes the query Verdict::kPolicy (or kDrop).
   void apply_policy(const Policy& policy, Query& query, const char* text, std::size_t length,
                     const ClientAddress& source, Transport transport) noexcept;
+  // A NOTIFY or a transfer request the control side answers (config.hpp).
+  [[nodiscard]] bool for_control_side(const Query& query, const std::uint8_t* data, Transport transport) const noexcept;
   std::size_t respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
                       const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
                       std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,

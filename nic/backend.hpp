@@ -62,6 +62,8 @@ class Backend {
   [[nodiscard]] virtual std::vector<ControlMailbox*> control_mailboxes() { return {}; }
   // Who answers those messages when they come over TCP; set before start().
   virtual void set_control_answerer(ControlAnswerer /*answerer*/) {}
+  // Who serves AXFR and IXFR over TCP; set before start().
+  virtual void set_transfer_handoff(TransferHandoff /*handoff*/) {}
 };
 
 }  // namespace canon::nic

@@ -40,6 +40,12 @@ struct HandedDatagram {
 using ControlAnswerer = std::function<std::size_t(std::uint8_t* message, std::size_t length, std::size_t capacity,
                                                   const engine::ClientAddress& peer)>;
 
+// Takes over the TCP connection `fd` whose request (an AXFR or IXFR the
+// engine left for the control side) is answered by a stream of messages on
+// another thread: it dup()s `fd`; the TCP server closes its own.
+using TransferHandoff = std::function<void(int fd, const std::uint8_t* request, std::size_t length,
+                                           const engine::ClientAddress& peer)>;
+
 class ControlMailbox {
  public:
   static constexpr std::size_t kSlots = 16;

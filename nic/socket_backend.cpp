@@ -71,6 +71,8 @@ namespace canon::nic {
 
 void SocketBackend::set_control_answerer(ControlAnswerer answerer) { tcp_->set_control_answerer(std::move(answerer)); }
 
+void SocketBackend::set_transfer_handoff(TransferHandoff handoff) { tcp_->set_transfer_handoff(std::move(handoff)); }
+
 std::vector<ControlMailbox*> SocketBackend::control_mailboxes() {
   std::vector<ControlMailbox*> out;
   for (auto& worker : workers_) out.push_back(&worker->mailbox());

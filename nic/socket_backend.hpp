@@ -47,6 +47,7 @@ class SocketBackend final : public Backend {
   [[nodiscard]] std::vector<std::string> listening() const override;
   [[nodiscard]] std::vector<ControlMailbox*> control_mailboxes() override;
   void set_control_answerer(ControlAnswerer answerer) override;
+  void set_transfer_handoff(TransferHandoff handoff) override;
 
  private:
   SocketBackendConfig config_;

@@ -185,10 +185,19 @@ void TcpServer::answer_complete(Connection& c, const engine::Served& served) noe
     std::size_t written = engine_->answer_one(served, c.peer, answer, length, 65535, engine::Transport::kTcp);
     ++counters_.queries;
     used += 2 + length;
-    if (written == 0 && control_ && length >= engine::header::kSize &&
-        (answer[engine::header::kFlags] & (engine::header::kQr | engine::header::kOpcodeMask)) ==
-            engine::header::kOpcodeNotify) {
-      written = control_(answer, length, 65535, c.peer);  // left untouched by the engine for us
+    if (written == 0 && engine_->counters().to_control.load() != handed_) {  // left untouched for the control side
+      handed_ = engine_->counters().to_control.load();
+      const bool notify = (answer[engine::header::kFlags] & engine::header::kOpcodeMask) == engine::header::kOpcodeNotify;
+      if (notify && control_) {
+        written = control_(answer, length, 65535, c.peer);
+      } else if (!notify && handoff_) {
+        // AXFR or IXFR: the stream is the outgoing transfers' thread's; this
+        // connection ends here (after what it already had to send).
+        handoff_(c.fd.get(), answer, length, c.peer);
+        c.peer_closed = true;
+        c.in_length = used = 0;
+        break;
+      }
     }
     if (written == 0) continue;
     c.out[c.out_length] = static_cast<std::uint8_t>(written >> 8);

@@ -62,6 +62,8 @@ class TcpServer {
   [[nodiscard]] const TcpCounters& counters() const noexcept { return counters_; }
   // Answers the NOTIFYs the engine leaves for the control side; before run().
   void set_control_answerer(ControlAnswerer answerer) { control_ = std::move(answerer); }
+  // Serves the AXFRs and IXFRs the engine leaves for the control side; before run().
+  void set_transfer_handoff(TransferHandoff handoff) { handoff_ = std::move(handoff); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -98,6 +100,8 @@ class TcpServer {
   std::unique_ptr<engine::Engine> engine_;
   TcpCounters counters_;
   ControlAnswerer control_;
+  TransferHandoff handoff_;
+  std::uint64_t handed_ = 0;  // the engine's to_control count already handed over
 };
 
 }  // namespace canon::nic

@@ -111,7 +111,9 @@ class FileReader {
       else if (key == "primaries") z.primaries = strings(key, node);
       else if (key == "key") z.key = text(key, node);
       else if (key == "notify-from") z.notify_from = strings(key, node);
-      else fail(node, "unknown key '" + key + "' in [[secondary]] (zone, primaries, key, notify-from)");
+      else if (key == "allow-transfer") z.allow_transfer = strings(key, node);
+      else if (key == "notify") z.notify = strings(key, node);
+      else fail(node, "unknown key '" + key + "' in [[secondary]] (zone, primaries, key, notify-from, allow-transfer, notify)");
     }
     if (z.zone.empty()) fail(table, "[[secondary]] needs a zone");
     if (z.primaries.empty()) fail(table, "[[secondary]] " + z.zone + " needs at least one primary (ADDR:PORT)");
@@ -142,6 +144,8 @@ class FileReader {
     else if (key == "max-zone-records") o_.zone_limits.max_records = limit(key, node, 1'000'000'000);
     else if (key == "include-base") o_.include_base = text(key, node);
     else if (key == "state-dir") o_.state_dir = text(key, node);
+    else if (key == "allow-transfer") o_.allow_transfer = strings(key, node);
+    else if (key == "notify") o_.notify = strings(key, node);
     else if (key == "key") for_each_table(key, node, [&](const toml::table& t) { o_.keys.push_back(key_table(t)); });
     else if (key == "secondary") for_each_table(key, node, [&](const toml::table& t) { o_.secondaries.push_back(secondary_table(t)); });
     else if (key == "max-rrset-records") o_.zone_limits.max_rrset_records = limit(key, node, zones::kMaxRrsetRecordsCeiling);

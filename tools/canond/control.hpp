@@ -15,6 +15,7 @@
 
 #include "nic/backend.hpp"
 #include "tools/canond/options.hpp"
+#include "tools/canond/outgoing.hpp"
 #include "tools/canond/secondaries.hpp"
 #include "tools/canond/zone_set.hpp"
 #include "engine/served.hpp"
@@ -45,6 +46,11 @@ class Control {
   // published by take_received(), when its event_fd() is readable.
   void attach_secondaries(Secondaries* secondaries) noexcept { secondaries_ = secondaries; }
   void take_received();
+  // Outgoing transfers and NOTIFY: told of every zone set served.
+  void attach_outgoing(Outgoing* outgoing) {
+    outgoing_ = outgoing;
+    if (outgoing_) outgoing_->served(zones_);
+  }
 
  private:
   nlohmann::json status() const;
@@ -84,6 +90,7 @@ class Control {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool stop_requested_ = false;
   Secondaries* secondaries_ = nullptr;
+  Outgoing* outgoing_ = nullptr;
 };
 
 [[nodiscard]] nlohmann::json error_response(const std::string& message);

@@ -90,7 +90,8 @@ json Control::rrl_json(const engine::WorkerCounters& total) const {
 }
 
 std::string Control::metrics_text() const {
-  return prometheus_text(stats()) + (secondaries_ ? secondaries_->metrics_text() : std::string());
+  return prometheus_text(stats()) + (secondaries_ ? secondaries_->metrics_text() : std::string()) +
+         (outgoing_ ? outgoing_->metrics_text() : std::string());
 }
 
 json Control::metrics() const { return json{{"ok", true}, {"text", metrics_text()}}; }

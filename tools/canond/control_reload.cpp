@@ -48,6 +48,8 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   check(before.state_dir == after.state_dir, "state-dir");
   check(before.keys == after.keys, "key");
   check(before.secondaries == after.secondaries, "secondary");
+  check(before.allow_transfer == after.allow_transfer, "allow-transfer");
+  check(before.notify == after.notify, "notify");
   return out;
 }
 

@@ -96,6 +96,7 @@ json Control::publish(const std::vector<ZoneUpdate>& updates, const std::vector<
     response["findings"] = outcome.refused_lines;
     return response;
   }
+  if (outgoing_) outgoing_->served(zones_);
   const zones::CompileStats stats = outcome.stats;
   double load_seconds = 0;  // the files this command read
   for (const ZoneUpdate& update : updates) load_seconds += update.loaded->load_seconds;

@@ -31,9 +31,10 @@
 #include "tools/canond/log.hpp"
 #include "tools/canond/metrics_server.hpp"
 #include "tools/canond/options.hpp"
+#include "tools/canond/outgoing.hpp"
 #include "tools/canond/policy_file.hpp"
 #include "tools/canond/secondaries.hpp"
-#include "tools/canond/secondary_config.hpp"
+#include "tools/canond/transfer_config.hpp"
 #include "tools/canond/settings.hpp"
 #include "tools/canond/zone_set.hpp"
 
@@ -82,7 +83,7 @@ std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options,
 
 int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_set,
           std::shared_ptr<const zones::ZoneTable> first, Control::OptionsSource reread,
-          std::vector<SecondaryZone> secondary_zones) {
+          std::vector<SecondaryZone> secondary_zones, OutgoingSettings outgoing_settings) {
   nic::Fd signals = block_signals();
   nic::Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
   epoll_event event{};
@@ -121,8 +122,15 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     event.data.u64 = kReceivedTag;
     ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, secondaries->event_fd(), &event);
   }
+  // AXFR and IXFR over TCP: served to allow-transfer, refused and logged otherwise.
+  auto outgoing = std::make_unique<Outgoing>(std::move(outgoing_settings));
+  backend.set_transfer_handoff([o = outgoing.get()](int fd, const std::uint8_t* request, std::size_t length,
+                                                    const engine::ClientAddress& peer) {
+    o->take(fd, request, length, peer);
+  });
   Control control(options, std::move(zone_set), publisher, backend, readers, std::move(reread));
   control.attach_secondaries(secondaries.get());
+  control.attach_outgoing(outgoing.get());
   std::unique_ptr<MetricsServer> metrics;
   if (!options.metrics.empty()) {
     metrics = std::make_unique<MetricsServer>(options.metrics, epoll.get(),
@@ -130,6 +138,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   }
   backend.start();
   if (secondaries) secondaries->start();
+  outgoing->start();
   // Compiles run on this thread: let the workers (started above at nice 0)
   // win the CPU when they share it. Measured by bench/swap-latency: p99
   // inside a 1M-name swap window 4.2 ms at equal priority, 1.8 ms below.
@@ -177,6 +186,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     }
   }
   if (secondaries) secondaries->stop();  // before the workers' sockets it answers NOTIFY on close
+  outgoing->stop();
   log_info("draining: workers answer what they took, TCP answers get up to 1 s to leave");
   backend.stop();
   log_info("stopped");
@@ -209,9 +219,11 @@ int run(int argc, char** argv) {
   DaemonOptions& options = parsed.options;
   Settings settings;
   std::vector<SecondaryZone> secondary_zones;
+  OutgoingSettings outgoing_settings;
   try {
     settings = make_settings(options);
     secondary_zones = resolve_secondaries(options);
+    outgoing_settings = resolve_outgoing(options);
     for (const SecondaryZone& zone : secondary_zones) {
       for (const zones::ZoneSource& source : settings.zones) {
         if (ZoneSet::canonical(source.origin) == zone.origin) {
@@ -222,6 +234,7 @@ int run(int argc, char** argv) {
     // Workers hand NOTIFYs to the secondaries' thread (socket backend; the
     // DPDK workers answer them NOTIMP, and the SOA timers alone refresh).
     options.engine.notify_to_control = !secondary_zones.empty() && !settings.dpdk;
+    options.engine.transfers_to_control = !settings.dpdk;  // DPDK: TCP reaches canond through the TAP
   } catch (const std::exception& e) {
     std::fprintf(stderr, "canond: %s\n", e.what());
     return options.check_config ? 1 : 2;
@@ -291,7 +304,7 @@ int run(int argc, char** argv) {
     Control::OptionsSource reread = [argc, argv] { return parse_options(argc, argv).options; };
     std::shared_ptr<const zones::ZoneTable> table = std::move(outcome.table);
     return serve(options, settings, std::move(zone_set), std::move(table), std::move(reread),
-                 std::move(secondary_zones));
+                 std::move(secondary_zones), std::move(outgoing_settings));
   } catch (const std::exception& e) {
     log_error(e.what());
     return 1;

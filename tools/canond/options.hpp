@@ -27,6 +27,9 @@
 //   [[key]]        name = "edge-key"  algorithm = "hmac-sha256"  secret = "BASE64"  # or secret-file
 //   [[secondary]]  zone = "example.com"  primaries = ["127.0.0.1:53001"]  key = "edge-key"
 //                  notify-from = ["127.0.0.0/8"]
+//   # outgoing transfers (file only; tools/canond/outgoing.hpp); also per [[secondary]]
+//   allow-transfer = ["127.0.0.1/32", "198.18.0.0/15 key edge-key"]
+//   notify = ["127.0.0.1:53002"]
 #pragma once
 
 #include <optional>
@@ -55,6 +58,8 @@ struct SecondaryOptions {
   std::vector<std::string> primaries;    // ADDR:PORT, tried in order
   std::string key;                       // a [[key]] name; empty: no TSIG
   std::vector<std::string> notify_from;  // prefixes; empty: the primaries' addresses
+  std::vector<std::string> allow_transfer;  // adds to the global list for this zone
+  std::vector<std::string> notify;          // adds to the global list for this zone
   std::string where;
 
   bool operator==(const SecondaryOptions&) const = default;
@@ -86,6 +91,10 @@ struct DaemonOptions {
   std::string state_dir = "/var/lib/canon";  // received zones (secondaries)
   std::vector<KeyOptions> keys;
   std::vector<SecondaryOptions> secondaries;
+  // Outgoing transfers: who may ask AXFR/IXFR ("PREFIX" or "PREFIX key NAME"),
+  // and who is told of each new version ("ADDR:PORT" or "ADDR:PORT key NAME").
+  std::vector<std::string> allow_transfer;
+  std::vector<std::string> notify;
 };
 
 // What the command line asked for besides running.

@@ -28,7 +28,7 @@
 
 #include "nic/control_mailbox.hpp"
 #include "nic/fd.hpp"
-#include "tools/canond/secondary_config.hpp"
+#include "tools/canond/transfer_config.hpp"
 #include "zones/compiler.hpp"
 #include "zones/limits.hpp"
 

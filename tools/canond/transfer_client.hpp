@@ -12,7 +12,7 @@
 #include <string>
 
 #include "nic/listen_address.hpp"
-#include "tools/canond/secondary_config.hpp"
+#include "tools/canond/transfer_config.hpp"
 #include "zones/limits.hpp"
 #include "zones/transfer.hpp"
 

@@ -1,4 +1,4 @@
-#include "tools/canond/secondary_config.hpp"
+#include "tools/canond/transfer_config.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -31,13 +31,73 @@ zones::TsigKey resolve_key(const KeyOptions& k) {
   return std::move(*key);
 }
 
-}  // namespace
-
-std::vector<SecondaryZone> resolve_secondaries(const DaemonOptions& options) {
+std::map<std::string, zones::TsigKey> resolve_keys(const DaemonOptions& options) {
   std::map<std::string, zones::TsigKey> keys;
   for (const KeyOptions& k : options.keys) {
     if (!keys.emplace(k.name, resolve_key(k)).second) refuse(k.where, "[[key]] " + k.name + " is defined twice");
   }
+  return keys;
+}
+
+// "WHAT" or "WHAT key NAME": the two words, the key looked up.
+std::pair<std::string, std::optional<zones::TsigKey>> with_key(const std::string& text, const std::string& option,
+                                                              const std::map<std::string, zones::TsigKey>& keys) {
+  const std::size_t space = text.find(' ');
+  if (space == std::string::npos) return {text, std::nullopt};
+  const std::string rest = text.substr(space + 1);
+  if (rest.rfind("key ", 0) != 0) {
+    throw std::runtime_error(option + " '" + text + "': write ADDRESS or ADDRESS key NAME");
+  }
+  const std::string name = rest.substr(4);
+  auto it = keys.find(name);
+  if (it == keys.end()) throw std::runtime_error(option + " '" + text + "': no [[key]] is named " + name);
+  return {text.substr(0, space), it->second};
+}
+
+std::vector<TransferAcl> acls(const std::vector<std::string>& texts, const std::map<std::string, zones::TsigKey>& keys) {
+  std::vector<TransferAcl> out;
+  for (const std::string& text : texts) {
+    auto [what, key] = with_key(text, "allow-transfer", keys);
+    std::string error;
+    auto prefix = engine::parse_prefix(what, error);
+    if (!prefix) throw std::runtime_error("allow-transfer '" + text + "': " + error);
+    out.push_back(TransferAcl{*prefix, std::move(key)});
+  }
+  return out;
+}
+
+std::vector<NotifyTarget> targets(const std::vector<std::string>& texts, const std::map<std::string, zones::TsigKey>& keys) {
+  std::vector<NotifyTarget> out;
+  for (const std::string& text : texts) {
+    auto [what, key] = with_key(text, "notify", keys);
+    std::string error;
+    auto address = nic::parse_listen_address(what, error);
+    if (!address || address->is_wildcard()) {
+      throw std::runtime_error("notify '" + text + "': " + (address ? "a target needs its own address" : error));
+    }
+    out.push_back(NotifyTarget{std::move(*address), std::move(key)});
+  }
+  return out;
+}
+
+}  // namespace
+
+OutgoingSettings resolve_outgoing(const DaemonOptions& options) {
+  const std::map<std::string, zones::TsigKey> keys = resolve_keys(options);
+  OutgoingSettings out;
+  for (const auto& [name, key] : keys) out.keys.push_back(key);
+  out.allow = acls(options.allow_transfer, keys);
+  out.notify = targets(options.notify, keys);
+  for (const SecondaryOptions& s : options.secondaries) {
+    const std::string origin = ZoneSet::canonical(s.zone);
+    if (!s.allow_transfer.empty()) out.zone_allow[origin] = acls(s.allow_transfer, keys);
+    if (!s.notify.empty()) out.zone_notify[origin] = targets(s.notify, keys);
+  }
+  return out;
+}
+
+std::vector<SecondaryZone> resolve_secondaries(const DaemonOptions& options) {
+  const std::map<std::string, zones::TsigKey> keys = resolve_keys(options);
   std::vector<SecondaryZone> out;
   std::map<std::string, bool> seen;
   for (const SecondaryOptions& s : options.secondaries) {

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""canond as a primary: outgoing AXFR, IXFR and NOTIFY (issue 17).
+
+    daemon_transfers_out.py CANOND CANONCTL EXAMPLE_ZONES_DIR
+
+canond's AXFR of the example zone holds exactly the records knotd's AXFR of
+the same file holds (kdig reads both). allow-transfer decides: a request
+from outside it, or unsigned where it names a key, is REFUSED, logged and
+counted. A chain of two canonds: the primary's zone file changes, a
+zone-reload publishes it, the primary sends NOTIFY, and the secondary takes
+the change by IXFR from the diff the primary kept.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemon_harness as h  # noqa: E402  (first: re-execs /usr/bin/python3 if needed)
+
+import unittest  # noqa: E402
+
+import xfr_primaries as xp  # noqa: E402
+
+ORIGIN = "example.com."
+KEY = f"hmac-sha256:{xp.KEY_NAME}:{xp.SECRET}"
+
+
+def axfr_records(port, key=None, rdtype="AXFR"):
+    """kdig's AXFR as a sorted list of lines (owner lower-cased), and its status line."""
+    cmd = ["kdig", "-p", str(port), "@127.0.0.1", ORIGIN, rdtype, "+nocomments", "+nostats", "+noquestion"]
+    if key:
+        cmd += ["-y", key]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
+    lines = []
+    for line in out.splitlines():
+        if not line.strip() or line.startswith(";"):
+            continue
+        owner, ttl, cls, rtype, rdata = line.split(None, 4)
+        if rtype == "TSIG":
+            continue
+        lines.append(" ".join([owner.lower(), ttl, cls, rtype, rdata.strip()]))
+    return sorted(lines), out
+
+
+def primary_config(c, extra):
+    text = (f'admin-socket = "{c.socket}"\nlisten = ["127.0.0.1:{c.port}"]\n' + extra
+            + f'[[key]]\nname = "{xp.KEY_NAME}"\nsecret = "{xp.SECRET}"\n')
+    c.config = h.write(c.dir, "canond.toml", text)
+    c.listen = []
+    return c
+
+
+class TransfersOut(unittest.TestCase):
+    def test_axfr_is_knotds_and_allow_transfer_decides(self):
+        c = h.Canond()
+        # Every common type, names in RDATA to compress, a delegation with glue.
+        zone = h.write(c.dir, "example.com.zone", h.zone_text(ORIGIN, 7, (
+            "www IN A 198.18.0.1\nwww IN AAAA 2001:db8::1\n@ IN MX 10 mail\nmail IN A 198.18.0.25\n"
+            "alias IN CNAME www\ntxt IN TXT \"v=spf1 -all\" \"two\"\n_sip._tcp IN SRV 1 2 5060 www\n"
+            "child IN NS ns.child\nns.child IN A 198.18.0.53\nold IN DNAME example.net.\n"
+            + "".join(f"h{i} 300 IN A 198.18.2.{i}\n" for i in range(40)))))
+        primary_config(c, f'zone = ["{ORIGIN}={zone}"]\nallow-transfer = ["127.0.0.1/32 key {xp.KEY_NAME}"]\n')
+        knot = xp.Knot(h, {ORIGIN: h.read(zone)}, key=False, open_transfer=True).start()
+        try:
+            with c:
+                ours, text = axfr_records(c.port, KEY)
+                theirs, _ = axfr_records(knot.port)
+                self.assertGreater(len(ours), 40, text)
+                self.assertEqual(ours.count(ours[0]), 2 if ours[0].split()[3] == "SOA" else 1)
+                self.assertEqual(ours, theirs)  # SOA twice in both
+                self.assertRegex(c.log(), r"AXFR of example\.com\. to 127\.0\.0\.1: serial \d+, 1 messages, "
+                                          r"\d+ bytes, [\d.]+ s, TSIG edge-key\.")
+                # Unsigned: not what allow-transfer names.
+                refused, text = axfr_records(c.port)
+                self.assertEqual(refused, [], text)
+                self.assertRegex(c.log(), r"AXFR of example\.com\. to 127\.0\.0\.1 refused: not allowed by allow-transfer")
+                metrics = c.ok("metrics")["text"]
+                self.assertIn('canon_transfers_out_total{zone="example.com.",type="refused"} 1', metrics)
+                self.assertIn('canon_transfers_out_total{zone="example.com.",type="axfr"} 1', metrics)
+        finally:
+            knot.stop()
+
+    def test_a_chain_of_two_canonds_takes_a_change_by_notify_and_ixfr(self):
+        secondary = h.Canond()
+        primary = h.Canond()
+        body = "".join(f"host{i} IN A 198.18.1.{i}\n" for i in range(1, 30))
+        zone = h.write(primary.dir, "example.com.zone", h.zone_text(ORIGIN, 1, body))
+        primary_config(primary, f'zone = ["{ORIGIN}={zone}"]\nallow-transfer = ["127.0.0.1/32"]\n'
+                                f'notify = ["127.0.0.1:{secondary.port}"]\n')
+        secondary.config = h.write(secondary.dir, "canond.toml",
+                                   f'admin-socket = "{secondary.socket}"\nlisten = ["127.0.0.1:{secondary.port}"]\n'
+                                   f'state-dir = "{secondary.dir}/state"\n'
+                                   f'[[secondary]]\nzone = "{ORIGIN}"\nprimaries = ["127.0.0.1:{primary.port}"]\n')
+        secondary.listen = []
+        with primary, secondary:
+            h.wait_for("the AXFR", lambda: h.addresses(secondary.port, "host1." + ORIGIN) == {"198.18.1.1"})
+            h.write(primary.dir, "example.com.zone",
+                    h.zone_text(ORIGIN, 2, body.replace("198.18.1.7\n", "198.18.1.77\n") + "new IN A 198.18.0.9\n"))
+            t0 = time.monotonic()
+            primary.ok("zone-reload", ORIGIN)
+            h.wait_for("the change on the secondary", lambda: h.addresses(secondary.port, "new." + ORIGIN) == {"198.18.0.9"})
+            print(f"reload to answered on the secondary: {(time.monotonic() - t0) * 1000:.0f} ms", file=sys.stderr)
+            self.assertEqual(h.addresses(secondary.port, "host7." + ORIGIN), {"198.18.1.77"})
+            self.assertRegex(primary.log(), r"IXFR of example\.com\. to 127\.0\.0\.1: serial 1 -> 2 \(1 diff\(s\)\)")
+            self.assertRegex(secondary.log(), r"IXFR from 127\.0\.0\.1:\d+: serial 1 -> 2, 33 records \(7 received")
+            self.assertRegex(secondary.log(), r"NOTIFY from 127\.0\.0\.1#\d+, refreshing")
+            metrics = primary.ok("metrics")["text"]
+            # (the first NOTIFY, at the primary's start, may have gone before the secondary listened)
+            self.assertRegex(metrics, r'canon_notify_out_total\{zone="example\.com\.",outcome="answered"\} [12]\n')
+            # The secondary's own IXFR out: up to date.
+            # The secondary has no allow-transfer: its downstreams are refused.
+            lines, text = axfr_records(secondary.port, rdtype="IXFR=2")
+            self.assertEqual(lines, [], text)
+            self.assertRegex(secondary.log(), r"IXFR of example\.com\. to 127\.0\.0\.1 refused: not allowed by allow-transfer")
+
+
+if __name__ == "__main__":
+    h.main()
