@@ -2,10 +2,12 @@
 //
 //   options ─▶ compile the zones (a zone with errors is left out: SERVFAIL
 //   for its names) ─▶ publisher(snapshot 1) ─▶ admin socket
-//   ─▶ backend (opens every socket, then starts its pinned workers)
-//   ─▶ loop: epoll { signalfd, admin socket, admin clients }
+//   ─▶ backend (opens every socket) ─▶ metrics port
+//   ─▶ user = "...": drop to it, no capability left (privileges.hpp)
+//   ─▶ backend starts its pinned workers ─▶ READY=1 (service_notify.hpp)
+//   ─▶ loop: epoll { signalfd, admin socket, admin clients }, WATCHDOG=1
 //        SIGHUP: the config read again, every zone re-read · SIGTERM/SIGINT or `stop`: leave the loop
-//   ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
+//   ─▶ STOPPING=1 ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
 #include <malloc.h>
 #include <sched.h>
 #include <sys/epoll.h>
@@ -30,6 +32,8 @@
 #include "tools/canond/metrics_server.hpp"
 #include "tools/canond/options.hpp"
 #include "tools/canond/policy_file.hpp"
+#include "tools/canond/privileges.hpp"
+#include "tools/canond/service_notify.hpp"
 #include "tools/canond/settings.hpp"
 #include "tools/canond/zone_set.hpp"
 
@@ -78,6 +82,7 @@ std::shared_ptr<const engine::Policy> first_policy(const DaemonOptions& options,
 int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_set,
           std::shared_ptr<const zones::ZoneTable> first, Control::OptionsSource reread) {
   nic::Fd signals = block_signals();
+  ServiceNotifier notifier;  // connected now, while canond may still reach any socket
   nic::Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
   epoll_event event{};
   event.events = EPOLLIN;
@@ -89,7 +94,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
       std::make_shared<const engine::Served>(engine::Served{std::move(first), first_policy(options, readers),
                                                    std::make_shared<const engine::EngineConfig>(options.engine)}),
       readers);
-  AdminServer admin(options.admin_socket, epoll.get());
+  AdminServer admin(options.admin_socket, epoll.get(), settings.run_as);
   std::unique_ptr<nic::Backend> chosen;
   if (settings.dpdk) {
     // EAL starts here, after the signal mask: its threads inherit it.
@@ -106,6 +111,15 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     metrics = std::make_unique<MetricsServer>(options.metrics, epoll.get(),
                                               [&control] { return control.metrics_text(); });
   }
+  if (settings.run_as) {
+    // Every socket is open; the workers have not started, so none of them
+    // ever runs with privileges.
+    drop_privileges(*settings.run_as);
+    log_info("running as user " + settings.run_as->user + " (uid " + std::to_string(settings.run_as->uid) +
+             "), group " + settings.run_as->group + " (gid " + std::to_string(settings.run_as->gid) +
+             "), no capabilities");
+  }
+  control.on_reload([&notifier](bool begins) { (void)(begins ? notifier.reloading() : notifier.ready()); });
   backend.start();
   // Compiles run on this thread: let the workers (started above at nice 0)
   // win the CPU when they share it. Measured by bench/swap-latency: p99
@@ -122,12 +136,18 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
            " backend, " + backend.transports() + " on " + where + "; " +
            std::to_string(options.workers) + " worker(s); admin socket " + admin.path() +
            (metrics ? "; metrics on http://" + metrics->address() + "/metrics" : ""));
+  (void)notifier.ready();
 
   bool running = true;
   while (running && !control.stop_requested()) {
     epoll_event ready[16];
-    const int count = ::epoll_wait(epoll.get(), ready, 16, 1000);
+    // At least once a second (metrics, held-back log lines), and when the
+    // watchdog is due.
+    const auto until_watchdog = notifier.tick_watchdog(std::chrono::steady_clock::now());
+    const int count = ::epoll_wait(epoll.get(), ready, 16,
+                                   static_cast<int>(std::min<std::int64_t>(1000, until_watchdog.count())));
     if (metrics) metrics->tick(std::chrono::steady_clock::now());
+    log_flush_repeats();
     for (int e = 0; e < count; ++e) {
       if (metrics && MetricsServer::owns(ready[e].data.u64)) {
         metrics->on_event(ready[e].data.u64, ready[e].events);
@@ -149,6 +169,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
       }
     }
   }
+  (void)notifier.stopping();
   log_info("draining: workers answer what they took, TCP answers get up to 1 s to leave");
   backend.stop();
   log_info("stopped");
@@ -187,6 +208,7 @@ int run(int argc, char** argv) {
     return options.check_config ? 1 : 2;
   }
   set_log_level(settings.log_level);
+  set_log_target(settings.log_target);
 
   const char* what = options.check_config ? "check-config" : "start-up";
   // The workers have not started: every core reads zone files.

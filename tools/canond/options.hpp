@@ -22,6 +22,8 @@
 //   max-zone-records = 50000000  max-rrset-records = 4096
 //   # relative $INCLUDE paths from this folder, not the including file's (file only)
 //   include-base = "/etc/bind"
+//   # running as a service (privileges.hpp, log.hpp)
+//   user = "canon"             group = "canon"       log-target = "journal"
 #pragma once
 
 #include <optional>
@@ -48,6 +50,9 @@ struct DaemonOptions {
   unsigned dns_port = 53;              // DPDK: the UDP (and TCP) port answered
   std::string exception_interface = "canon0";  // DPDK: kernel TAP name, "none": no exception path
   std::string log_level = "info";
+  std::string log_target;  // stderr | journal | syslog; empty: journal under systemd, else stderr
+  std::string user;        // after the sockets are open, run as this user (and no capability)
+  std::string group;       // empty: the user's primary group
   bool check_config = false;
 
   engine::EngineConfig engine;
