@@ -5,7 +5,7 @@
 
 With JOURNAL_STREAM naming canond's stderr (as systemd sets it) every line
 starts with its syslog priority (<3> error, <4> warning, <6> info, <7>
-debug) and carries no timestamp; with JOURNAL_STREAM naming another stream
+debug) and carries no timestamp, a broken zone's findings included; with JOURNAL_STREAM naming another stream
 (a child whose stderr was redirected) the lines keep their timestamps;
 --log-target journal asks for the prefixes anyway. The same warning 30
 times within a second (admin clients refused) is written at most 10 times,
@@ -77,7 +77,9 @@ class Logging(unittest.TestCase):
 
     def test_warning_and_error_priorities(self):
         work = h.tempdir()
-        config = h.write(work, "canond.toml", f'zone = ["example.com={h.example("example.com")}"]\n')
+        broken = h.write(work, "broken.zone", h.zone_text("broken.example.", 1, "www CNAME a\nwww A 192.0.2.1\n"))
+        config = h.write(work, "canond.toml", f'zone = ["example.com={h.example("example.com")}", '
+                                              f'"broken.example={broken}"]\n')
         d = h.Canond(config=config, args=["--admin-socket", os.path.join(work, "admin.sock")])
         d.socket = os.path.join(work, "admin.sock")
         open(d.logpath, "w").close()
@@ -87,6 +89,9 @@ class Logging(unittest.TestCase):
             self.assertEqual(d.ctl("reload").rc, 1)  # an error: the config does not parse
         lines = self.assert_priorities(h.read(d.logpath))
         self.assertTrue(any(line.startswith("<3>reload: config not reloaded") for line in lines), lines)
+        # The zone's findings at start-up, as canon-checkzone words them.
+        self.assertTrue(any(line.startswith("<3>") and "[cname-and-other]" in line for line in lines), lines)
+        self.assertTrue(any(line.startswith("<3>canond: 1 zone(s) with errors") for line in lines), lines)
 
     def test_other_stream_keeps_timestamps(self):
         d = self.journal_daemon(env={"JOURNAL_STREAM": "1:1"})

@@ -145,6 +145,8 @@ void set_log_target(LogTarget target) {
   g_target.store(target, std::memory_order_relaxed);
 }
 
+LogTarget log_target() { return g_target.load(std::memory_order_relaxed); }
+
 void log(LogLevel level, std::string_view message) {
   if (level > g_level.load(std::memory_order_relaxed)) return;
   const auto now = Clock::now();

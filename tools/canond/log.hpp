@@ -31,6 +31,7 @@ void set_log_level(LogLevel level);
 // systemd named in JOURNAL_STREAM, else stderr.
 [[nodiscard]] std::optional<LogTarget> parse_log_target(std::string_view text);
 void set_log_target(LogTarget target);
+[[nodiscard]] LogTarget log_target();
 
 void log(LogLevel level, std::string_view message);
 inline void log_error(std::string_view m) { log(LogLevel::kError, m); }

@@ -222,20 +222,22 @@ int run(int argc, char** argv) {
   // Each zone compiles alone, on every core as the files were read.
   ZoneUpdateOutcome outcome =
       apply_updates(ZoneSet{}, updates, {}, what, options.zone_limits, unix_now(), usable_cpus());
-  for (const std::string& line : outcome.refused_lines) {
-    std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
-  }
-  for (const std::string& line : finding_lines(outcome.warnings)) {
-    std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
-  }
+  // Findings are printed as canon-checkzone prints them; under journald or
+  // syslog they go through the log, so that they carry their priority.
+  auto finding = [&](LogLevel level, const std::string& line) {
+    if (options.check_config) std::fprintf(stdout, "%s\n", line.c_str());
+    else if (log_target() != LogTarget::kStderr) log(level, line);
+    else std::fprintf(stderr, "%s\n", line.c_str());
+  };
+  for (const std::string& line : outcome.refused_lines) finding(LogLevel::kError, line);
+  for (const std::string& line : finding_lines(outcome.warnings)) finding(LogLevel::kWarning, line);
   if (!outcome.refused.empty()) {
     std::string origins;
     for (const ZoneState& zone : outcome.next.zones()) {
       if (zone.stale()) origins += " " + ZoneSet::canonical(zone.source.origin);
     }
-    std::fprintf(options.check_config ? stdout : stderr, "canond: %zu zone(s) with errors%s:%s\n",
-                 outcome.refused.size(), options.check_config ? "" : " (their names get SERVFAIL)",
-                 origins.c_str());
+    finding(LogLevel::kError, "canond: " + std::to_string(outcome.refused.size()) + " zone(s) with errors" +
+                                  (options.check_config ? "" : " (their names get SERVFAIL)") + ":" + origins);
     if (options.check_config) return 1;
   }
   ZoneSet zone_set = std::move(outcome.next);
