@@ -17,15 +17,6 @@ namespace canon::daemon {
 
 namespace {
 
-// A uid change makes the process non-dumpable, and LeakSanitizer's exit
-// check, which ptraces the process from a helper thread, then fails (the
-// ASan+UBSan build's exit status). Only sanitizer builds turn it back on.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kLeakCheckNeedsPtrace = true;
-#else
-constexpr bool kLeakCheckNeedsPtrace = false;
-#endif
-
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
@@ -96,7 +87,6 @@ void drop_privileges(const RunAs& who) {
   clear_capabilities();
   // No way back: exec'ed setuid programs gain nothing either.
   ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-  if constexpr (kLeakCheckNeedsPtrace) ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
   if (::getuid() != who.uid || ::geteuid() != who.uid || ::getgid() != who.gid) {
     throw std::runtime_error("still not user " + who.user + " after dropping privileges");
   }
