@@ -5,9 +5,9 @@
 
 Started as root with --user canon, canond opens its sockets (127.0.0.1 and
 ::1 on a free high port, and port 53 when it is free), then runs as canon
-with CapEff 0 (/proc/PID/status); its admin socket is mode 0660, group
-canon: canonctl works for a member of that group and is refused for user
-nobody. Started by setpriv as user canon with only CAP_NET_BIND_SERVICE
+with CapEff 0 (/proc/PID/status) and its metrics port answering; its
+admin socket is mode 0660, group canon: canonctl works for a member of
+that group and is refused for user nobody. Started by setpriv as user canon with only CAP_NET_BIND_SERVICE
 (what the unit's AmbientCapabilities gives), it answers on a port below
 1024 and clears even that capability. A reload asking for a new listen
 address is told to restart. Runs as root; creates the system user canon
@@ -20,6 +20,7 @@ import socket
 import stat
 import subprocess
 import sys
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import daemon_harness as h  # noqa: E402  (first: re-execs /usr/bin/python3 if needed)
@@ -87,8 +88,9 @@ class Privileges(unittest.TestCase):
         listen = [f"127.0.0.1:{port}", f"[::1]:{port}"]
         if port_free(53):
             listen.append("127.0.0.1:53")
+        metrics = h.free_port()
         d = h.Canond(zones={"example.com": h.example("example.com")}, listen=listen,
-                     args=["--user", USER], dir_mode=0o755)
+                     args=["--user", USER, "--metrics", f"127.0.0.1:{metrics}"], dir_mode=0o755)
         # A directory canond makes: it gives it to canon, so the socket can
         # be removed at exit.
         d.socket = os.path.join(d.dir, "run", "admin.sock")
@@ -103,6 +105,8 @@ class Privileges(unittest.TestCase):
                 self.assertEqual(h.kdig(port, "example.com", "SOA", addr=addr).rcode, "NOERROR")
             if "127.0.0.1:53" in listen:
                 self.assertEqual(h.kdig(53, "example.com", "SOA").rcode, "NOERROR")
+            with urllib.request.urlopen(f"http://127.0.0.1:{metrics}/metrics", timeout=10) as r:
+                self.assertIn(b"canon_snapshot_generation", r.read())
 
             st = os.stat(d.socket)
             self.assertEqual(stat.S_IMODE(st.st_mode), 0o660, oct(st.st_mode))
