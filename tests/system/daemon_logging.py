@@ -7,7 +7,8 @@ With JOURNAL_STREAM naming canond's stderr (as systemd sets it) every line
 starts with its syslog priority (<3> error, <4> warning, <6> info, <7>
 debug) and carries no timestamp, a broken zone's findings included; with JOURNAL_STREAM naming another stream
 (a child whose stderr was redirected) the lines keep their timestamps;
---log-target journal asks for the prefixes anyway. The same warning 30
+--log-target journal asks for the prefixes anyway; --log-target syslog
+sends datagrams to /dev/log (a private one, in a mount namespace). The same warning 30
 times within a second (admin clients refused) is written at most 10 times,
 and the rest is counted in a "repeated N times in the last second" line.
 """
@@ -105,6 +106,39 @@ class Logging(unittest.TestCase):
         with d:
             pass
         self.assert_priorities(h.read(d.logpath))
+
+    def test_syslog(self):
+        """log-target syslog: datagrams to /dev/log, facility daemon. canond
+        runs in a mount namespace whose /dev/log is the test's socket (the
+        host's /dev is not touched), with no zones: one warning."""
+        if os.geteuid() != 0 or not h.shutil.which("unshare"):
+            self.skipTest("needs root and unshare for a private /dev/log")
+        work = h.tempdir(0o755)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        listener.bind(os.path.join(work, "log.sock"))
+        try:
+            d = h.Canond(args=["--log-target", "syslog"], prefix=[
+                "unshare", "--mount", "--propagation", "private", "sh", "-c",
+                f'mount -t tmpfs none /dev && ln -s {work}/log.sock /dev/log && exec "$0" "$@"'])
+            messages = []
+            with d:
+                pass
+            listener.settimeout(5)
+            while not any(m.endswith(": stopped") for m in messages):
+                try:
+                    messages.append(listener.recv(4096).decode())
+                except socket.timeout:
+                    break
+        finally:
+            listener.close()
+        # <PRI> = facility daemon (3 << 3) + severity; then syslog's stamp and ident.
+        syslog_line = re.compile(r"^<(\d+)>\w{3} [ \d]\d \d\d:\d\d:\d\d canond\[\d+\]: ")
+        for m in messages:
+            self.assertRegex(m, syslog_line)
+        self.assertTrue(any(m.startswith("<28>") and "no zones given" in m for m in messages), messages)
+        self.assertTrue(any(m.startswith("<30>") and ": ready: " in m for m in messages), messages)
+        self.assertTrue(any(m.endswith(": stopped") for m in messages), messages)
+        self.assertEqual(h.read(d.logpath).strip(), "", "syslog and stderr both written")
 
     def test_flood_summarised(self):
         if os.geteuid() != 0:
