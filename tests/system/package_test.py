@@ -8,16 +8,25 @@ CANON_DEB=FILE tests a built one instead), then: `dpkg-deb -c` lists every
 file the package promises; lintian reports no error (its warnings are
 printed); `systemd-analyze verify` accepts the unit inside the package's
 tree; the man pages render; the packaged canond checks the packaged sample
-config. CANON_PACKAGE_INSTALL=1 also installs the package into a fresh
+config; the unit's ExecStart line run as user canon with only
+CAP_NET_BIND_SERVICE (setpriv) answers on a port below 1024 over 127.0.0.1
+and ::1 and then holds no capability. CANON_PACKAGE_INSTALL=1 also installs the package into a fresh
 Debian 12 root made by mmdebstrap from the archive in /etc/apt (minutes and
 a download: opt-in) and runs `canond --check-config --config
 /etc/canon/canond.toml` and `man canond` there.
 """
+import grp
 import os
+import pwd
+import shlex
 import shutil
+import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 SOURCE = BUILD = None
@@ -44,6 +53,38 @@ UNIT_MUST = ["Type=notify", "ExecStart=/usr/sbin/canond --config /etc/canon/cano
 
 def run(cmd, seconds=300, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=seconds, **kw)
+
+
+def port_free(port):
+    """UDP and TCP on 127.0.0.1 and ::1."""
+    try:
+        for family, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                with socket.socket(family, kind) as s:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    s.bind((addr, port))
+    except OSError:
+        return False
+    return True
+
+
+def udp_query(addr, port, name, qtype=1):
+    """(rcode, answer count) of one A query over UDP, or None (no dnspython
+    needed: the package test runs where only the package's tools are)."""
+    question = b"".join(bytes([len(label)]) + label.encode() for label in name.split(".")) + b"\0"
+    message = struct.pack(">HHHHHH", 0x2020, 0x0100, 1, 0, 0, 0) + question + struct.pack(">HH", qtype, 1)
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        try:
+            s.sendto(message, (addr, port))
+            reply = s.recv(4096)
+        except OSError:
+            return None
+    if len(reply) < 12 or reply[:2] != message[:2]:
+        return None
+    flags, _, ancount = struct.unpack(">HHH", reply[2:8])
+    return flags & 0xF, ancount
 
 
 def setUpModule():
@@ -136,6 +177,74 @@ class Package(unittest.TestCase):
             self.skipTest("no user canon here (the package's postinst makes it)")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("configuration OK: 2 zone(s)", r.stdout)
+
+    def test_exec_start_as_the_unit_runs_it(self):
+        """The unit's ExecStart line, as user canon with only
+        CAP_NET_BIND_SERVICE (what User= and AmbientCapabilities= give),
+        on the packaged config with its paths moved into the package's tree
+        and its listen address onto a free port below 1024 on 127.0.0.1 and
+        ::1 (53 when free): it answers, then holds no capability."""
+        if os.geteuid() != 0 or not shutil.which("setpriv"):
+            self.skipTest("needs root and setpriv")
+        port = next((p for p in (53, 953, 853, 753) if port_free(p)), None)
+        if port is None:
+            self.skipTest("no free port below 1024")
+        try:
+            uid, gid = pwd.getpwnam("canon").pw_uid, grp.getgrnam("canon").gr_gid
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--user-group", "--no-create-home",
+                            "--shell", "/usr/sbin/nologin", "canon"], check=True, timeout=30)
+            uid, gid = pwd.getpwnam("canon").pw_uid, grp.getgrnam("canon").gr_gid
+        with open(tree("lib/systemd/system/canond.service")) as f:
+            exec_start = next(line.split("=", 1)[1] for line in f if line.startswith("ExecStart="))
+        argv = shlex.split(exec_start)
+        self.assertEqual(argv, ["/usr/sbin/canond", "--config", "/etc/canon/canond.toml"])
+        run_dir = os.path.join(WORK, "run-canond")  # RuntimeDirectory=canond
+        os.mkdir(run_dir, 0o750)
+        os.chown(run_dir, uid, gid)
+        os.chmod(WORK, 0o755)
+        with open(tree("etc/canon/canond.toml")) as f:
+            config = f.read()
+        config = config.replace("/etc/canon/", tree("etc/canon/")).replace("/run/canond/", run_dir + "/")
+        config = config.replace('listen = ["127.0.0.1:53"]', f'listen = ["127.0.0.1:{port}", "[::1]:{port}"]')
+        config_path = os.path.join(WORK, "canond.toml")
+        with open(config_path, "w") as f:
+            f.write(config)
+        os.chmod(config_path, 0o644)
+        argv = [tree(argv[0].lstrip("/")), argv[1], config_path]
+        setpriv = ["setpriv", "--reuid=canon", "--regid=canon", "--init-groups",
+                   "--inh-caps=-all,+net_bind_service", "--ambient-caps=-all,+net_bind_service",
+                   "--bounding-set=-all,+net_bind_service", "--no-new-privs"]
+        log_path = os.path.join(WORK, "canond.log")
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(setpriv + argv, stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT)
+        try:
+            answers = {}
+            deadline = time.monotonic() + 20
+            while len(answers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+                for addr in ("127.0.0.1", "::1"):
+                    answers.setdefault(addr, None)
+                    answers[addr] = answers[addr] or udp_query(addr, port, "www.example.com")
+                answers = {a: r for a, r in answers.items() if r}
+                time.sleep(0.2)
+            with open(log_path) as f:
+                log_text = f.read()
+            self.assertEqual(sorted(answers), ["127.0.0.1", "::1"], log_text)
+            for addr, (rcode, ancount) in answers.items():
+                self.assertEqual(rcode, 0, addr)
+                self.assertGreater(ancount, 0, addr)
+            with open(f"/proc/{proc.pid}/status") as f:
+                status = dict(line.split(":", 1) for line in f)
+            self.assertEqual(status["Uid"].split()[0], str(uid))
+            self.assertEqual(status["CapEff"].strip(), "0000000000000000", log_text)
+            self.assertEqual(status["CapAmb"].strip(), "0000000000000000", log_text)
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=15), 0, log_text)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
 
     def test_install_in_fresh_root(self):
         if not os.environ.get("CANON_PACKAGE_INSTALL"):
