@@ -18,6 +18,7 @@ a download: opt-in) and runs `canond --check-config --config
 import grp
 import os
 import pwd
+import re
 import shlex
 import shutil
 import signal
@@ -147,6 +148,11 @@ class Package(unittest.TestCase):
         r = run(["systemd-analyze", "verify", "--man=no", "--recursive-errors=no", f"--root={tree()}",
                  unit], 120)
         self.assertEqual((r.returncode, r.stderr.strip()), (0, ""), r.stdout + r.stderr)
+        # systemd's own judgement of the hardening (0 best, 10 worst; 1.6 when written).
+        r = run(["systemd-analyze", "security", "--offline=yes", f"--root={tree()}", unit], 120)
+        m = re.search(r"Overall exposure level for canond.service: ([\d.]+)", r.stdout)
+        self.assertTrue(m, r.stdout + r.stderr)
+        self.assertLessEqual(float(m.group(1)), 2.5, r.stdout)
 
     def test_man_pages(self):
         if not shutil.which("man"):
