@@ -7,13 +7,14 @@ Builds the package from BUILD_ROOT's binaries (tools/build-deb --build-dir;
 CANON_DEB=FILE tests a built one instead), then: `dpkg-deb -c` lists every
 file the package promises; lintian reports no error (its warnings are
 printed); `systemd-analyze verify` accepts the unit inside the package's
-tree; the man pages render; the packaged canond checks the packaged sample
-config; the unit's ExecStart line run as user canon with only
-CAP_NET_BIND_SERVICE (setpriv) answers on a port below 1024 over 127.0.0.1
-and ::1 and then holds no capability. CANON_PACKAGE_INSTALL=1 also installs the package into a fresh
-Debian 12 root made by mmdebstrap from the archive in /etc/apt (minutes and
-a download: opt-in) and runs `canond --check-config --config
-/etc/canon/canond.toml` and `man canond` there.
+tree and `systemd-analyze security` rates its exposure 2.5 or better; the
+man pages render; the packaged canond checks the packaged sample config;
+the unit's ExecStart line run as user canon with only CAP_NET_BIND_SERVICE
+(setpriv) answers on a port below 1024 over 127.0.0.1 and ::1 and then
+holds no capability. CANON_PACKAGE_INSTALL=1 also installs the package
+into a fresh Debian 12 root made by mmdebstrap from the archive in
+/etc/apt (minutes and a download: opt-in) and runs `canond --check-config
+--config /etc/canon/canond.toml` and `man canond` there.
 """
 import grp
 import os
