@@ -133,7 +133,7 @@ class Canond:
     --admin-socket is left out: the file must name self.socket."""
 
     def __init__(self, zones=None, listen=None, config=None, args=(), dir_mode=0o700, prefix=(),
-                 start_seconds=START_SECONDS):
+                 start_seconds=START_SECONDS, env=None):
         self.dir = tempdir(dir_mode)
         self.start_seconds = start_seconds  # how long start() waits for `canonctl status`
         self.port = free_port()
@@ -143,6 +143,7 @@ class Canond:
         self.zones = zones or {}
         self.args = list(args)
         self.prefix = list(prefix)  # e.g. ip netns exec NS (which execs canond: same pid)
+        self.env = env  # variables added to canond's environment (NOTIFY_SOCKET, ...)
         self.proc = None
         self.logpath = os.path.join(self.dir, "canond.log")
 
@@ -159,7 +160,8 @@ class Canond:
     def start(self):
         with open(self.logpath, "w") as log:
             self.proc = spawn(self.command(), stdin=subprocess.DEVNULL, stdout=log,
-                              stderr=subprocess.STDOUT, cwd=self.dir)
+                              stderr=subprocess.STDOUT, cwd=self.dir,
+                              env={**os.environ, **self.env} if self.env else None)
         deadline = time.monotonic() + self.start_seconds
         last = None
         while time.monotonic() < deadline:

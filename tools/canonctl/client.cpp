@@ -60,7 +60,7 @@ class Socket {
     case EACCES:
     case EPERM:
       return "permission denied on " + path +
-             " (the admin socket is for root and canond's own user)";
+             " (the admin socket is for root, canond's own user and, with user = in canond's config, its group)";
     case EAGAIN:
     case ETIMEDOUT:
       return "canond at " + path + " did not accept the connection within " + seconds_text(timeout);

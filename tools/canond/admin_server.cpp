@@ -29,6 +29,14 @@ sockaddr_un address_of(const std::string& path) {
   return address;
 }
 
+// What to say when the socket's place is not ours: the usual case is
+// canond started by a user other than root with the default path.
+std::string path_advice(const std::string& path) {
+  return " (run canond as root, or give it --admin-socket / admin-socket = a path in a directory you may "
+         "write, e.g. $XDG_RUNTIME_DIR/canond.sock; under systemd RuntimeDirectory=canond makes " +
+         std::filesystem::path(path).parent_path().string() + " for User=)";
+}
+
 bool someone_listens(const sockaddr_un& address) {
   nic::Fd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   return ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
@@ -36,13 +44,24 @@ bool someone_listens(const sockaddr_un& address) {
 
 }  // namespace
 
-AdminServer::AdminServer(std::string path, int epoll_fd) : path_(std::move(path)), epoll_(epoll_fd) {
+AdminServer::AdminServer(std::string path, int epoll_fd, const std::optional<RunAs>& run_as)
+    : path_(std::move(path)), epoll_(epoll_fd) {
   const sockaddr_un address = address_of(path_);
   const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
   std::error_code ec;
   if (!dir.empty() && !std::filesystem::exists(dir)) {
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw std::runtime_error("cannot create " + dir.string() + " for the admin socket: " + ec.message());
+    if (ec) {
+      throw std::runtime_error("cannot create " + dir.string() + " for the admin socket " + path_ + ": " +
+                               ec.message() + path_advice(path_));
+    }
+    if (run_as) {
+      // The group reaches the socket through it; the user removes it at exit.
+      if (::chown(dir.c_str(), run_as->uid, run_as->gid) != 0 || ::chmod(dir.c_str(), 0750) != 0) {
+        throw std::runtime_error("cannot give " + dir.string() + " to user " + run_as->user + ": " +
+                                 std::strerror(errno));
+      }
+    }
   }
   if (std::filesystem::exists(path_)) {
     if (someone_listens(address)) {
@@ -56,8 +75,21 @@ AdminServer::AdminServer(std::string path, int epoll_fd) : path_(std::move(path)
   const int bound = ::bind(listener_.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address));
   const int bind_errno = errno;
   ::umask(old_mask);
-  if (bound != 0) throw std::runtime_error("cannot bind the admin socket " + path_ + ": " + std::strerror(bind_errno));
-  ::chmod(path_.c_str(), 0600);
+  if (bound != 0) {
+    throw std::runtime_error("cannot bind the admin socket " + path_ + ": " + std::strerror(bind_errno) +
+                             (bind_errno == EACCES || bind_errno == EPERM || bind_errno == EROFS ? path_advice(path_)
+                                                                                                 : ""));
+  }
+  if (run_as) {
+    // Born 0600 (above); opened to the group only once it is the group's.
+    if (::chown(path_.c_str(), run_as->uid, run_as->gid) != 0 || ::chmod(path_.c_str(), 0660) != 0) {
+      throw std::runtime_error("cannot give the admin socket " + path_ + " to " + run_as->user + ":" +
+                               run_as->group + ": " + std::strerror(errno));
+    }
+    group_ = run_as->gid;
+  } else {
+    ::chmod(path_.c_str(), 0600);
+  }
   if (::listen(listener_.get(), 16) != 0) {
     throw std::runtime_error("cannot listen on the admin socket " + path_ + ": " + std::strerror(errno));
   }
@@ -91,11 +123,11 @@ void AdminServer::accept_clients() {
     if (fd < 0) return;
     ucred peer{};
     socklen_t length = sizeof(peer);
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0 ||
-        (peer.uid != 0 && peer.uid != ::geteuid())) {
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0 || !admitted(fd, peer)) {
       log_warning("admin: refused a client with uid " + std::to_string(peer.uid));
       send_line(fd, error_response("permission denied: uid " + std::to_string(peer.uid) +
-                                   " is neither root nor canond's uid " + std::to_string(::geteuid()))
+                                   " is neither root nor canond's uid " + std::to_string(::geteuid()) +
+                                   (group_ ? " nor in its group " + std::to_string(*group_) : ""))
                         .dump());
       ::close(fd);
       continue;
@@ -117,6 +149,19 @@ void AdminServer::accept_clients() {
     event.data.u64 = kTag | static_cast<std::uint32_t>(fd);
     ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event);
   }
+}
+
+bool AdminServer::admitted(int fd, const ucred& peer) const {
+  if (peer.uid == 0 || peer.uid == ::geteuid()) return true;
+  if (!group_) return false;
+  if (peer.gid == *group_) return true;
+  gid_t groups[256];
+  socklen_t length = sizeof(groups);
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &length) != 0) return false;
+  for (std::size_t i = 0; i < length / sizeof(gid_t); ++i) {
+    if (groups[i] == *group_) return true;
+  }
+  return false;
 }
 
 void AdminServer::serve(int fd, Control& control) {

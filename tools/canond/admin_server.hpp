@@ -1,17 +1,25 @@
 // The admin socket: a UNIX stream socket, mode 0600, JSON lines.
 //
 // Only root and canond's own uid may talk (SO_PEERCRED); anyone else gets one
-// error line and is disconnected. Each complete line is one request, answered
+// error line and is disconnected. With user = "canon" (privileges.hpp) the
+// socket is mode 0660, owned by that user and group, and members of the
+// group (primary or supplementary: SO_PEERGROUPS) may talk too; a directory
+// canond creates for it is theirs as well (0750), so the socket can still be
+// removed at exit once privileges are gone. Each complete line is one request, answered
 // in order by Control; a line longer than kMaxRequest is refused and the
 // connection closed, and so is a client over kMaxClients. Runs on the control thread, driven by its epoll loop.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "nic/fd.hpp"
 #include "tools/canond/control.hpp"
+#include "tools/canond/privileges.hpp"
 
 namespace canon::daemon {
 
@@ -24,7 +32,7 @@ class AdminServer {
 
   // Creates the socket (and its directory); refuses to replace the socket
   // of a live canond. Registers itself in `epoll_fd`. Throws runtime_error.
-  AdminServer(std::string path, int epoll_fd);
+  AdminServer(std::string path, int epoll_fd, const std::optional<RunAs>& run_as = std::nullopt);
   ~AdminServer();
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;
@@ -38,6 +46,7 @@ class AdminServer {
 
  private:
   void accept_clients();
+  [[nodiscard]] bool admitted(int fd, const ucred& peer) const;
   void serve(int fd, Control& control);
   void send_line(int fd, const std::string& line);
   void drop(int fd);
@@ -45,6 +54,7 @@ class AdminServer {
   std::string path_;
   int epoll_;
   nic::Fd listener_;
+  std::optional<gid_t> group_;  // its members may talk too
   std::map<int, std::string> clients_;  // fd → bytes of the request line so far
 };
 

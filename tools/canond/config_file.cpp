@@ -134,6 +134,9 @@ class FileReader {
     else if (key == "log-level") o_.log_level = text(key, node);
     else if (key == "dns-port") o_.dns_port = number(key, node);
     else if (key == "exception-iface") o_.exception_interface = text(key, node);
+    else if (key == "log-target") o_.log_target = text(key, node);
+    else if (key == "user") o_.user = text(key, node);
+    else if (key == "group") o_.group = text(key, node);
     else if (key == "nsid") o_.engine.nsid = text(key, node);
     else if (key == "identity") o_.engine.identity = text(key, node);
     else if (key == "version") o_.engine.version = text(key, node);

@@ -40,6 +40,9 @@ class Control {
   // SIGHUP and `reload`: the config file read again (zones added, removed or
   // moved; log level; policy), then every zone re-read from its file.
   nlohmann::json reload_config();
+  // Called with true as a reload begins and false as it ends (the service
+  // manager hears RELOADING=1, then READY=1).
+  void on_reload(std::function<void(bool begins)> hook) { reload_hook_ = std::move(hook); }
   [[nodiscard]] bool stop_requested() const noexcept { return stop_requested_; }
 
   // The secondary zones' thread (null: none). Its received versions are
@@ -53,6 +56,7 @@ class Control {
   }
 
  private:
+  nlohmann::json reload_now();
   nlohmann::json status() const;
   nlohmann::json stats() const;
   nlohmann::json zone_list() const;
@@ -81,6 +85,7 @@ class Control {
 
   DaemonOptions options_;  // as last read (reload_config updates it)
   OptionsSource reread_;
+  std::function<void(bool)> reload_hook_;
   ZoneSet zones_;
   engine::ServedPublisher& publisher_;
   nic::Backend& backend_;

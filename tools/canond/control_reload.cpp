@@ -13,7 +13,9 @@
 //             the next burst (engine::Served::answers).
 //   limits    max-zone-records, max-rrset-records: the zones re-read now obey them.
 //   the rest  (listen addresses, workers, CPUs, backend, sockets, TCP
-//             limits) needs a restart: named in one warning.
+//             limits, user, group, log target) needs a restart: named in
+//             one warning. Running as `user`, canond could not open a new
+//             port below 1024 any more; the warning says so.
 #include <unordered_set>
 
 #include "tools/canond/control.hpp"
@@ -50,12 +52,22 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   check(before.secondaries == after.secondaries, "secondary");
   check(before.allow_transfer == after.allow_transfer, "allow-transfer");
   check(before.notify == after.notify, "notify");
+  check(before.user == after.user, "user");
+  check(before.group == after.group, "group");
+  check(before.log_target == after.log_target, "log-target");
   return out;
 }
 
 }  // namespace
 
 json Control::reload_config() {
+  if (reload_hook_) reload_hook_(true);
+  json response = reload_now();
+  if (reload_hook_) reload_hook_(false);
+  return response;
+}
+
+json Control::reload_now() {
   if (!reread_) return zone_reload({});  // no config to read (tests): the zones only
   DaemonOptions next;
   Settings settings;
@@ -72,8 +84,14 @@ json Control::reload_config() {
   const std::vector<std::string> restart = needs_restart(options_, next);
   std::string restart_text;
   for (const std::string& name : restart) restart_text += (restart_text.empty() ? "" : ", ") + name;
-  if (!restart.empty())
+  if (!restart.empty()) {
+    // The sockets were opened with privileges this process gave up.
+    if (!options_.user.empty()) {
+      restart_text += "; canond runs as user " + options_.user +
+                      " and cannot open new privileged sockets: restart canond (systemctl restart canond) to apply";
+    }
     log_warning("reload: changed settings that need a restart (not applied): " + restart_text);
+  }
 
   // The zones: the config's list, then the others (zone-load's) re-read.
   std::vector<ZoneUpdate> updates;
@@ -114,6 +132,9 @@ json Control::reload_config() {
   options_.exception_interface = before.exception_interface;
   options_.tcp_idle_timeout_seconds = before.tcp_idle_timeout_seconds;
   options_.tcp_max_connections = before.tcp_max_connections;
+  options_.user = before.user;
+  options_.group = before.group;
+  options_.log_target = before.log_target;
 
   if (before.engine != next.engine) {
     publish_served(std::make_shared<const engine::Served>(

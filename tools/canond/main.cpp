@@ -2,11 +2,14 @@
 //
 //   options ─▶ compile the zones (a zone with errors is left out: SERVFAIL
 //   for its names) ─▶ publisher(snapshot 1) ─▶ admin socket
-//   ─▶ backend (opens every socket, then starts its pinned workers)
-//   ─▶ secondaries' thread (SOA timers, NOTIFY, transfers; secondaries.hpp)
-//   ─▶ loop: epoll { signalfd, admin socket, admin clients, received versions }
+//   ─▶ backend (opens every socket) ─▶ metrics port
+//   ─▶ user = "...": drop to it, no capability left (privileges.hpp)
+//   ─▶ backend starts its pinned workers ─▶ secondaries' thread (SOA timers,
+//      NOTIFY, transfers in; secondaries.hpp), outgoing transfers (outgoing.hpp)
+//   ─▶ READY=1 (service_notify.hpp)
+//   ─▶ loop: epoll { signalfd, admin socket, admin clients, received versions }, WATCHDOG=1
 //        SIGHUP: the config read again, every zone re-read · SIGTERM/SIGINT or `stop`: leave the loop
-//   ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
+//   ─▶ STOPPING=1 ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
 #include <malloc.h>
 #include <sched.h>
 #include <sys/epoll.h>
@@ -15,6 +18,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -35,6 +41,8 @@
 #include "tools/canond/policy_file.hpp"
 #include "tools/canond/secondaries.hpp"
 #include "tools/canond/transfer_config.hpp"
+#include "tools/canond/privileges.hpp"
+#include "tools/canond/service_notify.hpp"
 #include "tools/canond/settings.hpp"
 #include "tools/canond/zone_set.hpp"
 
@@ -85,6 +93,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
           std::shared_ptr<const zones::ZoneTable> first, Control::OptionsSource reread,
           std::vector<SecondaryZone> secondary_zones, OutgoingSettings outgoing_settings) {
   nic::Fd signals = block_signals();
+  ServiceNotifier notifier;  // connected now, while canond may still reach any socket
   nic::Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
   epoll_event event{};
   event.events = EPOLLIN;
@@ -96,7 +105,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
       std::make_shared<const engine::Served>(engine::Served{std::move(first), first_policy(options, readers),
                                                    std::make_shared<const engine::EngineConfig>(options.engine)}),
       readers);
-  AdminServer admin(options.admin_socket, epoll.get());
+  AdminServer admin(options.admin_socket, epoll.get(), settings.run_as);
   std::unique_ptr<nic::Backend> chosen;
   if (settings.dpdk) {
     // EAL starts here, after the signal mask: its threads inherit it.
@@ -136,6 +145,27 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     metrics = std::make_unique<MetricsServer>(options.metrics, epoll.get(),
                                               [&control] { return control.metrics_text(); });
   }
+  if (settings.run_as) {
+    // The state directory is written after the drop: make it the user's now.
+    if (secondaries) {
+      const std::string zones_dir = options.state_dir + "/zones";
+      std::error_code error;
+      std::filesystem::create_directories(zones_dir, error);
+      for (const std::string& dir : {options.state_dir, zones_dir}) {
+        if (::chown(dir.c_str(), settings.run_as->uid, settings.run_as->gid) != 0) {
+          throw std::runtime_error("cannot give state-dir " + dir + " to user " + settings.run_as->user + ": " +
+                                   std::strerror(errno));
+        }
+      }
+    }
+    // Every socket is open; the workers have not started, so none of them
+    // ever runs with privileges.
+    drop_privileges(*settings.run_as);
+    log_info("running as user " + settings.run_as->user + " (uid " + std::to_string(settings.run_as->uid) +
+             "), group " + settings.run_as->group + " (gid " + std::to_string(settings.run_as->gid) +
+             "), no capabilities");
+  }
+  control.on_reload([&notifier](bool begins) { (void)(begins ? notifier.reloading() : notifier.ready()); });
   backend.start();
   if (secondaries) secondaries->start();
   outgoing->start();
@@ -154,12 +184,18 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
            " backend, " + backend.transports() + " on " + where + "; " +
            std::to_string(options.workers) + " worker(s); admin socket " + admin.path() +
            (metrics ? "; metrics on http://" + metrics->address() + "/metrics" : ""));
+  (void)notifier.ready();
 
   bool running = true;
   while (running && !control.stop_requested()) {
     epoll_event ready[16];
-    const int count = ::epoll_wait(epoll.get(), ready, 16, 1000);
+    // At least once a second (metrics, held-back log lines), and when the
+    // watchdog is due.
+    const auto until_watchdog = notifier.tick_watchdog(std::chrono::steady_clock::now());
+    const int count = ::epoll_wait(epoll.get(), ready, 16,
+                                   static_cast<int>(std::min<std::int64_t>(1000, until_watchdog.count())));
     if (metrics) metrics->tick(std::chrono::steady_clock::now());
+    log_flush_repeats();
     for (int e = 0; e < count; ++e) {
       if (metrics && MetricsServer::owns(ready[e].data.u64)) {
         metrics->on_event(ready[e].data.u64, ready[e].events);
@@ -187,6 +223,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   }
   if (secondaries) secondaries->stop();  // before the workers' sockets it answers NOTIFY on close
   outgoing->stop();
+  (void)notifier.stopping();
   log_info("draining: workers answer what they took, TCP answers get up to 1 s to leave");
   backend.stop();
   log_info("stopped");
@@ -240,6 +277,7 @@ int run(int argc, char** argv) {
     return options.check_config ? 1 : 2;
   }
   set_log_level(settings.log_level);
+  set_log_target(settings.log_target);
 
   const char* what = options.check_config ? "check-config" : "start-up";
   // The workers have not started: every core reads zone files.
@@ -266,20 +304,22 @@ int run(int argc, char** argv) {
   // Each zone compiles alone, on every core as the files were read.
   ZoneUpdateOutcome outcome =
       apply_updates(ZoneSet{}, updates, {}, what, options.zone_limits, unix_now(), usable_cpus());
-  for (const std::string& line : outcome.refused_lines) {
-    std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
-  }
-  for (const std::string& line : finding_lines(outcome.warnings)) {
-    std::fprintf(options.check_config ? stdout : stderr, "%s\n", line.c_str());
-  }
+  // Findings are printed as canon-checkzone prints them; under journald or
+  // syslog they go through the log, so that they carry their priority.
+  auto finding = [&](LogLevel level, const std::string& line) {
+    if (options.check_config) std::fprintf(stdout, "%s\n", line.c_str());
+    else if (log_target() != LogTarget::kStderr) log(level, line);
+    else std::fprintf(stderr, "%s\n", line.c_str());
+  };
+  for (const std::string& line : outcome.refused_lines) finding(LogLevel::kError, line);
+  for (const std::string& line : finding_lines(outcome.warnings)) finding(LogLevel::kWarning, line);
   if (!outcome.refused.empty()) {
     std::string origins;
     for (const ZoneState& zone : outcome.next.zones()) {
       if (zone.stale()) origins += " " + ZoneSet::canonical(zone.source.origin);
     }
-    std::fprintf(options.check_config ? stdout : stderr, "canond: %zu zone(s) with errors%s:%s\n",
-                 outcome.refused.size(), options.check_config ? "" : " (their names get SERVFAIL)",
-                 origins.c_str());
+    finding(LogLevel::kError, "canond: " + std::to_string(outcome.refused.size()) + " zone(s) with errors" +
+                                  (options.check_config ? "" : " (their names get SERVFAIL)") + ":" + origins);
     if (options.check_config) return 1;
   }
   ZoneSet zone_set = std::move(outcome.next);

@@ -25,7 +25,8 @@ using CommandLine = std::vector<std::pair<std::string, std::string>>;
 bool takes_value(std::string_view name) {
   static const char* const kWithValue[] = {"config", "zone",    "listen",  "workers", "cpus",
                                            "backend", "admin-socket", "policy", "metrics", "eal",
-                                           "address", "log-level", "dns-port", "exception-iface"};
+                                           "address", "log-level", "dns-port", "exception-iface",
+                                           "log-target", "user",   "group"};
   for (const char* n : kWithValue) {
     if (name == n) return true;
   }
@@ -40,6 +41,7 @@ const char* usage_text() {
          "              [--admin-socket PATH] [--policy FILE] [--metrics ADDR:PORT]\n"
          "              [--eal \"EAL ARGS\"] [--address IP[/PREFIX]]... [--dns-port N]\n"
          "              [--exception-iface NAME|none] [--log-level LEVEL]\n"
+         "              [--log-target stderr|journal|syslog] [--user NAME] [--group NAME]\n"
          "              [--check-config] [--help] [--version]\n"
          "\n"
          "Serves the zones over UDP and TCP on every --listen address (default\n"
@@ -47,6 +49,16 @@ const char* usage_text() {
          "/run/canond/admin.sock; see canonctl --help). Log levels: error, warning,\n"
          "info, debug. --check-config loads the config and compiles the zones, prints\n"
          "what is wrong and exits 0 or 1 without serving.\n"
+         "\n"
+         "--user NAME (config: user = \"canon\"): started as root, canond opens its\n"
+         "sockets, the admin socket (mode 0660, group --group or the user's group, so\n"
+         "canonctl works for that group) and the metrics port, then runs as NAME with\n"
+         "no capability left. Logs go to stderr; under systemd (JOURNAL_STREAM) or\n"
+         "with --log-target journal each line starts with its syslog priority (<3>\n"
+         "error .. <7> debug); --log-target syslog sends them to syslog(3). A line\n"
+         "repeated more than 10 times in a second is counted, not repeated. Under\n"
+         "systemd (NOTIFY_SOCKET) canond reports READY=1, RELOADING=1, STOPPING=1 and\n"
+         "WATCHDOG=1 (Type=notify).\n"
          "\n"
          "--backend dpdk answers from poll-mode workers on DPDK ports instead: every\n"
          "port the EAL finds (--eal \"--vdev net_af_packet0,iface=eth1\", or NICs bound\n"
@@ -119,6 +131,9 @@ ParsedOptions parse_options(int argc, char** argv) {
     else if (name == "log-level") o.log_level = value;
     else if (name == "dns-port") o.dns_port = parse_unsigned(name, value);
     else if (name == "exception-iface") o.exception_interface = value;
+    else if (name == "log-target") o.log_target = value;
+    else if (name == "user") o.user = value;
+    else if (name == "group") o.group = value;
     else if (name == "check-config") o.check_config = true;
   }
   return parsed;

@@ -30,6 +30,8 @@
 //   # outgoing transfers (file only; tools/canond/outgoing.hpp); also per [[secondary]]
 //   allow-transfer = ["127.0.0.1/32", "198.18.0.0/15 key edge-key"]
 //   notify = ["127.0.0.1:53002"]
+//   # running as a service (privileges.hpp, log.hpp)
+//   user = "canon"             group = "canon"       log-target = "journal"
 #pragma once
 
 #include <optional>
@@ -80,6 +82,9 @@ struct DaemonOptions {
   unsigned dns_port = 53;              // DPDK: the UDP (and TCP) port answered
   std::string exception_interface = "canon0";  // DPDK: kernel TAP name, "none": no exception path
   std::string log_level = "info";
+  std::string log_target;  // stderr | journal | syslog; empty: journal under systemd, else stderr
+  std::string user;        // after the sockets are open, run as this user (and no capability)
+  std::string group;       // empty: the user's primary group
   bool check_config = false;
 
   engine::EngineConfig engine;

@@ -42,6 +42,10 @@ Settings make_settings(const DaemonOptions& o) {
   const auto level = parse_log_level(o.log_level);
   if (!level) refuse("--log-level '" + o.log_level + "': use error, warning, info or debug");
   s.log_level = *level;
+  const auto target = parse_log_target(o.log_target);
+  if (!target) refuse("--log-target '" + o.log_target + "': use stderr, journal or syslog");
+  s.log_target = *target;
+  s.run_as = resolve_run_as(o.user, o.group);
 
   if (o.backend != "socket" && o.backend != "dpdk") refuse("--backend '" + o.backend + "': use socket or dpdk");
   s.dpdk = o.backend == "dpdk";

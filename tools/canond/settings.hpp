@@ -9,6 +9,7 @@
 #include "nic/socket_backend.hpp"
 #include "tools/canond/log.hpp"
 #include "tools/canond/options.hpp"
+#include "tools/canond/privileges.hpp"
 #include "zones/zone_source.hpp"
 
 namespace canon::daemon {
@@ -19,6 +20,8 @@ struct Settings {
   nic::SocketBackendConfig backend;  // --backend socket
   nic::DpdkBackendConfig dpdk_backend;
   LogLevel log_level = LogLevel::kInfo;
+  LogTarget log_target = LogTarget::kStderr;
+  std::optional<RunAs> run_as;  // user = "...": drop to it once the sockets are open
 };
 
 [[nodiscard]] Settings make_settings(const DaemonOptions& options);
