@@ -248,8 +248,9 @@ void Outgoing::serve_transfer(nic::Fd fd, std::vector<std::uint8_t> request, eng
   const bool signed_ok = tsig == zones::TsigError::kOk;
   // The refusal, as an answer with no records.
   auto refuse = [&](unsigned rcode, const std::string& why) {
-    std::vector<std::uint8_t> answer(request.begin(), request.begin() + zones::dns_header::kSize);
-    answer.insert(answer.end(), question.begin(), question.end());
+    std::vector<std::uint8_t> answer(zones::dns_header::kSize + question.size());
+    std::memcpy(answer.data(), request.data(), zones::dns_header::kSize);
+    std::memcpy(answer.data() + zones::dns_header::kSize, question.data(), question.size());
     answer[2] = static_cast<std::uint8_t>(0x80 | (request[2] & 0x78));
     answer[3] = static_cast<std::uint8_t>(rcode);
     std::fill(answer.begin() + 4, answer.begin() + 12, 0);

@@ -447,14 +447,9 @@ std::size_t Secondaries::answer_notify(std::uint8_t* data, std::size_t length, s
   }
   // The answer: the query's ID and OPCODE, QR, AA when accepted, the
   // question echoed; signed with the key the NOTIFY was signed with.
-  std::vector<std::uint8_t> answer(data, data + zones::dns_header::kSize);
-  answer.insert(answer.end(), reader.question_name().bytes.begin(),
-                reader.question_name().bytes.begin() + reader.question_name().length);
-  const std::uint16_t qtype = reader.question_type(), qclass = reader.question_class();
-  for (std::uint16_t v : {qtype, qclass}) {
-    answer.push_back(static_cast<std::uint8_t>(v >> 8));
-    answer.push_back(static_cast<std::uint8_t>(v));
-  }
+  const std::size_t question = reader.offset() - zones::dns_header::kSize;  // as received
+  std::vector<std::uint8_t> answer(zones::dns_header::kSize + question);
+  std::memcpy(answer.data(), data, answer.size());
   answer[2] = static_cast<std::uint8_t>(0x80 | (data[2] & 0x78) | (rcode == 0 ? 0x04 : 0));
   answer[3] = static_cast<std::uint8_t>(rcode);
   answer[4] = 0, answer[5] = 1;
