@@ -120,11 +120,30 @@ bool MessageReader::next(MessageRr& rr) {
   return true;
 }
 
+namespace {
+
+// The names a received RR's RDATA may hold compressed. RFC 3597 §4: the
+// RFC 1035 types (those we compress when writing), and a receiver SHOULD
+// also decompress RP, AFSDB, RT, PX and SRV: RFC 2052 mandated compressed
+// SRV targets and some primaries still send them (dnspython 2.3 does).
+constexpr CompressibleNames received_compressed_names(std::uint16_t type) noexcept {
+  switch (type) {
+    case 17: return {0, 2};  // RP: mbox, txt
+    case 18:                 // AFSDB: subtype, hostname
+    case 21: return {2, 1};  // RT: preference, host
+    case 26: return {2, 2};  // PX: preference, map822, mapx400
+    case 33: return {6, 1};  // SRV: priority, weight, port, target
+    default: return compressible_names(type);
+  }
+}
+
+}  // namespace
+
 bool MessageReader::read_rdata(MessageRr& rr, std::size_t length) {
   const std::size_t start = at_;
   const std::size_t end = at_ + length;
   rr.rdata.clear();
-  const CompressibleNames names = compressible_names(rr.type);
+  const CompressibleNames names = received_compressed_names(rr.type);
   if (names.count == 0 || rr.rclass != rr_class::IN) {
     rr.rdata.assign(message_.begin() + static_cast<std::ptrdiff_t>(start),
                     message_.begin() + static_cast<std::ptrdiff_t>(end));

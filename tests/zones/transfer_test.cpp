@@ -273,6 +273,22 @@ TEST(MessageReader, CompressedNamesInOwnersAndRdataAreExpanded) {
   EXPECT_FALSE(reader.failed()) << reader.error();
 }
 
+// RFC 3597 §4: SRV targets compressed (as RFC 2052 had it, and as dnspython
+// 2.3 sends them) are expanded, so the RDATA is well formed.
+TEST(MessageReader, ACompressedSrvTargetIsExpanded) {
+  std::vector<std::uint8_t> m = answer(rr::SRV, {});
+  m[7] = 1;
+  const std::uint8_t rr[] = {4, '_', 's', 'i', 'p', 4, '_', 't', 'c', 'p', 0xc0, 12, 0, 33, 0, 1, 0, 0, 0, 60,
+                             0, 12, 0, 10, 0, 5, 0x13, 0xc4, 3, 'w', 'w', 'w', 0xc0, 12};
+  m.insert(m.end(), std::begin(rr), std::end(rr));
+  MessageReader reader(m);
+  MessageRr got;
+  ASSERT_TRUE(reader.next(got)) << reader.error();
+  EXPECT_EQ(got.rdata.size(), 6u + 17u);
+  EXPECT_EQ(wire_to_text(got.rdata.data() + 6), "www.example.com.");
+  EXPECT_TRUE(rdata_is_well_formed(rr::SRV, got.rdata));
+}
+
 TEST(MessageReader, PointerLoopsAndTruncationsFailWithoutReadingPastTheEnd) {
   std::vector<std::uint8_t> m = answer(rr::A, {});
   m[7] = 1;
