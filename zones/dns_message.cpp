@@ -171,16 +171,23 @@ bool MessageReader::read_rdata(MessageRr& rr, std::size_t length) {
 
 namespace {
 
+// Where `count` names back to back from `at` end; 0 when one is malformed
+// or runs past the RDATA.
+std::size_t names_end(std::span<const std::uint8_t> rdata, std::size_t at, unsigned count) noexcept {
+  for (unsigned i = 0; i < count; ++i) {
+    if (at > rdata.size()) return 0;
+    const std::size_t length = wire_name_length(rdata.subspan(at));
+    if (length == 0) return 0;
+    at += length;
+  }
+  return at;
+}
+
 // `count` names back to back from `at`, then exactly `fixed` more octets.
 bool names_then_fixed(std::span<const std::uint8_t> rdata, std::size_t at, unsigned count,
                       std::size_t fixed) noexcept {
-  for (unsigned i = 0; i < count; ++i) {
-    if (at > rdata.size()) return false;
-    const std::size_t length = wire_name_length(rdata.subspan(at));
-    if (length == 0) return false;
-    at += length;
-  }
-  return at + fixed == rdata.size();
+  const std::size_t end = names_end(rdata, at, count);
+  return end != 0 && end + fixed == rdata.size();
 }
 
 }  // namespace
@@ -196,6 +203,9 @@ bool rdata_is_well_formed(std::uint16_t type, std::span<const std::uint8_t> rdat
     case rr::SOA: return names_then_fixed(rdata, 0, 2, 20);
     case rr::MX: return rdata.size() >= 2 && names_then_fixed(rdata, 2, 1, 0);
     case rr::SRV: return rdata.size() >= 6 && names_then_fixed(rdata, 6, 1, 0);
+    case rr::SVCB:
+    case rr::HTTPS:  // SvcPriority, TargetName, then SvcParams (not read by the compiler)
+      return rdata.size() >= 2 && names_end(rdata, 2, 1) != 0;
     case rr::TXT: {
       if (rdata.empty()) return false;
       std::size_t at = 0;

@@ -98,7 +98,7 @@ class MessageReader {
 };
 
 // The RDATA of the types the compiler reads (A, AAAA, NS, CNAME, DNAME, PTR,
-// SOA, MX, SRV, TXT) has the shape their RFCs give: a transfer must not hand
+// SOA, MX, SRV, TXT; SVCB and HTTPS up to their TargetName) has the shape their RFCs give: a transfer must not hand
 // the compiler bytes a zone file could never produce. Other types are opaque.
 [[nodiscard]] bool rdata_is_well_formed(std::uint16_t type, std::span<const std::uint8_t> rdata) noexcept;
 

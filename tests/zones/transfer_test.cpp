@@ -235,8 +235,14 @@ TEST(Transfer, RecordsOutsideTheZoneOrOfAnotherClassOrMalformedAreRefused) {
   Rr outside{std::string("\3www\7example\3org\0", 17), rr::A, 60, {192, 0, 2, 1}};
   Rr short_a{std::string("\3www\7example\3com\0", 17), rr::A, 60, {192, 0, 2}};
   Rr bad_cname{std::string("\3www\7example\3com\0", 17), rr::CNAME, 60, {3, 'w', 'w'}};
+  // SVCB/HTTPS RDATA is not decompressed; the compiler reads its TargetName
+  // (found by the transfer fuzz target: a target running past the RDATA).
+  Rr bad_svcb{std::string("\3www\7example\3com\0", 17), rr::SVCB, 60, {0, 1, 12, '1', 3}};
+  Rr bad_https{std::string("\3www\7example\3com\0", 17), rr::HTTPS, 60, {0, 1, 0xc0, 12}};
   for (const auto& [rr, says] : {std::pair{outside, "outside the zone"}, std::pair{short_a, "malformed A RDATA"},
-                                 std::pair{bad_cname, "malformed name in the RDATA"}}) {
+                                 std::pair{bad_cname, "malformed name in the RDATA"},
+                                 std::pair{bad_svcb, "malformed SVCB RDATA"},
+                                 std::pair{bad_https, "malformed HTTPS RDATA"}}) {
     TransferReader axfr = reader(rr::AXFR);
     EXPECT_EQ(axfr.feed(answer(rr::AXFR, head + std::vector<Rr>{rr} + head)), TransferReader::Progress::kFailed);
     const std::string error = axfr.take().error;
