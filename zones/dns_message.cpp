@@ -120,11 +120,30 @@ bool MessageReader::next(MessageRr& rr) {
   return true;
 }
 
+namespace {
+
+// The names a received RR's RDATA may hold compressed. RFC 3597 §4: the
+// RFC 1035 types (those we compress when writing), and a receiver SHOULD
+// also decompress RP, AFSDB, RT, PX and SRV: RFC 2052 mandated compressed
+// SRV targets and some primaries still send them (dnspython 2.3 does).
+constexpr CompressibleNames received_compressed_names(std::uint16_t type) noexcept {
+  switch (type) {
+    case 17: return {0, 2};  // RP: mbox, txt
+    case 18:                 // AFSDB: subtype, hostname
+    case 21: return {2, 1};  // RT: preference, host
+    case 26: return {2, 2};  // PX: preference, map822, mapx400
+    case 33: return {6, 1};  // SRV: priority, weight, port, target
+    default: return compressible_names(type);
+  }
+}
+
+}  // namespace
+
 bool MessageReader::read_rdata(MessageRr& rr, std::size_t length) {
   const std::size_t start = at_;
   const std::size_t end = at_ + length;
   rr.rdata.clear();
-  const CompressibleNames names = compressible_names(rr.type);
+  const CompressibleNames names = received_compressed_names(rr.type);
   if (names.count == 0 || rr.rclass != rr_class::IN) {
     rr.rdata.assign(message_.begin() + static_cast<std::ptrdiff_t>(start),
                     message_.begin() + static_cast<std::ptrdiff_t>(end));
@@ -152,16 +171,23 @@ bool MessageReader::read_rdata(MessageRr& rr, std::size_t length) {
 
 namespace {
 
+// Where `count` names back to back from `at` end; 0 when one is malformed
+// or runs past the RDATA.
+std::size_t names_end(std::span<const std::uint8_t> rdata, std::size_t at, unsigned count) noexcept {
+  for (unsigned i = 0; i < count; ++i) {
+    if (at > rdata.size()) return 0;
+    const std::size_t length = wire_name_length(rdata.subspan(at));
+    if (length == 0) return 0;
+    at += length;
+  }
+  return at;
+}
+
 // `count` names back to back from `at`, then exactly `fixed` more octets.
 bool names_then_fixed(std::span<const std::uint8_t> rdata, std::size_t at, unsigned count,
                       std::size_t fixed) noexcept {
-  for (unsigned i = 0; i < count; ++i) {
-    if (at > rdata.size()) return false;
-    const std::size_t length = wire_name_length(rdata.subspan(at));
-    if (length == 0) return false;
-    at += length;
-  }
-  return at + fixed == rdata.size();
+  const std::size_t end = names_end(rdata, at, count);
+  return end != 0 && end + fixed == rdata.size();
 }
 
 }  // namespace
@@ -177,6 +203,9 @@ bool rdata_is_well_formed(std::uint16_t type, std::span<const std::uint8_t> rdat
     case rr::SOA: return names_then_fixed(rdata, 0, 2, 20);
     case rr::MX: return rdata.size() >= 2 && names_then_fixed(rdata, 2, 1, 0);
     case rr::SRV: return rdata.size() >= 6 && names_then_fixed(rdata, 6, 1, 0);
+    case rr::SVCB:
+    case rr::HTTPS:  // SvcPriority, TargetName, then SvcParams (not read by the compiler)
+      return rdata.size() >= 2 && names_end(rdata, 2, 1) != 0;
     case rr::TXT: {
       if (rdata.empty()) return false;
       std::size_t at = 0;

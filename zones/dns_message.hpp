@@ -4,7 +4,8 @@
 //
 // A resource record as read, names made whole (RFC 1035 §4.1.4 pointers
 // followed, bounded) in the owner and in the RDATA of the types whose names
-// may be compressed (RFC 3597 §4: the RFC 1035 types, zones/name_compression.hpp):
+// may be compressed (RFC 3597 §4: the RFC 1035 types, zones/name_compression.hpp,
+// and the ones a receiver SHOULD decompress too: RP, AFSDB, RT, PX, SRV):
 //
 //   owner  07 e x a m p l e 03 c o m 00        (letter case as sent)
 //   type, class, ttl
@@ -97,7 +98,7 @@ class MessageReader {
 };
 
 // The RDATA of the types the compiler reads (A, AAAA, NS, CNAME, DNAME, PTR,
-// SOA, MX, SRV, TXT) has the shape their RFCs give: a transfer must not hand
+// SOA, MX, SRV, TXT; SVCB and HTTPS up to their TargetName) has the shape their RFCs give: a transfer must not hand
 // the compiler bytes a zone file could never produce. Other types are opaque.
 [[nodiscard]] bool rdata_is_well_formed(std::uint16_t type, std::span<const std::uint8_t> rdata) noexcept;
 

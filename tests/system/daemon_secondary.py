@@ -6,7 +6,10 @@
 knotd is the real primary: canond takes the zone by AXFR with TSIG, then a
 change made with knotc reaches it by NOTIFY and IXFR (knotd's log says IXFR
 outgoing; canond's says IXFR), and the received version is on disk; a
-restart with knotd stopped serves it. A wrong key is refused. A scripted
+restart with knotd stopped serves it. A wrong key is refused. BIND 9's
+named is the second real primary: AXFR with TSIG, then a change made with
+nsupdate reaches canond by named's signed NOTIFY and IXFR from its journal
+(named's log says IXFR started with the key; canond's says IXFR). A scripted
 primary in Python hands canond every kind of bad answer (cut, malformed, for
 another zone, unsigned where a key is required, an IXFR that deletes what the
 zone does not hold, an older serial, a zone over max-zone-records): each is
@@ -123,6 +126,39 @@ class KnotPrimary(unittest.TestCase):
                 self.assertIn("TSIG", secondary(c)["secondary"]["transfer_error"] or "TSIG")
         finally:
             knot.stop()
+
+
+class BindPrimary(unittest.TestCase):
+    def test_axfr_then_nsupdate_notify_and_ixfr_with_tsig(self):
+        c = h.Canond()
+        bind = xp.Bind(h, {ORIGIN: zone(1)}, notify_port=c.port).start()
+        self.addCleanup(bind.stop)
+        secondary_config(c, [f"127.0.0.1:{bind.port}"])
+        with c:
+            h.wait_for("the zone by AXFR", lambda: h.addresses(c.port, "www." + ORIGIN) == {"198.18.0.1"})
+            z = secondary(c)
+            self.assertEqual((z["serial"], z["secondary"]["received_serial"]), (1, 1))
+            self.assertIn(f"AXFR from 127.0.0.1:{bind.port}", z["secondary"]["last_transfer_summary"])
+            self.assertRegex(bind.output(), r"transfer of 'example\.com/IN': AXFR started: TSIG edge-key")
+
+            # One change through nsupdate: named's NOTIFY (UDP, signed), then IXFR from its journal.
+            t0 = time.monotonic()
+            bind.change(ORIGIN, ("add", "new", 300, "A", "198.18.0.77"))
+            h.wait_for("the change by NOTIFY and IXFR",
+                       lambda: h.addresses(c.port, "new." + ORIGIN) == {"198.18.0.77"}, 10)
+            latency = time.monotonic() - t0
+            self.assertLess(latency, 5.0)  # the SOA refresh is 7200 s: only NOTIFY explains it
+            h.wait_for("the IXFR in canond's log", lambda: re.search(
+                rf"zone example\.com\.: IXFR from 127\.0\.0\.1:{bind.port}: serial 1 -> 2", c.log()))
+            h.wait_for("the IXFR in named's log", lambda: re.search(
+                r"transfer of 'example\.com/IN': IXFR ended", bind.output()))
+            self.assertRegex(bind.output(), r"transfer of 'example\.com/IN': IXFR started: TSIG edge-key "
+                                            r"\(serial 1 -> 2\)")
+            self.assertRegex(c.log(), r"zone example\.com\.: NOTIFY from 127\.0\.0\.1#\d+, refreshing")
+            self.assertEqual(h.addresses(c.port, "www." + ORIGIN), {"198.18.0.1"})
+            z = secondary(c)["secondary"]
+            self.assertEqual((z["received_serial"], z["transfers"]["ixfr_ok"]), (2, 1))
+            print(f"named: NOTIFY to answer: {latency * 1000:.0f} ms", file=sys.stderr)
 
 
 class ScriptedPrimary(unittest.TestCase):

@@ -112,6 +112,8 @@ class Knot:
             self.proc.terminate()
             self.proc.wait(timeout=15)
         self.proc = None
+        if getattr(self, "log", None):
+            self.log.close()
 
 
 class Scripted:
@@ -223,3 +225,66 @@ class Scripted:
         self.stopping = True
         self.sock.close()
         self.thread.join(timeout=5)
+
+
+class Bind:
+    """BIND 9's named serving ZONE (origin → text) as a primary on
+    127.0.0.1:self.port, in the foreground (-g: its log on stderr, into a
+    file), transfers allowed with the key only, NOTIFY sent to
+    127.0.0.1:NOTIFY_PORT signed with the key at once after each change
+    (notify-delay 0). Zones are dynamic (allow-update with the key):
+    change() runs nsupdate, named keeps a journal and serves IXFR from it."""
+
+    def __init__(self, harness, zones, notify_port=None):
+        self.h = harness
+        self.dir = harness.tempdir()
+        self.port = harness.free_port()
+        self.zones = zones
+        self.conf = os.path.join(self.dir, "named.conf")
+        self.logpath = os.path.join(self.dir, "named.log")
+        notify = (f"  notify explicit;\n  notify-delay 0;\n"
+                  f"  also-notify {{ 127.0.0.1 port {notify_port} key {KEY_NAME}; }};\n"
+                  if notify_port else "  notify no;\n")
+        text = ("options {\n"
+                f'  directory "{self.dir}";\n'
+                f"  listen-on port {self.port} {{ 127.0.0.1; }};\n"
+                "  listen-on-v6 { none; };\n"
+                f'  pid-file "{self.dir}/named.pid";\n'
+                f'  session-keyfile "{self.dir}/session.key";\n'
+                f'  managed-keys-directory "{self.dir}";\n'
+                "  recursion no;\n  dnssec-validation no;\n"
+                + notify
+                + "};\n"
+                "controls { };\n"  # no rndc channel (it would take 127.0.0.1:953)
+                f'key "{KEY_NAME}" {{ algorithm hmac-sha256; secret "{SECRET}"; }};\n')
+        for origin, body in zones.items():
+            path = harness.write(self.dir, origin + "zone", body)
+            text += (f'zone "{origin}" {{\n  type primary;\n  file "{path}";\n'
+                     f"  allow-transfer {{ key {KEY_NAME}; }};\n  allow-update {{ key {KEY_NAME}; }};\n}};\n")
+        harness.write(self.dir, "named.conf", text)
+        self.proc = None
+
+    def start(self):
+        self.log = open(self.logpath, "a")
+        named = shutil.which("named") or "/usr/sbin/named"
+        self.proc = self.h.spawn([named, "-g", "-n", "1", "-c", self.conf],
+                                 stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        origin = next(iter(self.zones))
+        self.h.wait_for("named answers", lambda: Knot._answers(self, origin), 20)
+        return self
+
+    def change(self, origin, *sets):
+        """One update: ('add'|'delete', owner, ttl, type, rdata) each; named bumps the serial."""
+        lines = [f"server 127.0.0.1 {self.port}", f"zone {origin}"]
+        for op, owner, ttl, rtype, rdata in sets:
+            name = owner if owner.endswith(".") else f"{owner}.{origin}"
+            lines.append(f"update {op} {name} {ttl if op == 'add' else ''} {rtype} {rdata}")
+        lines.append("send")
+        r = subprocess.run(["nsupdate", "-y", f"hmac-sha256:{KEY_NAME}:{SECRET}"], input="\n".join(lines) + "\n",
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            raise AssertionError(f"nsupdate: {r.stdout}{r.stderr}")
+
+    serial = Knot.serial
+    output = Knot.output
+    stop = Knot.stop

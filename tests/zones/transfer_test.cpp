@@ -235,8 +235,14 @@ TEST(Transfer, RecordsOutsideTheZoneOrOfAnotherClassOrMalformedAreRefused) {
   Rr outside{std::string("\3www\7example\3org\0", 17), rr::A, 60, {192, 0, 2, 1}};
   Rr short_a{std::string("\3www\7example\3com\0", 17), rr::A, 60, {192, 0, 2}};
   Rr bad_cname{std::string("\3www\7example\3com\0", 17), rr::CNAME, 60, {3, 'w', 'w'}};
+  // SVCB/HTTPS RDATA is not decompressed; the compiler reads its TargetName
+  // (found by the transfer fuzz target: a target running past the RDATA).
+  Rr bad_svcb{std::string("\3www\7example\3com\0", 17), rr::SVCB, 60, {0, 1, 12, '1', 3}};
+  Rr bad_https{std::string("\3www\7example\3com\0", 17), rr::HTTPS, 60, {0, 1, 0xc0, 12}};
   for (const auto& [rr, says] : {std::pair{outside, "outside the zone"}, std::pair{short_a, "malformed A RDATA"},
-                                 std::pair{bad_cname, "malformed name in the RDATA"}}) {
+                                 std::pair{bad_cname, "malformed name in the RDATA"},
+                                 std::pair{bad_svcb, "malformed SVCB RDATA"},
+                                 std::pair{bad_https, "malformed HTTPS RDATA"}}) {
     TransferReader axfr = reader(rr::AXFR);
     EXPECT_EQ(axfr.feed(answer(rr::AXFR, head + std::vector<Rr>{rr} + head)), TransferReader::Progress::kFailed);
     const std::string error = axfr.take().error;
@@ -271,6 +277,22 @@ TEST(MessageReader, CompressedNamesInOwnersAndRdataAreExpanded) {
   EXPECT_EQ(wire_to_text(got.rdata.data() + 2), "mail.example.com.");
   EXPECT_FALSE(reader.next(got));
   EXPECT_FALSE(reader.failed()) << reader.error();
+}
+
+// RFC 3597 §4: SRV targets compressed (as RFC 2052 had it, and as dnspython
+// 2.3 sends them) are expanded, so the RDATA is well formed.
+TEST(MessageReader, ACompressedSrvTargetIsExpanded) {
+  std::vector<std::uint8_t> m = answer(rr::SRV, {});
+  m[7] = 1;
+  const std::uint8_t rr[] = {4, '_', 's', 'i', 'p', 4, '_', 't', 'c', 'p', 0xc0, 12, 0, 33, 0, 1, 0, 0, 0, 60,
+                             0, 12, 0, 10, 0, 5, 0x13, 0xc4, 3, 'w', 'w', 'w', 0xc0, 12};
+  m.insert(m.end(), std::begin(rr), std::end(rr));
+  MessageReader reader(m);
+  MessageRr got;
+  ASSERT_TRUE(reader.next(got)) << reader.error();
+  EXPECT_EQ(got.rdata.size(), 6u + 17u);
+  EXPECT_EQ(wire_to_text(got.rdata.data() + 6), "www.example.com.");
+  EXPECT_TRUE(rdata_is_well_formed(rr::SRV, got.rdata));
 }
 
 TEST(MessageReader, PointerLoopsAndTruncationsFailWithoutReadingPastTheEnd) {
