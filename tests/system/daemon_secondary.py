@@ -18,6 +18,7 @@ from outside notify-from, or unsigned where a key is required, are refused.
 """
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -247,6 +248,96 @@ class ScriptedPrimary(unittest.TestCase):
             h.wait_for("the refusal", lambda: re.search(
                 r"zone example\.com\.: SOA query to 127\.0\.0\.1:\d+ failed: TSIG message not signed", c.log()), 15)
             self.assertEqual(rcode(c.port, "www." + ORIGIN), dns.rcode.SERVFAIL)
+
+
+class Catalog(unittest.TestCase):
+    """RFC 9432 version 2: the members of a catalog zone become secondary
+    zones of the catalog's primaries, and go when the catalog drops them;
+    after a restart they are served from their state files. The group and
+    coo properties are read past (not honoured)."""
+
+    CATALOG = "catalog.example."
+
+    def catalog(self, serial, members):
+        body = 'version IN TXT "2"\n' + "".join(
+            f"m{i}.zones IN PTR {m}\ngroup.m{i}.zones IN TXT \"edge\"\n" for i, m in enumerate(members))
+        return h.zone_text(self.CATALOG, serial, body)
+
+    def test_members_come_and_go_with_the_catalog(self):
+        members = {f"c{i}.test.": h.zone_text(f"c{i}.test.", 1, f"www IN A 198.18.3.{i}\n") for i in range(3)}
+        primary = xp.ScriptedZones(h, {self.CATALOG: self.catalog(1, ["c0.test.", "c1.test."]), **members})
+        self.addCleanup(primary.stop)
+        c = h.Canond()
+        text = (f'admin-socket = "{c.socket}"\nlisten = ["127.0.0.1:{c.port}"]\nstate-dir = "{c.dir}/state"\n'
+                f'[[catalog]]\nzone = "{self.CATALOG}"\nprimaries = ["127.0.0.1:{primary.port}"]\n')
+        c.config = h.write(c.dir, "canond.toml", text)
+        c.listen = []
+        with c:
+            for i in (0, 1):
+                h.wait_for(f"member c{i}", lambda i=i: h.addresses(c.port, f"www.c{i}.test.") == {f"198.18.3.{i}"}, 15)
+            self.assertEqual(rcode(c.port, "www.c2.test."), dns.rcode.REFUSED)  # not a member yet
+            # c2 joins, c0 leaves.
+            primary.put(self.CATALOG, self.catalog(2, ["c1.test.", "c2.test."]))
+            c.ok("zone-refresh", self.CATALOG)
+            h.wait_for("member c2", lambda: h.addresses(c.port, "www.c2.test.") == {"198.18.3.2"}, 15)
+            h.wait_for("c0 gone", lambda: rcode(c.port, "www.c0.test.") == dns.rcode.REFUSED, 15)
+            self.assertRegex(c.log(), r"catalog catalog\.example\.: member c0\.test\. removed")
+            self.assertFalse(os.path.exists(os.path.join(c.dir, "state", "zones", "c0.test.zone")))
+        # A restart with the primary gone: the catalog and its members from disk.
+        primary.stop()
+        with c:
+            h.wait_for("members from their state files",
+                       lambda: h.addresses(c.port, "www.c2.test.") == {"198.18.3.2"}, 15)
+            self.assertEqual(h.addresses(c.port, "www.c1.test."), {"198.18.3.1"})
+            self.assertEqual(rcode(c.port, "www.c0.test."), dns.rcode.REFUSED)
+
+
+class KnotCatalog(unittest.TestCase):
+    """knotd generates the catalog (catalog-role: generate); a member zone
+    added to knotd with knotc conf-set appears on canond, and disappears
+    when knotd drops it (conf-unset)."""
+
+    def test_a_member_added_and_removed_on_knotd(self):
+        c = h.Canond()
+        d = h.tempdir()
+        port = h.free_port()
+        member = lambda name, n: h.write(d, name + "zone", h.zone_text(name, 1, f"www IN A 198.18.4.{n}\n"))
+        conf = h.write(d, "knot.conf", (
+            f'server:\n    rundir: "{d}"\n    listen: 127.0.0.1@{port}\n'
+            f'log:\n  - target: stderr\n    any: info\ndatabase:\n    storage: "{d}/db"\n'
+            f'control:\n    listen: "{d}/knot.sock"\n'
+            f"remote:\n  - id: canond\n    address: 127.0.0.1@{c.port}\n"
+            "acl:\n  - id: transfer\n    address: 127.0.0.1\n    action: transfer\n"
+            f'template:\n  - id: default\n    storage: "{d}"\n    zonefile-sync: -1\n    journal-content: changes\n'
+            "zone:\n  - domain: catalog.example\n    catalog-role: generate\n    acl: transfer\n    notify: canond\n"
+            f'  - domain: k1.test\n    file: "{member("k1.test.", 1)}"\n    catalog-role: member\n'
+            "    catalog-zone: catalog.example\n    acl: transfer\n"))
+        os.makedirs(os.path.join(d, "db"))
+        with open(os.path.join(d, "knotd.log"), "w") as log:
+            knot = h.spawn(["knotd", "-c", conf], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        self.addCleanup(lambda: (knot.terminate(), knot.wait(timeout=15)))
+        knotc = lambda *args: subprocess.run(["knotc", "-c", conf, *args], check=True, capture_output=True, timeout=30)
+        h.wait_for("knotd", lambda: h.query(port, "k1.test.", "SOA").answer, 20)  # (its catalog: REFUSED to queries)
+        c.config = h.write(c.dir, "canond.toml", (
+            f'admin-socket = "{c.socket}"\nlisten = ["127.0.0.1:{c.port}"]\nstate-dir = "{c.dir}/state"\n'
+            f'[[catalog]]\nzone = "catalog.example"\nprimaries = ["127.0.0.1:{port}"]\n'))
+        c.listen = []
+        with c:
+            h.wait_for("member k1", lambda: h.addresses(c.port, "www.k1.test.") == {"198.18.4.1"}, 15)
+            knotc("conf-begin")
+            knotc("conf-set", "zone[k2.test]")
+            knotc("conf-set", "zone[k2.test].file", member("k2.test.", 2))
+            knotc("conf-set", "zone[k2.test].catalog-role", "member")
+            knotc("conf-set", "zone[k2.test].catalog-zone", "catalog.example")
+            knotc("conf-set", "zone[k2.test].acl", "transfer")
+            knotc("conf-commit")
+            h.wait_for("member k2 (by NOTIFY of the catalog)",
+                       lambda: h.addresses(c.port, "www.k2.test.") == {"198.18.4.2"}, 15)
+            knotc("conf-begin")
+            knotc("conf-unset", "zone[k2.test]")
+            knotc("conf-commit")
+            h.wait_for("k2 gone", lambda: rcode(c.port, "www.k2.test.") == dns.rcode.REFUSED, 15)
+            self.assertEqual(h.addresses(c.port, "www.k1.test."), {"198.18.4.1"})
 
 
 class Notify(unittest.TestCase):

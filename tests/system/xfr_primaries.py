@@ -288,3 +288,47 @@ class Bind:
     serial = Knot.serial
     output = Knot.output
     stop = Knot.stop
+
+
+class ScriptedZones(Scripted):
+    """A scripted primary for several zones at once (a catalog and its
+    members): SOA for each, and AXFR (IXFR answered AXFR-style) of the zone
+    the request names; REFUSED for a zone it does not have."""
+
+    def __init__(self, harness, zones):
+        self.zones = {}
+        first, *_ = zones
+        super().__init__(harness, first, zones[first])
+        for origin, text in zones.items():
+            self.put(origin, text)
+
+    def put(self, origin, text):
+        name = dns.name.from_text(origin)
+        self.zones[name] = dns.zone.from_text(text, origin=name, relativize=False)
+
+    def drop(self, origin):
+        self.zones.pop(dns.name.from_text(origin), None)
+
+    def _one(self, conn):
+        head = self._read(conn, 2)
+        request = dns.message.from_wire(self._read(conn, struct.unpack("!H", head)[0]))
+        self.requests.append(request)
+        name = request.question[0].name
+        zone = self.zones.get(name)
+        if zone is None:
+            out = self.response(request, [], rcode=dns.rcode.NOTAUTH)
+        else:
+            soa = dns.rrset.RRset(name, dns.rdataclass.IN, dns.rdatatype.SOA)
+            soa.update(zone.get_rdataset(name, "SOA"))
+            rrsets = [soa]
+            if request.question[0].rdtype != dns.rdatatype.SOA:
+                for owner, node in zone.nodes.items():
+                    for rdataset in node.rdatasets:
+                        if rdataset.rdtype != dns.rdatatype.SOA:
+                            rrset = dns.rrset.RRset(owner, rdataset.rdclass, rdataset.rdtype)
+                            rrset.update(rdataset)
+                            rrsets.append(rrset)
+                rrsets.append(soa)
+            out = self.response(request, rrsets)
+        wire = out.to_wire()
+        conn.sendall(struct.pack("!H", len(wire)) + wire)

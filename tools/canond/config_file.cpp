@@ -151,6 +151,7 @@ class FileReader {
     else if (key == "notify") o_.notify = strings(key, node);
     else if (key == "key") for_each_table(key, node, [&](const toml::table& t) { o_.keys.push_back(key_table(t)); });
     else if (key == "secondary") for_each_table(key, node, [&](const toml::table& t) { o_.secondaries.push_back(secondary_table(t)); });
+    else if (key == "catalog") for_each_table(key, node, [&](const toml::table& t) { o_.catalogs.push_back(secondary_table(t)); });
     else if (key == "max-rrset-records") o_.zone_limits.max_rrset_records = limit(key, node, zones::kMaxRrsetRecordsCeiling);
     else fail(node, "unknown key '" + key + "'");
   }

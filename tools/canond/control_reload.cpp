@@ -50,6 +50,7 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   check(before.state_dir == after.state_dir, "state-dir");
   check(before.keys == after.keys, "key");
   check(before.secondaries == after.secondaries, "secondary");
+  check(before.catalogs == after.catalogs, "catalog");
   check(before.allow_transfer == after.allow_transfer, "allow-transfer");
   check(before.notify == after.notify, "notify");
   check(before.user == after.user, "user");

@@ -12,6 +12,10 @@ using nlohmann::json;
 void Control::take_received() {
   if (!secondaries_) return;
   for (ReceivedVersion& version : secondaries_->ready()) {
+    if (!version.zone) {  // a catalog member removed
+      if (zones_.find(version.origin)) (void)publish({}, {version.origin}, "zone " + version.origin + " " + version.what);
+      continue;
+    }
     const json response = publish({ZoneUpdate{version.zone, true}}, {}, "zone " + version.origin + " " + version.what);
     std::string error;
     if (!response.value("ok", false)) {

@@ -27,6 +27,7 @@
 //   [[key]]        name = "edge-key"  algorithm = "hmac-sha256"  secret = "BASE64"  # or secret-file
 //   [[secondary]]  zone = "example.com"  primaries = ["127.0.0.1:53001"]  key = "edge-key"
 //                  notify-from = ["127.0.0.0/8"]
+//   [[catalog]]    zone = "catalog.example"  primaries = [...]  key = "edge-key"  (RFC 9432)
 //   # outgoing transfers (file only; tools/canond/outgoing.hpp); also per [[secondary]]
 //   allow-transfer = ["127.0.0.1/32", "198.18.0.0/15 key edge-key"]
 //   notify = ["127.0.0.1:53002"]
@@ -96,6 +97,7 @@ struct DaemonOptions {
   std::string state_dir = "/var/lib/canon";  // received zones (secondaries)
   std::vector<KeyOptions> keys;
   std::vector<SecondaryOptions> secondaries;
+  std::vector<SecondaryOptions> catalogs;  // [[catalog]]: its members become secondaries
   // Outgoing transfers: who may ask AXFR/IXFR ("PREFIX" or "PREFIX key NAME"),
   // and who is told of each new version ("ADDR:PORT" or "ADDR:PORT key NAME").
   std::vector<std::string> allow_transfer;

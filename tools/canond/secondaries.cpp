@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <set>
 #include <cstring>
 #include <ctime>
 
@@ -13,6 +15,7 @@
 #include "tools/canond/log.hpp"
 #include "tools/canond/transfer_client.hpp"
 #include "tools/canond/zone_set.hpp"
+#include "zones/catalog.hpp"
 #include "zones/dns_message.hpp"
 #include "zones/name.hpp"
 #include "zones/rr_type.hpp"
@@ -74,6 +77,7 @@ struct Secondaries::Zone {
   bool full_asked = false;  // canonctl zone-retransfer: AXFR, no SOA check
   bool publishing = false;  // a version handed to the control thread
   std::shared_ptr<const zones::LoadedZone> to_persist;
+  std::shared_ptr<const zones::LoadedZone> catalog_pending;  // a catalog's version whose members to apply
   std::string persist_comment;
   // For zone-status and /metrics.
   std::string primary_used;
@@ -126,6 +130,7 @@ Secondaries::Secondaries(std::vector<SecondaryZone> zones,
     // is checked at once too, as knotd does after a restart.
     zone->next_refresh = now;
     if (zone->has_version) zone->expires_at = now + zone->expire;
+    if (zone->config.catalog && zone->has_version) zone->catalog_pending = zone->current;
     zones_.push_back(std::move(zone));
   }
 }
@@ -194,6 +199,7 @@ void Secondaries::published(const std::string& origin, const std::shared_ptr<con
     z->expires_at = now + z->expire;
     z->bootstrap = kFirstBootstrapRetry;
     z->to_persist = zone;
+    if (z->config.catalog) z->catalog_pending = zone;
     z->persist_comment = "canon secondary zone " + z->config.origin + " serial " + std::to_string(z->serial) +
                          ", " + z->last_transfer_text;
   }
@@ -218,6 +224,7 @@ void Secondaries::run() {
     lock.unlock();
     take_notifies();
     lock.lock();
+    if (apply_a_catalog()) continue;
     const auto now = Clock::now();
     Zone* due = nullptr;
     for (auto& zone : zones_) {
@@ -241,6 +248,68 @@ void Secondaries::run() {
     }
     wake_.wait_for(lock, kPoll);
   }
+}
+
+bool Secondaries::apply_a_catalog() {
+  Zone* catalog = nullptr;
+  for (auto& zone : zones_) {
+    if (zone->catalog_pending) catalog = zone.get();
+  }
+  if (!catalog) return false;
+  const auto version = std::exchange(catalog->catalog_pending, nullptr);
+  const std::string& name = catalog->config.origin;
+  const zones::CatalogMembers members = zones::catalog_members(*version);
+  if (!members.error.empty()) {
+    log_warning("catalog " + name + ": " + members.error + "; its members stay as they were");
+    return true;
+  }
+  const std::set<std::string> listed(members.zones.begin(), members.zones.end());
+  // Members no longer listed: dropped, their state files removed.
+  for (auto it = zones_.begin(); it != zones_.end();) {
+    Zone& zone = **it;
+    if (zone.config.member_of != name || listed.count(zone.config.origin) != 0) {
+      ++it;
+      continue;
+    }
+    log_info("catalog " + name + ": member " + zone.config.origin + " removed; no longer served");
+    std::error_code ignored;
+    std::filesystem::remove(zone.config.source.file, ignored);
+    hand_over(ReceivedVersion{zone.config.origin, nullptr, "removed from catalog " + name});
+    it = zones_.erase(it);
+  }
+  // New members: secondaries of the catalog's primaries, with its key.
+  const std::string state_dir =
+      std::filesystem::path(catalog->config.source.file).parent_path().parent_path().string();
+  for (const std::string& origin : members.zones) {
+    if (const Zone* existing = find(origin)) {
+      if (existing->config.member_of != name) {
+        log_warning("catalog " + name + ": member " + origin + " is already a zone of " +
+                    (existing->config.member_of.empty() ? std::string("the config") : "catalog " + existing->config.member_of) +
+                    "; left as it is");
+      }
+      continue;
+    }
+    auto zone = std::make_unique<Zone>();
+    zone->config = catalog->config;
+    zone->config.catalog = false;
+    zone->config.member_of = name;
+    zone->config.origin = origin;
+    zone->config.source = zones::ZoneSource{origin, zones::zone_state_path(state_dir, origin)};
+    zone->next_refresh = Clock::now();
+    std::error_code missing;
+    if (std::filesystem::exists(zone->config.source.file, missing)) {  // after a restart: served at once
+      auto loaded = zones::load_zone_file(zone->config.source, {}, limits_);
+      if (loaded->findings.errors() == 0) {
+        zone->take(loaded);
+        zone->expires_at = Clock::now() + zone->expire;
+        hand_over(ReceivedVersion{origin, loaded, "from its state file"});
+      }
+    }
+    log_info("catalog " + name + ": member " + origin + " added" +
+             (zone->has_version ? " (serial " + std::to_string(zone->serial) + " from its state file)" : ""));
+    zones_.push_back(std::move(zone));
+  }
+  return true;
 }
 
 void Secondaries::persist(Zone& zone) {
@@ -282,12 +351,17 @@ void Secondaries::refresh_zone(Zone& zone) {
     const auto start = Clock::now();
     if (!full) {
       const SoaAnswer answer = ask_soa(config, primary);
-      if (!answer.ok) {
+      if (!answer.ok && answer.rcode != 0) {
+        // Some primaries answer a zone's SOA only inside a transfer (knotd
+        // REFUSES queries for the catalogs it generates): ask IXFR, whose
+        // one-SOA answer says the same.
+        log_debug("zone " + config.origin + ": " + primary.text + ": " + answer.error + "; asking the transfer");
+      } else if (!answer.ok) {
         log_warning("zone " + config.origin + ": SOA query to " + primary.text + " failed: " + answer.error);
         errors += (errors.empty() ? "" : "; ") + primary.text + ": " + answer.error;
         continue;
       }
-      if (has_version && !zones::serial_newer(answer.serial, serial)) {
+      if (answer.ok && has_version && !zones::serial_newer(answer.serial, serial)) {
         std::lock_guard lock(mutex_);
         zone.primary_used = primary.text;
         zone.last_refresh = std::time(nullptr);

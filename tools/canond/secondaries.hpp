@@ -37,7 +37,8 @@ namespace canon::daemon {
 // A version for the control thread to publish.
 struct ReceivedVersion {
   std::string origin;
-  std::shared_ptr<const zones::LoadedZone> zone;  // LoadedZone::failed: expired, serve SERVFAIL
+  std::shared_ptr<const zones::LoadedZone> zone;  // LoadedZone::failed: expired, serve SERVFAIL;
+                                                  // null: no longer a zone (left its catalog)
   std::string what;                               // "IXFR serial 2"
 };
 
@@ -82,6 +83,9 @@ class Secondaries {
   void answer_datagram(const nic::HandedDatagram& datagram);
   void refresh_zone(Zone& zone);  // called without mutex_ held
   void persist(Zone& zone);
+  // A catalog whose new version waits: its members added and dropped (on
+  // this thread, between refreshes). False when none waits.
+  bool apply_a_catalog();
   Zone* find(const std::string& origin);
   [[nodiscard]] const Zone* find(const std::string& origin) const;
   void hand_over(ReceivedVersion version);

@@ -183,7 +183,8 @@ SoaAnswer ask_soa(const SecondaryZone& zone, const nic::ListenAddress& primary, 
     return answer;
   }
   if (reader.header().rcode() != 0) {
-    answer.error = "the primary answered the SOA query with RCODE " + std::to_string(reader.header().rcode());
+    answer.rcode = reader.header().rcode();
+    answer.error = "the primary answered the SOA query with RCODE " + std::to_string(answer.rcode);
     return answer;
   }
   std::string origin;

@@ -24,7 +24,8 @@ inline constexpr std::chrono::milliseconds kTransferWait{10'000};
 struct SoaAnswer {
   bool ok = false;
   std::uint32_t serial = 0;
-  std::string error;  // why not, when !ok
+  unsigned rcode = 0;  // the primary's RCODE when it answered with an error
+  std::string error;   // why not, when !ok
 };
 
 [[nodiscard]] SoaAnswer ask_soa(const SecondaryZone& zone, const nic::ListenAddress& primary,

@@ -100,8 +100,13 @@ std::vector<SecondaryZone> resolve_secondaries(const DaemonOptions& options) {
   const std::map<std::string, zones::TsigKey> keys = resolve_keys(options);
   std::vector<SecondaryZone> out;
   std::map<std::string, bool> seen;
-  for (const SecondaryOptions& s : options.secondaries) {
+  std::vector<std::pair<const SecondaryOptions*, bool>> listed;
+  for (const SecondaryOptions& s : options.secondaries) listed.emplace_back(&s, false);
+  for (const SecondaryOptions& s : options.catalogs) listed.emplace_back(&s, true);
+  for (const auto& [entry, catalog] : listed) {
+    const SecondaryOptions& s = *entry;
     SecondaryZone zone;
+    zone.catalog = catalog;
     std::string wire;
     if (!zones::text_to_wire(s.zone, wire)) refuse(s.where, "[[secondary]] zone '" + s.zone + "' is not a domain name");
     zone.origin = ZoneSet::canonical(s.zone);

@@ -24,8 +24,11 @@ struct SecondaryZone {
   std::vector<nic::ListenAddress> primaries;   // tried in order
   std::optional<zones::TsigKey> key;           // set: every request signed, every answer and NOTIFY must be
   std::vector<engine::AddressPrefix> notify_from;
+  bool catalog = false;   // a [[catalog]]: its members become secondary zones (RFC 9432)
+  std::string member_of;  // a catalog's member: that catalog's origin
 };
 
+// Every [[secondary]] and [[catalog]] zone.
 [[nodiscard]] std::vector<SecondaryZone> resolve_secondaries(const DaemonOptions& options);
 
 // "198.18.0.0/15" or "198.18.0.0/15 key edge-key": the request must come
