@@ -55,6 +55,15 @@ def primary_config(c, extra):
     return c
 
 
+def secondary_config(secondary, primary):
+    """`secondary` takes ORIGIN from the canond `primary`."""
+    secondary.config = h.write(secondary.dir, "canond.toml",
+                               f'admin-socket = "{secondary.socket}"\nlisten = ["127.0.0.1:{secondary.port}"]\n'
+                               f'state-dir = "{secondary.dir}/state"\n'
+                               f'[[secondary]]\nzone = "{ORIGIN}"\nprimaries = ["127.0.0.1:{primary.port}"]\n')
+    secondary.listen = []
+
+
 class TransfersOut(unittest.TestCase):
     def test_axfr_is_knotds_and_allow_transfer_decides(self):
         c = h.Canond()
@@ -92,11 +101,7 @@ class TransfersOut(unittest.TestCase):
         zone = h.write(primary.dir, "example.com.zone", h.zone_text(ORIGIN, 1, body))
         primary_config(primary, f'zone = ["{ORIGIN}={zone}"]\nallow-transfer = ["127.0.0.1/32"]\n'
                                 f'notify = ["127.0.0.1:{secondary.port}"]\n')
-        secondary.config = h.write(secondary.dir, "canond.toml",
-                                   f'admin-socket = "{secondary.socket}"\nlisten = ["127.0.0.1:{secondary.port}"]\n'
-                                   f'state-dir = "{secondary.dir}/state"\n'
-                                   f'[[secondary]]\nzone = "{ORIGIN}"\nprimaries = ["127.0.0.1:{primary.port}"]\n')
-        secondary.listen = []
+        secondary_config(secondary, primary)
         with primary, secondary:
             h.wait_for("the AXFR", lambda: h.addresses(secondary.port, "host1." + ORIGIN) == {"198.18.1.1"})
             h.write(primary.dir, "example.com.zone",
@@ -135,11 +140,7 @@ class BigZoneUnderLoad(unittest.TestCase):
         zone = h.write(primary.dir, "example.com.zone", version(1))
         primary_config(primary, f'zone = ["{ORIGIN}={zone}"]\nallow-transfer = ["127.0.0.1/32"]\n'
                                 f'notify = ["127.0.0.1:{secondary.port}"]\n')
-        secondary.config = h.write(secondary.dir, "canond.toml",
-                                   f'admin-socket = "{secondary.socket}"\nlisten = ["127.0.0.1:{secondary.port}"]\n'
-                                   f'state-dir = "{secondary.dir}/state"\n'
-                                   f'[[secondary]]\nzone = "{ORIGIN}"\nprimaries = ["127.0.0.1:{primary.port}"]\n')
-        secondary.listen = []
+        secondary_config(secondary, primary)
         queries = h.write(secondary.dir, "queries.txt", "".join(
             f"host{i}.{ORIGIN} A\n" for i in list(range(0, 1000, 7)) + list(range(1000, records, records // 300))))
         with primary, secondary:
