@@ -169,19 +169,31 @@ std::string zone_list_text(const Json& reply) {
   return head + "\n\n" + zone_table(zones);
 }
 
-std::string zone_status_text(const Json& reply) {
-  const Json& zone = reply.at("zone");
-  KeyValues pairs;
-  for (const auto& [key, value] : zone.items()) {
-    if (key == "loaded_at" && value.is_number()) {
+namespace {
+
+// One zone's fields as aligned lines; a secondary zone's transfer state
+// (an object) and its transfer counts follow, each field on its own line.
+void zone_fields(const Json& fields, const std::string& prefix, KeyValues& pairs) {
+  for (const auto& [key, value] : fields.items()) {
+    const bool unix_time = key == "loaded_at" || key == "last_refresh" || key == "last_transfer";
+    if (unix_time && value.is_number()) {
       const auto when = static_cast<std::time_t>(value.get<double>());
       char text[32];
       std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&when));
-      pairs.emplace_back("loaded at", text);
+      pairs.emplace_back(prefix + words(key), text);
+    } else if (value.is_object()) {
+      zone_fields(value, prefix + words(key) + " ", pairs);
     } else {
-      pairs.emplace_back(words(key), scalar_text(value));
+      pairs.emplace_back(prefix + words(key), scalar_text(value));
     }
   }
+}
+
+}  // namespace
+
+std::string zone_status_text(const Json& reply) {
+  KeyValues pairs;
+  zone_fields(reply.at("zone"), "", pairs);
   return aligned(pairs);
 }
 
