@@ -114,7 +114,9 @@ void Outgoing::served(const ZoneSet& zones) {
       Version version;
       version.zone = state.served;
       (void)zones::apex_soa_rr(*state.served, &version.serial);
-      if (old != versions_.end()) {
+      // The diff costs a pass over both versions: only for a zone some
+      // downstream may ask IXFR of.
+      if (old != versions_.end() && !acl_of(origin).empty()) {
         version.diffs = std::move(old->second.diffs);
         diff_jobs_.push_back(DiffJob{origin, old->second.zone, state.served});
       }
