@@ -22,13 +22,11 @@ bool below(std::span<const std::uint8_t> key, std::span<const std::uint8_t> suff
 
 CatalogMembers catalog_members(const LoadedZone& catalog) {
   CatalogMembers out;
-  std::string wire;
-  if (!text_to_wire(catalog.source.origin, wire)) {
+  LookupKey origin;
+  if (!text_to_key(catalog.source.origin, origin)) {
     out.error = "the catalog's origin is not a name";
     return out;
   }
-  LookupKey origin;
-  make_key(reinterpret_cast<const std::uint8_t*>(wire.data()), origin);
   // version.CATALOG and zones.CATALOG as keys: the origin's key, then the label.
   auto child = [&origin](std::string_view label) {
     std::vector<std::uint8_t> key(origin.view().begin(), origin.view().end());

@@ -60,10 +60,7 @@ class ZoneLoader {
              const ZoneLimits& limits)
       : source_(source), zone_index_(zone_index), store_(store), findings_(findings), limits_(limits),
         first_record_(store.records.size()) {
-    std::string wire;
-    if (text_to_wire(source.origin, wire)) {
-      make_key(reinterpret_cast<const std::uint8_t*>(wire.data()), origin_key_);
-    }
+    (void)text_to_key(source.origin, origin_key_);
   }
 
   bool load() { return load_file(source_.file, source_.origin, 0, 0); }

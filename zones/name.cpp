@@ -130,6 +130,14 @@ std::string key_to_text(std::span<const std::uint8_t> key) {
   return wire_to_text(wire);
 }
 
+bool text_to_key(std::string_view text, LookupKey& key) {
+  std::string wire;
+  key.length = key.label_count = 0;
+  if (!text_to_wire(text, wire)) return false;
+  make_key(reinterpret_cast<const std::uint8_t*>(wire.data()), key);
+  return true;
+}
+
 bool text_to_wire(std::string_view text, std::string& wire) {
   wire.clear();
   if (text == "." || text.empty()) {

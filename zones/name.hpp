@@ -91,4 +91,8 @@ std::size_t key_to_wire(std::span<const std::uint8_t> key, std::uint8_t* out) no
 // into wire form, always absolute. Returns false on a malformed name.
 [[nodiscard]] bool text_to_wire(std::string_view text, std::string& wire);
 
+// The lookup key of a presentation name (text_to_wire, then make_key).
+// Returns false, with `key` empty, on a malformed name.
+[[nodiscard]] bool text_to_key(std::string_view text, LookupKey& key);
+
 }  // namespace canon::zones

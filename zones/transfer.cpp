@@ -104,6 +104,7 @@ TransferReader::TransferReader(const ZoneSource& source, std::shared_ptr<const L
   if (text_to_wire(source.origin, wire)) {
     origin_.length = static_cast<std::uint8_t>(wire.size());
     std::copy(wire.begin(), wire.end(), origin_.bytes.begin());
+    make_key(origin_.bytes.data(), origin_key_);
   }
   outcome_.serial_from = current_serial;
 }
@@ -179,9 +180,7 @@ bool TransferReader::accept(const MessageRr& rr) {
   }
   LookupKey key;
   make_key(rr.owner.bytes.data(), key);
-  LookupKey origin;
-  make_key(origin_.bytes.data(), origin);
-  if (!key_is_below_or_at(key.view(), origin.view())) {
+  if (!key_is_below_or_at(key.view(), origin_key_.view())) {
     return fail(wire_to_text(rr.owner.bytes.data()) + " is outside the zone" + where), false;
   }
   if (rr.type == rr::OPT || rr.type == 250 || (rr.type >= 251 && rr.type <= 255) || rr.type == 0) {

@@ -78,6 +78,7 @@ class TransferReader {
   ZoneLimits limits_;
   std::string description_;
   WireName origin_;
+  LookupKey origin_key_{};  // origin_'s, for the in-zone test of every record
   State state_ = State::kFirst;
   MessageRr first_soa_;
   std::uint32_t version_ = 0;  // IXFR: the version the diff being read goes to / comes from

@@ -37,10 +37,8 @@ bool is_apex_soa(const LoadedZone& zone, const Record& r, std::span<const std::u
 }
 
 LookupKey origin_key(const LoadedZone& zone) {
-  std::string wire;
   LookupKey key;
-  key.length = 0;
-  if (text_to_wire(zone.source.origin, wire)) make_key(reinterpret_cast<const std::uint8_t*>(wire.data()), key);
+  (void)text_to_key(zone.source.origin, key);
   return key;
 }
 
@@ -122,14 +120,19 @@ bool same_rr(const RecordStore& a, const Record& x, const RecordStore& b, const 
 
 }  // namespace
 
-std::vector<std::uint8_t> apex_soa_rr(const LoadedZone& zone, std::uint32_t* serial) {
+const Record* apex_soa(const LoadedZone& zone) {
   const LookupKey origin = origin_key(zone);
-  std::vector<std::uint8_t> out;
   for (const Record& r : zone.store.records) {
-    if (!is_apex_soa(zone, r, origin.view())) continue;
-    append_rr(zone.store, r, out);
-    if (serial && r.rdata_length >= 20) *serial = soa_serial(zone.store.rdata(r));
-    break;
+    if (is_apex_soa(zone, r, origin.view()) && rdata_is_well_formed(rr::SOA, zone.store.rdata(r))) return &r;
+  }
+  return nullptr;
+}
+
+std::vector<std::uint8_t> apex_soa_rr(const LoadedZone& zone, std::uint32_t* serial) {
+  std::vector<std::uint8_t> out;
+  if (const Record* soa = apex_soa(zone)) {
+    append_rr(zone.store, *soa, out);
+    if (serial) *serial = soa_serial(zone.store.rdata(*soa));
   }
   return out;
 }

@@ -41,6 +41,9 @@ struct ZoneDiff {
   WireRrs added;
 };
 
+// The apex SOA record of `zone` (well-formed), or nullptr.
+[[nodiscard]] const Record* apex_soa(const LoadedZone& zone);
+
 // The apex SOA of `zone` as one wire RR (empty when it has none), and its serial.
 [[nodiscard]] std::vector<std::uint8_t> apex_soa_rr(const LoadedZone& zone, std::uint32_t* serial = nullptr);
 

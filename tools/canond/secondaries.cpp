@@ -19,6 +19,7 @@
 #include "zones/dns_message.hpp"
 #include "zones/name.hpp"
 #include "zones/rr_type.hpp"
+#include "zones/transfer_out.hpp"
 #include "zones/tsig.hpp"
 #include "zones/zone_state_file.hpp"
 
@@ -93,26 +94,16 @@ struct Secondaries::Zone {
     current = zone;
     has_version = false;
     if (!zone || zone->failed) return;
-    std::string wire;
-    (void)zones::text_to_wire(config.origin, wire);
-    zones::LookupKey origin;
-    zones::make_key(reinterpret_cast<const std::uint8_t*>(wire.data()), origin);
-    for (const zones::Record& r : zone->store.records) {
-      const auto key = zone->store.key(r);
-      if (r.type != zones::rr::SOA || !std::equal(key.begin(), key.end(), origin.view().begin(), origin.view().end())) {
-        continue;
-      }
-      const auto rdata = zone->store.rdata(r);
-      if (!zones::rdata_is_well_formed(zones::rr::SOA, rdata)) continue;
-      soa.assign(rdata.begin(), rdata.end());
-      const std::uint8_t* timers = rdata.data() + rdata.size() - 20;
-      serial = be32(timers);
-      refresh = Seconds(std::max<std::uint32_t>(be32(timers + 4), 1));
-      retry = Seconds(std::max<std::uint32_t>(be32(timers + 8), 1));
-      expire = Seconds(std::max<std::uint32_t>(be32(timers + 12), 1));
-      has_version = true;
-      return;
-    }
+    const zones::Record* record = zones::apex_soa(*zone);
+    if (!record) return;
+    const auto rdata = zone->store.rdata(*record);
+    soa.assign(rdata.begin(), rdata.end());
+    const std::uint8_t* timers = rdata.data() + rdata.size() - 20;
+    serial = be32(timers);
+    refresh = Seconds(std::max<std::uint32_t>(be32(timers + 4), 1));
+    retry = Seconds(std::max<std::uint32_t>(be32(timers + 8), 1));
+    expire = Seconds(std::max<std::uint32_t>(be32(timers + 12), 1));
+    has_version = true;
   }
 };
 

@@ -187,10 +187,8 @@ SoaAnswer ask_soa(const SecondaryZone& zone, const nic::ListenAddress& primary, 
     answer.error = "the primary answered the SOA query with RCODE " + std::to_string(answer.rcode);
     return answer;
   }
-  std::string origin;
-  (void)zones::text_to_wire(zone.origin, origin);
   zones::LookupKey origin_key;
-  zones::make_key(reinterpret_cast<const std::uint8_t*>(origin.data()), origin_key);
+  (void)zones::text_to_key(zone.origin, origin_key);
   zones::MessageRr rr;
   while (reader.next(rr)) {
     zones::LookupKey owner;
