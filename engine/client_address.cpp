@@ -48,6 +48,11 @@ std::optional<AddressPrefix> parse_prefix(std::string_view text, std::string& er
   return prefix;
 }
 
+std::string address_text(const ClientAddress& address) {
+  const std::string text = prefix_text(AddressPrefix{address, 128});
+  return text.substr(0, text.find('/'));
+}
+
 std::string prefix_text(const AddressPrefix& prefix) {
   char buffer[INET6_ADDRSTRLEN] = {};
   if (prefix.address.is_v4() && prefix.length >= 96) {

@@ -60,5 +60,7 @@ struct AddressPrefix {
 
 // "198.18.0.0/24" back from a prefix (for messages and stats).
 [[nodiscard]] std::string prefix_text(const AddressPrefix& prefix);
+// "198.18.0.7" (IPv4 unmapped) or "2001:db8::7": an address, for messages.
+[[nodiscard]] std::string address_text(const ClientAddress& address);
 
 }  // namespace canon::engine

@@ -110,6 +110,14 @@ class MessageReader {
   return a != b && static_cast<std::int32_t>(a - b) > 0;
 }
 
+// The answer to `request` that holds no records: the request's ID and
+// OPCODE with QR (and AA when `authoritative`), `rcode`, and the question
+// as received (the request's octets up to `question_end`). For NOTIFY
+// acknowledgements and refused transfers.
+[[nodiscard]] std::vector<std::uint8_t> empty_answer(std::span<const std::uint8_t> request,
+                                                     std::size_t question_end, unsigned rcode,
+                                                     bool authoritative);
+
 // Builds a request: header (given id and opcode; RD clear), one question;
 // for IXFR, the authority section holds `ixfr_soa` (our SOA RR's RDATA,
 // RFC 1995 §3). No EDNS: primaries answer transfers over TCP.

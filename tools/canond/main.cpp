@@ -124,9 +124,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
                                                 backend.control_mailboxes());
     backend.set_control_answerer([s = secondaries.get()](std::uint8_t* message, std::size_t length,
                                                          std::size_t capacity, const engine::ClientAddress& peer) {
-      std::string text = engine::prefix_text(engine::AddressPrefix{peer, 128});
-      text.erase(text.find('/'));  // a host: no prefix length
-      return s->answer_notify(message, length, capacity, peer, text + " over TCP");
+      return s->answer_notify(message, length, capacity, peer, engine::address_text(peer) + " over TCP");
     });
     event.data.u64 = kReceivedTag;
     ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, secondaries->event_fd(), &event);

@@ -33,11 +33,6 @@ std::uint16_t random_id() {
   return static_cast<std::uint16_t>(generator());
 }
 
-std::string address_text(const engine::ClientAddress& address) {
-  std::string text = engine::prefix_text(engine::AddressPrefix{address, 128});
-  return text.substr(0, text.find('/'));
-}
-
 // The whole of `data` on a non-blocking socket, each wait bounded.
 bool send_all(int fd, const std::uint8_t* data, std::size_t length) {
   std::size_t sent = 0;
@@ -234,7 +229,7 @@ void Outgoing::serve_transfer(nic::Fd fd, std::vector<std::uint8_t> request, eng
   const std::string origin = ZoneSet::canonical(zones::wire_to_text(reader.question_name().bytes.data()));
   const std::span<const std::uint8_t> question(request.data() + zones::dns_header::kSize,
                                                reader.offset() - zones::dns_header::kSize);
-  const std::string who = type + " of " + origin + " to " + address_text(peer);
+  const std::string who = type + " of " + origin + " to " + engine::address_text(peer);
   // The client's serial (IXFR: the SOA in the authority section).
   std::optional<std::uint32_t> client_serial;
   zones::MessageRr rr;
@@ -250,13 +245,8 @@ void Outgoing::serve_transfer(nic::Fd fd, std::vector<std::uint8_t> request, eng
   const bool signed_ok = tsig == zones::TsigError::kOk;
   // The refusal, as an answer with no records.
   auto refuse = [&](unsigned rcode, const std::string& why) {
-    std::vector<std::uint8_t> answer(zones::dns_header::kSize + question.size());
-    std::memcpy(answer.data(), request.data(), zones::dns_header::kSize);
-    std::memcpy(answer.data() + zones::dns_header::kSize, question.data(), question.size());
-    answer[2] = static_cast<std::uint8_t>(0x80 | (request[2] & 0x78));
-    answer[3] = static_cast<std::uint8_t>(rcode);
-    std::fill(answer.begin() + 4, answer.begin() + 12, 0);
-    answer[5] = 1;
+    std::vector<std::uint8_t> answer =
+        zones::empty_answer(request, zones::dns_header::kSize + question.size(), rcode, false);
     if (signed_ok) (void)zones::tsig_sign(answer, *key, unix_seconds(), request_mac);
     (void)send_framed(fd.get(), answer);
     log_warning(who + " refused: " + why);

@@ -512,13 +512,7 @@ std::size_t Secondaries::answer_notify(std::uint8_t* data, std::size_t length, s
   }
   // The answer: the query's ID and OPCODE, QR, AA when accepted, the
   // question echoed; signed with the key the NOTIFY was signed with.
-  const std::size_t question = reader.offset() - zones::dns_header::kSize;  // as received
-  std::vector<std::uint8_t> answer(zones::dns_header::kSize + question);
-  std::memcpy(answer.data(), data, answer.size());
-  answer[2] = static_cast<std::uint8_t>(0x80 | (data[2] & 0x78) | (rcode == 0 ? 0x04 : 0));
-  answer[3] = static_cast<std::uint8_t>(rcode);
-  answer[4] = 0, answer[5] = 1;
-  std::fill(answer.begin() + 6, answer.begin() + 12, 0);
+  std::vector<std::uint8_t> answer = zones::empty_answer(message, reader.offset(), rcode, rcode == 0);
   if (key) (void)zones::tsig_sign(answer, *key, static_cast<std::uint64_t>(std::time(nullptr)), request_mac);
   if (answer.size() > capacity) return 0;
   std::memcpy(data, answer.data(), answer.size());
