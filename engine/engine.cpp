@@ -100,7 +100,9 @@ PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::
     if (qtype == DS && node.has(static_cast<zones::NodeFlag>(zones::kChildApexData | zones::kApex))) return {};
     // Never QTYPE ANY here: no RRset has type 255.
     // Names in RDATA are compressed against the packet: the long way writes them.
-    if (set == nullptr || set->additional != zones::kNone || zones::has_compressible_names(set->type)) {
+    // RRSIG: one set per type covered, answered together (answer.cpp).
+    if (set == nullptr || set->additional != zones::kNone || zones::has_compressible_names(set->type) ||
+        set->type == zones::rr::RRSIG) {
       return {};
     }
     return {set, nullptr};
@@ -381,7 +383,8 @@ void Engine::prefetch_answers(const zones::Snapshot* const* units, const zones::
     const std::uint16_t qtype = queries_[query_of[j]].qtype;
     const zones::RRset* set = snap.rrset(node, qtype);
     if (set != nullptr) snap.prefetch_wire(*set);
-    if (plain != nullptr) plain[j] = plain_answer(snap, found[j].exact, qtype, set);
+    // With DO=1 the RRSIGs are written beside each set: the long way.
+    if (plain != nullptr && !queries_[query_of[j]].do_bit) plain[j] = plain_answer(snap, found[j].exact, qtype, set);
   }
 }
 
