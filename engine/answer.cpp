@@ -128,7 +128,7 @@ class Answerer {
 
   // QTYPE RRSIG: every RRSIG set of the node, each with its own TTL (RFC
   // 4034 §3), as knotd answers it; NODATA when it has none.
-  void signatures(const Node& node, NameRef owner) noexcept {
+  [[gnu::noinline]] void signatures(const Node& node, NameRef owner) noexcept {
     bool any = false;
     for (const RRset& set : snap_->rrsets(node)) {
       if (set.type != rr::RRSIG) continue;
@@ -154,12 +154,12 @@ class Answerer {
     }
     if (zone.soa_rrset == zones::kNone) return;
     const NameRef apex = w_.suffix(name, zone.origin_length);
-    const RRset& soa = snap_->rrset_at(zone.soa_rrset);
     if (dnssec_) [[unlikely]] {
-      signed_negative_soa(zone, soa, apex);
+      signed_negative_soa(zone, apex);
       return;
     }
     if (zone.negative_soa_length != 0 && w_.put_negative_soa(zone, snap_->negative_soa(zone), apex)) return;
+    const RRset& soa = snap_->rrset_at(zone.soa_rrset);
     if (w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, apex,
                      zone.negative_ttl) == 0) {
       result_.truncated = true;
@@ -168,7 +168,8 @@ class Answerer {
 
   // DO=1: the negative SOA and its RRSIGs, both with the negative TTL
   // (RFC 9077 §3). Denial proofs (NSEC/NSEC3) are the next step of issue 18.
-  void signed_negative_soa(const zones::Zone& zone, const RRset& soa, NameRef apex) noexcept {
+  [[gnu::noinline]] void signed_negative_soa(const zones::Zone& zone, NameRef apex) noexcept {
+    const RRset& soa = snap_->rrset_at(zone.soa_rrset);
     const ResponseWriter::Mark before = w_.mark();
     if (!(zone.negative_soa_length != 0 && w_.put_negative_soa(zone, snap_->negative_soa(zone), apex)) &&
         w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, apex, zone.negative_ttl) == 0) {
@@ -424,35 +425,44 @@ class Answerer {
   // §3.1.1: the signatures come before anything else that may be left out).
   // set_rdata_ is then the RDATA of its last RR.
   std::size_t put(Section section, const Node& node, const RRset& set, NameRef owner) noexcept {
-    const bool dnssec = dnssec_;
-    ResponseWriter::Mark before{};
-    if (dnssec) [[unlikely]] before = w_.mark();
+    if (dnssec_) [[unlikely]] return put_signed(section, node, set, owner);
     const std::size_t start = w_.put_rrset(section, snap_->wire(set), set.count, owner);
     if (start == 0) {
       result_.truncated = true;
       return 0;
     }
     set_rdata_ = w_.last_rdata();
-    if (dnssec && !put_signature(section, node, set, owner, 0)) [[unlikely]] {
-      w_.rollback(before);
-      result_.truncated = true;
-      return 0;
-    }
     return start;
+  }
+
+  // put() with DO=1, out of the DO=0 path: the set and its RRSIGs, or
+  // neither.
+  [[gnu::noinline]] std::size_t put_signed(Section section, const Node& node, const RRset& set,
+                                           NameRef owner) noexcept {
+    const ResponseWriter::Mark before = w_.mark();
+    const std::size_t start = w_.put_rrset(section, snap_->wire(set), set.count, owner);
+    if (start != 0) {
+      set_rdata_ = w_.last_rdata();
+      if (put_signature(section, node, set, owner, 0)) return start;
+      w_.rollback(before);
+    }
+    result_.truncated = true;
+    return 0;
   }
 
   // An additional-section RRset with its RRSIGs (DO=1): best effort, both or
   // neither, and no TC (RFC 4035 §3.1.1, RFC 2181 §9). False when it did not fit.
   bool put_additional(const Node& node, const RRset& set, NameRef owner) noexcept {
-    const bool dnssec = dnssec_;
-    ResponseWriter::Mark before{};
-    if (dnssec) [[unlikely]] before = w_.mark();
+    if (dnssec_) [[unlikely]] return put_additional_signed(node, set, owner);
+    return w_.put_rrset(Section::kAdditional, snap_->wire(set), set.count, owner) != 0;
+  }
+
+  [[gnu::noinline]] bool put_additional_signed(const Node& node, const RRset& set, NameRef owner) noexcept {
+    const ResponseWriter::Mark before = w_.mark();
     if (w_.put_rrset(Section::kAdditional, snap_->wire(set), set.count, owner) == 0) return false;
-    if (dnssec && !put_signature(Section::kAdditional, node, set, owner, 0)) [[unlikely]] {
-      w_.rollback(before);
-      return false;
-    }
-    return true;
+    if (put_signature(Section::kAdditional, node, set, owner, 0)) return true;
+    w_.rollback(before);
+    return false;
   }
 
   // The RRSIGs of `set` (of `node`) owned by `owner`, with `ttl` when
@@ -493,7 +503,7 @@ class Answerer {
   const Found* restart_;
   const bool many_units_;  // chains may go on in another unit
   const bool dnssec_;      // DO=1: RRSIGs with every RRset
-  std::size_t set_rdata_ = 0;  // put(): RDATA of the last RR of the set it wrote
+  std::size_t set_rdata_;  // put(): RDATA of the last RR of the set it wrote (set before read)
   bool goes_on_units_ = false;  // a chain of this answer left its unit
   AnswerResult result_;
   // The names answered so far: the question, each DNAME restart, each link's owner.
