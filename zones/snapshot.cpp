@@ -77,7 +77,8 @@ std::size_t Snapshot::bytes() const noexcept {
          extras_.size() * sizeof(NodeExtra) + rrsets_.size() * sizeof(RRset) + wire_.size() +
          additional_.size() * sizeof(Additional) + chains_.size() * sizeof(Chain) +
          links_.size() * sizeof(ChainLink) + names_.size() + zones_.size() * sizeof(Zone) +
-         dnssec_.size() * sizeof(DnssecZone) + (canonical_.size() + canonical_rank_.size()) * sizeof(std::uint32_t);
+         dnssec_.size() * sizeof(DnssecZone) + canonical_.size() * sizeof(std::uint32_t) +
+         nsec3_.size() * sizeof(Nsec3Entry);
 }
 
 }  // namespace canon::zones

@@ -34,12 +34,17 @@
 // proofs will add (the next step of issue 18) goes where this layout already
 // names it, without changing Node, RRset or the placement of signatures:
 //   DnssecZone::denial_begin/count   NSEC zone: a range of `canonical`, the
-//                                    zone's node ids in canonical order (RFC
-//                                    4034 §6.1), and `canonical_rank` per node
-//                                    (its place there), so the covering NSEC
-//                                    of an absent name is found from its
-//                                    closest encloser by a bounded search in
-//                                    the encloser's range, never a scan;
+//                                    ids of the zone's nodes that hold an
+//                                    NSEC, in canonical order (RFC 4034
+//                                    §6.1). The covering NSEC of an absent
+//                                    name is found by binary search on the
+//                                    entries' NSEC "next" names (entry i
+//                                    covers the name when it sorts below
+//                                    next(i) and not below next(i-1)); its
+//                                    owner, written in full, is next(i-1)
+//                                    (the apex for i = 0), so no name is
+//                                    stored twice. An existing name's NSEC
+//                                    is its own RRset;
 //                                    NSEC3 zone: a range of `nsec3`, the
 //                                    chain sorted by hash ({hash, node});
 //   DnssecZone::nsec3_*              NSEC3PARAM's iterations and salt, for
@@ -214,6 +219,12 @@ struct DnssecZone {             // 16 bytes
   std::uint32_t nsec3_salt = 0;      // offset in names
   std::uint32_t denial_begin = 0;    // NSEC: index in canonical; NSEC3: index in nsec3
   std::uint32_t denial_count = 0;
+};
+
+// One link of an NSEC3 chain (next slice; the array is empty until then).
+struct Nsec3Entry {             // 24 bytes
+  std::uint8_t hash[20];        // the owner's hash (SHA-1), the chain's order
+  std::uint32_t node;           // the node holding the NSEC3 RRset and its RRSIG
 };
 
 struct Zone {
@@ -404,8 +415,8 @@ class Snapshot {
   Array<Zone> zones_;
   Array<DnssecZone> dnssec_;   // one per signed zone
   // Reserved for the denial proofs (top of this file); empty in this slice.
-  Array<std::uint32_t> canonical_;       // node ids in canonical order, per NSEC zone a range
-  Array<std::uint32_t> canonical_rank_;  // per node: its index in canonical_ (empty: none)
+  Array<std::uint32_t> canonical_;  // NSEC zones: node ids in canonical order, a range per zone
+  Array<Nsec3Entry> nsec3_;         // NSEC3 zones: the chain by hash, a range per zone
   std::vector<ZoneInfo> zone_infos_;
   std::uint64_t record_count_ = 0;
 };
