@@ -318,37 +318,28 @@ void ZoneTable::find_names_with_own_indexes(const IndexedName* const* names, std
     const IndexedName* const* name = names + first;
     const Snapshot** unit = units + first;
     TrieMatch* found = out + first;
-    // Two groups, each gathered then scattered back: [k] is name at[k].
-    struct Group {
-      const IndexedName* names[kChunk];
-      const Snapshot* units[kChunk];
-      TrieMatch found[kChunk];
-      std::uint8_t at[kChunk];
-      std::size_t count = 0;
-      void add(const IndexedName* name, const Snapshot* unit, std::size_t i) noexcept {
-        names[count] = name;
-        units[count] = unit;
-        at[count++] = static_cast<std::uint8_t>(i);
-      }
-    } own, rest;
+    // The big units' names, in place (a null unit: not one of theirs).
     for (std::size_t i = 0; i < n; ++i) {
       const OwnIndexed* big = own_indexed_for(*name[i]);
-      if (big == nullptr) rest.add(name[i], nullptr, i);
-      else own.add(name[i], big->zone_below ? unit_for(*name[i]) : big->unit, i);
+      unit[i] = big == nullptr ? nullptr : big->zone_below ? unit_for(*name[i]) : big->unit;
     }
-    Snapshot::find_names_burst(own.units, own.names, own.count, own.found);
-    for (std::size_t k = 0; k < own.count; ++k) {
-      if (own.units[k] != nullptr && own.found[k].encloser != kNone) {
-        found[own.at[k]] = own.found[k];
-        unit[own.at[k]] = own.units[k];
-      } else {
-        rest.add(own.names[k], nullptr, own.at[k]);
-      }
+    Snapshot::find_names_burst(unit, name, n, found);
+    // The rest, gathered: the index's.
+    const IndexedName* rest_names[kChunk];
+    const Snapshot* rest_units[kChunk];
+    TrieMatch rest_found[kChunk];
+    std::uint8_t rest_at[kChunk];
+    std::size_t rest = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (unit[i] != nullptr && found[i].encloser != kNone) continue;
+      rest_names[rest] = name[i];
+      rest_at[rest++] = static_cast<std::uint8_t>(i);
     }
-    find_names_in_index(rest.names, rest.count, rest.units, rest.found);
-    for (std::size_t k = 0; k < rest.count; ++k) {
-      found[rest.at[k]] = rest.found[k];
-      unit[rest.at[k]] = rest.units[k];
+    if (rest == 0) continue;
+    find_names_in_index(rest_names, rest, rest_units, rest_found);
+    for (std::size_t k = 0; k < rest; ++k) {
+      found[rest_at[k]] = rest_found[k];
+      unit[rest_at[k]] = rest_units[k];
     }
   }
 }
