@@ -77,6 +77,14 @@ DpdkBackend::DpdkBackend(const DpdkBackendConfig& config, const engine::EngineCo
   }
 }
 
+void DpdkBackend::set_control_answerer(ControlAnswerer answerer) {
+  if (tcp_) tcp_->set_control_answerer(std::move(answerer));
+}
+
+void DpdkBackend::set_transfer_handoff(TransferHandoff handoff) {
+  if (tcp_) tcp_->set_transfer_handoff(std::move(handoff));
+}
+
 DpdkBackend::~DpdkBackend() {
   stop();
   workers_.clear();

@@ -51,6 +51,10 @@ class DpdkBackend final : public Backend {
   [[nodiscard]] std::string transports() const override;
   // One line per port for the start-up log.
   [[nodiscard]] std::vector<std::string> describe_ports() const;
+  // The TCP server's (through the exception path): NOTIFY over TCP and
+  // AXFR/IXFR go to the control side. Without an exception path, no TCP.
+  void set_control_answerer(ControlAnswerer answerer) override;
+  void set_transfer_handoff(TransferHandoff handoff) override;
 
  private:
   static int worker_main(void* self_and_index);

@@ -81,7 +81,10 @@ json Control::reload_now() {
     return error_response(error);
   }
   set_log_level(settings.log_level);
-  next.engine.notify_to_control = options_.engine.notify_to_control;  // set at start-up, with the secondaries
+  // Set at start-up, with the secondaries and the backend: kept.
+  next.engine.notify_to_control = options_.engine.notify_to_control;
+  next.engine.udp_notify_to_control = options_.engine.udp_notify_to_control;
+  next.engine.transfers_to_control = options_.engine.transfers_to_control;
   const std::vector<std::string> restart = needs_restart(options_, next);
   std::string restart_text;
   for (const std::string& name : restart) restart_text += (restart_text.empty() ? "" : ", ") + name;

@@ -266,10 +266,13 @@ int run(int argc, char** argv) {
         }
       }
     }
-    // Workers hand NOTIFYs to the secondaries' thread (socket backend; the
-    // DPDK workers answer them NOTIMP, and the SOA timers alone refresh).
-    options.engine.notify_to_control = !secondary_zones.empty() && !settings.dpdk;
-    options.engine.transfers_to_control = !settings.dpdk;  // DPDK: TCP reaches canond through the TAP
+    // NOTIFYs go to the secondaries' thread: over TCP from the TCP server
+    // (with DPDK, the kernel's TCP through the exception path), over UDP
+    // from the socket backend's workers (the DPDK workers answer NOTIMP,
+    // and the SOA timers alone refresh).
+    options.engine.notify_to_control = !secondary_zones.empty();
+    options.engine.udp_notify_to_control = !settings.dpdk;
+    options.engine.transfers_to_control = true;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "canond: %s\n", e.what());
     return options.check_config ? 1 : 2;
