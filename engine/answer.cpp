@@ -23,7 +23,7 @@ class Answerer {
   Answerer(const zones::ZoneTable& table, const Query& query, ResponseWriter& writer,
            const Found* restart) noexcept
       : table_(table), query_(query), w_(writer), qtype_(query.qtype), restart_(restart),
-        many_units_(table.units().size() > 1) {}
+        many_units_(table.units().size() > 1), dnssec_(query.do_bit) {}
 
   // A negative answer for the question, whatever the data holds (a policy
   // rule's nxdomain / nodata): the SOA of the zone that holds the name.
@@ -109,6 +109,10 @@ class Answerer {
   void positive(std::uint32_t node_id, NameRef owner) noexcept {
     const Node& node = snap_->node(node_id);
     const RRset* set = nullptr;
+    if (qtype_ == rr::RRSIG) [[unlikely]] {
+      signatures(node, owner);
+      return;
+    }
     if (qtype_ == rr::ANY) {
       if (node.rrset_count != 0) set = &snap_->rrsets(node)[0];  // RFC 8482: one RRset
     } else {
@@ -118,8 +122,23 @@ class Answerer {
       negative(node.zone, owner, Rcode::kNoError);
       return;
     }
-    const std::size_t start = put(Section::kAnswer, *set, owner);
+    const std::size_t start = put(Section::kAnswer, node, *set, owner);
     if (start != 0 && set->additional != zones::kNone) additional(*set, start, owner);
+  }
+
+  // QTYPE RRSIG: every RRSIG set of the node, each with its own TTL (RFC
+  // 4034 §3), as knotd answers it; NODATA when it has none.
+  [[gnu::noinline]] void signatures(const Node& node, NameRef owner) noexcept {
+    bool any = false;
+    for (const RRset& set : snap_->rrsets(node)) {
+      if (set.type != rr::RRSIG) continue;
+      any = true;
+      if (w_.put_rrset(Section::kAnswer, snap_->wire(set), set.count, owner) == 0) {
+        result_.truncated = true;
+        return;
+      }
+    }
+    if (!any) negative(node.zone, owner, Rcode::kNoError);
   }
 
   // RFC 2308: the zone's SOA in authority, TTL min(SOA TTL, MINIMUM).
@@ -135,10 +154,30 @@ class Answerer {
     }
     if (zone.soa_rrset == zones::kNone) return;
     const NameRef apex = w_.suffix(name, zone.origin_length);
+    if (dnssec_) [[unlikely]] {
+      signed_negative_soa(zone, apex);
+      return;
+    }
     if (zone.negative_soa_length != 0 && w_.put_negative_soa(zone, snap_->negative_soa(zone), apex)) return;
     const RRset& soa = snap_->rrset_at(zone.soa_rrset);
     if (w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, apex,
                      zone.negative_ttl) == 0) {
+      result_.truncated = true;
+    }
+  }
+
+  // DO=1: the negative SOA and its RRSIGs, both with the negative TTL
+  // (RFC 9077 §3). Denial proofs (NSEC/NSEC3) are the next step of issue 18.
+  [[gnu::noinline]] void signed_negative_soa(const zones::Zone& zone, NameRef apex) noexcept {
+    const RRset& soa = snap_->rrset_at(zone.soa_rrset);
+    const ResponseWriter::Mark before = w_.mark();
+    if (!(zone.negative_soa_length != 0 && w_.put_negative_soa(zone, snap_->negative_soa(zone), apex)) &&
+        w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, apex, zone.negative_ttl) == 0) {
+      result_.truncated = true;
+      return;
+    }
+    if (!put_signature(Section::kAuthority, snap_->node(zone.apex), soa, apex, zone.negative_ttl)) {
+      w_.rollback(before);
       result_.truncated = true;
     }
   }
@@ -149,11 +188,8 @@ class Answerer {
     if (w_.count(Section::kAnswer) == 0) result_.authoritative = false;
     if (ns == nullptr) return;
     const NameRef owner = w_.suffix(name, cut.name_length);
-    const std::size_t start = w_.put_rrset(Section::kAuthority, snap_->wire(*ns), ns->count, owner);
-    if (start == 0) {
-      result_.truncated = true;
-      return;
-    }
+    const std::size_t start = put(Section::kAuthority, cut, *ns, owner);  // NS at a cut: unsigned
+    if (start == 0) return;
     if (ns->additional != zones::kNone) additional(*ns, start, owner);
   }
 
@@ -207,12 +243,12 @@ class Answerer {
     for (unsigned i = 0; i < dnames_count_; ++i) {
       if (dnames_[i].node == node_id) return dnames_[i].target_at;
     }
-    if (put(Section::kAnswer, set, owner) == 0) {
+    if (put(Section::kAnswer, snap_->node(node_id), set, owner) == 0) {
       fits = false;
       return 0;
     }
-    if (dnames_count_ < zones::kMaxChainLinks + 1) dnames_[dnames_count_++] = {node_id, w_.last_rdata()};
-    return w_.last_rdata();
+    if (dnames_count_ < zones::kMaxChainLinks + 1) dnames_[dnames_count_++] = {node_id, set_rdata_};
+    return set_rdata_;
   }
 
   // The compiler's chain from an alias, its first link owned by `owner`.
@@ -230,7 +266,8 @@ class Answerer {
                         c.end == ChainEnd::kNxdomain)) {
       goes_on_units_ = true;
     }
-    if (question_is_alias && !goes_on_units_ && c.rendered_length != 0 && result_.links == 0 &&
+    // The rendered bytes hold no RRSIGs: with DO=1 the links are written one by one.
+    if (question_is_alias && !goes_on_units_ && !dnssec_ && c.rendered_length != 0 && result_.links == 0 &&
         w_.put_prepared(Section::kAnswer, snap_->rendered(c), c.rendered_rrs)) {
       result_.links = c.link_count;
       owner = NameRef{c.end_owner, c.end_owner_length};
@@ -265,8 +302,8 @@ class Answerer {
         owner = NameRef{static_cast<std::uint16_t>(rdata), static_cast<std::uint8_t>(length)};
       } else {
         const RRset& set = *snap_->rrset(node, rr::CNAME);
-        if (put(Section::kAnswer, set, owner) == 0) return false;
-        owner = NameRef{static_cast<std::uint16_t>(w_.last_rdata()),
+        if (put(Section::kAnswer, node, set, owner) == 0) return false;
+        owner = NameRef{static_cast<std::uint16_t>(set_rdata_),
                         static_cast<std::uint8_t>(snap_->rdata(set).data().size())};
       }
       ++result_.links;
@@ -302,7 +339,7 @@ class Answerer {
       case ChainEnd::kYxdomain: {
         const Node& node = snap_->node(c.end_node);
         if (dname_written(c.end_node) ||
-            put(Section::kAnswer, *snap_->rrset(node, rr::DNAME), w_.suffix(owner, node.name_length)) != 0) {
+            put(Section::kAnswer, node, *snap_->rrset(node, rr::DNAME), w_.suffix(owner, node.name_length)) != 0) {
           result_.rcode = Rcode::kYxDomain;
         }
         break;
@@ -374,23 +411,66 @@ class Answerer {
       for (const std::uint16_t type : {rr::A, rr::AAAA}) {
         const RRset* address = snap_->rrset(node, type);
         if (address == nullptr) continue;
-        if (w_.put_rrset(Section::kAdditional, snap_->wire(*address), address->count, target) == 0) return;
+        if (!put_additional(node, *address, target)) return;
       }
       if (entry.flags & zones::kTargetSet) {
         const RRset* service = snap_->rrset(node, set.type);
-        if (service != nullptr &&
-            w_.put_rrset(Section::kAdditional, snap_->wire(*service), service->count, target) == 0) {
-          return;
-        }
+        if (service != nullptr && !put_additional(node, *service, target)) return;
       }
     }
   }
 
-  // Appends an RRset; a set that does not fit truncates the answer.
-  std::size_t put(Section section, const RRset& set, NameRef owner) noexcept {
+  // Appends an RRset of `node` (with DO=1, and its RRSIGs); a set that does
+  // not fit, or whose RRSIGs do not, truncates the answer (RFC 4035
+  // §3.1.1: the signatures come before anything else that may be left out).
+  // set_rdata_ is then the RDATA of its last RR.
+  std::size_t put(Section section, const Node& node, const RRset& set, NameRef owner) noexcept {
+    if (dnssec_) [[unlikely]] return put_signed(section, node, set, owner);
     const std::size_t start = w_.put_rrset(section, snap_->wire(set), set.count, owner);
-    if (start == 0) result_.truncated = true;
+    if (start == 0) {
+      result_.truncated = true;
+      return 0;
+    }
+    set_rdata_ = w_.last_rdata();
     return start;
+  }
+
+  // put() with DO=1, out of the DO=0 path: the set and its RRSIGs, or
+  // neither.
+  [[gnu::noinline]] std::size_t put_signed(Section section, const Node& node, const RRset& set,
+                                           NameRef owner) noexcept {
+    const ResponseWriter::Mark before = w_.mark();
+    const std::size_t start = w_.put_rrset(section, snap_->wire(set), set.count, owner);
+    if (start != 0) {
+      set_rdata_ = w_.last_rdata();
+      if (put_signature(section, node, set, owner, 0)) return start;
+      w_.rollback(before);
+    }
+    result_.truncated = true;
+    return 0;
+  }
+
+  // An additional-section RRset with its RRSIGs (DO=1): best effort, both or
+  // neither, and no TC (RFC 4035 §3.1.1, RFC 2181 §9). False when it did not fit.
+  bool put_additional(const Node& node, const RRset& set, NameRef owner) noexcept {
+    if (dnssec_) [[unlikely]] return put_additional_signed(node, set, owner);
+    return w_.put_rrset(Section::kAdditional, snap_->wire(set), set.count, owner) != 0;
+  }
+
+  [[gnu::noinline]] bool put_additional_signed(const Node& node, const RRset& set, NameRef owner) noexcept {
+    const ResponseWriter::Mark before = w_.mark();
+    if (w_.put_rrset(Section::kAdditional, snap_->wire(set), set.count, owner) == 0) return false;
+    if (put_signature(Section::kAdditional, node, set, owner, 0)) return true;
+    w_.rollback(before);
+    return false;
+  }
+
+  // The RRSIGs of `set` (of `node`) owned by `owner`, with `ttl` when
+  // nonzero; true when written or when the set has none.
+  bool put_signature(Section section, const Node& node, const RRset& set, NameRef owner,
+                     std::uint32_t ttl) noexcept {
+    const RRset* sig = snap_->signature(node, set);
+    return sig == nullptr || w_.put_rrset(section, snap_->wire(*sig), sig->count, owner, ttl) != 0;
   }
 
   void remember(NameRef name) noexcept {
@@ -422,6 +502,8 @@ class Answerer {
   const std::uint16_t qtype_;
   const Found* restart_;
   const bool many_units_;  // chains may go on in another unit
+  const bool dnssec_;      // DO=1: RRSIGs with every RRset
+  std::size_t set_rdata_;  // put(): RDATA of the last RR of the set it wrote (set before read)
   bool goes_on_units_ = false;  // a chain of this answer left its unit
   AnswerResult result_;
   // The names answered so far: the question, each DNAME restart, each link's owner.

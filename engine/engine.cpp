@@ -84,6 +84,14 @@ bool dname_target_name(const zones::Snapshot& snap, const Query& query, std::uin
   return true;
 }
 
+// Types whose sets a plain answer cannot copy as stored: names in RDATA
+// are compressed against the packet, and RRSIG is one set per type covered
+// (all of them answer QTYPE RRSIG). One mask test, as has_compressible_names.
+constexpr bool copied_as_stored(std::uint16_t type) noexcept {
+  constexpr std::uint64_t kLongWay = zones::kCompressibleTypes | (1ull << zones::rr::RRSIG);
+  return type >= 64 || ((kLongWay >> type) & 1) == 0;
+}
+
 // The answer of an exact match (node `exact`) when it is stored bytes only (PlainAnswer,
 // engine.hpp), or {} when it needs answer_query: a name with no cut or DNAME
 // above it, answered with its RRset of QTYPE (`set`, from Snapshot::rrset)
@@ -100,9 +108,7 @@ PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::
     if (qtype == DS && node.has(static_cast<zones::NodeFlag>(zones::kChildApexData | zones::kApex))) return {};
     // Never QTYPE ANY here: no RRset has type 255.
     // Names in RDATA are compressed against the packet: the long way writes them.
-    if (set == nullptr || set->additional != zones::kNone || zones::has_compressible_names(set->type)) {
-      return {};
-    }
+    if (set == nullptr || set->additional != zones::kNone || !copied_as_stored(set->type)) return {};
     return {set, nullptr};
   }
   const zones::Chain& chain = snap.chain(snap.extra(node).chain);
@@ -177,7 +183,8 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
         result = answer_negative(table, query, Found{unit, match}, writer, nx ? Rcode::kNxDomain : Rcode::kNoError);
       } else if (plain.set == nullptr || !write_plain(*unit, plain, writer, result)) {
         // A plain answer is one copy; one that does not fit takes the long
-        // way (which sets TC).
+        // way (which sets TC). DO=1 has none (run_burst): the RRSIGs go
+        // beside each set.
         const Found restarted{restart_unit, restart != nullptr ? *restart : zones::TrieMatch{}};
         result = answer_query(table, query, Found{unit, match}, writer, restart != nullptr ? &restarted : nullptr);
       }
@@ -346,7 +353,7 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
       if (queries_[i].verdict == Verdict::kAnswer) {
         unit = units_[j];
         match = &found_[j];
-        plain = &plain_[j];
+        if (!queries_[i].do_bit) plain = &plain_[j];
         if (restart_of_[j] != kNoRestart) {
           restart_unit = restart_units_[restart_of_[j]];
           restart = &restart_matches_[restart_of_[j]];

@@ -12,7 +12,8 @@
 // labels followed by a pointer: read it through suffix() and name_bytes().
 // Room for our OPT is reserved up front so it always fits. An RRset that
 // does not fit is not written at all (RFC 2181 §9: whole RRsets only) and
-// the caller decides whether that means TC=1.
+// the caller decides whether that means TC=1; mark() and rollback() take
+// back a set whose RRSIGs then do not fit.
 #pragma once
 
 #include <cstddef>
@@ -90,6 +91,19 @@ class ResponseWriter {
   // A name the packet holds at `offset` (in bytes put_prepared wrote) that
   // later RDATA names may be compressed against.
   void note_name(std::size_t offset) noexcept { names_.note(offset); }
+
+  // Where the message stands, to take back what was written after it
+  // (a signed RRset whose RRSIGs do not fit goes with them, RFC 4035 §3.1.1).
+  struct Mark {
+    std::size_t pos;
+    std::uint16_t counts[3];
+  };
+  [[nodiscard]] Mark mark() const noexcept { return {pos_, {counts_[0], counts_[1], counts_[2]}}; }
+  void rollback(const Mark& m) noexcept {
+    pos_ = m.pos;
+    for (int i = 0; i < 3; ++i) counts_[i] = m.counts[i];
+    names_.drop_from(m.pos);
+  }
 
   // True when `bytes` more fit.
   [[nodiscard]] bool fits(std::size_t bytes) const noexcept { return pos_ + bytes <= end_; }

@@ -59,6 +59,7 @@ void usage(std::FILE* out) {
       "  --quiet   print only errors and the summary\n"
       "  --max-zone-records N   refuse a zone of more than N records (default 50000000)\n"
       "  --max-rrset-records N  refuse an RRset of more than N records (default 4096)\n"
+      "  --signature-warn-days N  warn of RRSIGs expiring within N days (default 7; 0: only expired)\n"
       "  --include-base DIR  read relative $INCLUDE paths from DIR (as BIND and NSD read\n"
       "                      them from their working directory), not the including file's folder\n"
       "  exit status: 0 no errors (warnings allowed), 1 errors, 2 bad usage\n",
@@ -93,6 +94,15 @@ int main(int argc, char** argv) {
       }
       if (rrset) limits.max_rrset_records = static_cast<std::uint32_t>(*v);
       else limits.max_records = *v;
+    } else if (arg == "--signature-warn-days") {
+      char* end = nullptr;
+      const unsigned long v = i + 1 < argc ? std::strtoul(argv[i + 1], &end, 10) : 0;
+      if (i + 1 >= argc || *argv[i + 1] == '\0' || *argv[i + 1] == '-' || *end != '\0' || v > 3650) {
+        std::fprintf(stderr, "canon-checkzone: --signature-warn-days needs a number from 0 to 3650\n");
+        return 2;
+      }
+      limits.signature_warn_days = static_cast<std::uint32_t>(v);
+      ++i;
     } else if (arg == "--include-base") {
       if (i + 1 >= argc || *argv[i + 1] == '\0') {
         std::fprintf(stderr, "canon-checkzone: --include-base needs a folder\n");

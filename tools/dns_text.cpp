@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "zones/name.hpp"
 #include "zones/rr_type.hpp"
@@ -55,6 +56,30 @@ std::string class_text(std::uint16_t c) {
     case 255: return "ANY";
     default: return "CLASS" + std::to_string(c);
   }
+}
+
+std::string base64(const std::uint8_t* p, std::size_t n) {
+  static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < n; i += 3) {
+    const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (i + 1 < n ? std::uint32_t{p[i + 1]} << 8 : 0) |
+                            (i + 2 < n ? p[i + 2] : 0u);
+    out += kDigits[(v >> 18) & 63];
+    out += kDigits[(v >> 12) & 63];
+    out += i + 1 < n ? kDigits[(v >> 6) & 63] : '=';
+    out += i + 2 < n ? kDigits[v & 63] : '=';
+  }
+  return out;
+}
+
+// An RRSIG time field as YYYYMMDDHHmmSS (RFC 4034 §3.2).
+std::string rrsig_time(std::uint32_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  char buf[24];
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
+  return buf;
 }
 
 std::string hex(const std::uint8_t* p, std::size_t n) {
@@ -127,6 +152,20 @@ bool rdata_text(const std::uint8_t* msg, std::size_t length, std::size_t pos, st
         first = false;
         at += 1u + n;
       }
+      return true;
+    }
+    case rr::RRSIG: {  // RFC 4034 §3.2, the signer's name never compressed
+      if (rdlength < 19) break;
+      const std::size_t before = out.size();
+      out += zones::type_name(get16(msg + pos)) + " " + std::to_string(msg[pos + 2]) + " " +
+             std::to_string(msg[pos + 3]) + " " + std::to_string(get32(msg + pos + 4)) + " " +
+             rrsig_time(get32(msg + pos + 8)) + " " + rrsig_time(get32(msg + pos + 12)) + " " +
+             std::to_string(get16(msg + pos + 16)) + " ";
+      if (!name_at(pos + 18, after)) {  // not an RRSIG's shape: RFC 3597 form
+        out.resize(before);
+        break;
+      }
+      out += " " + base64(msg + after, end - after);
       return true;
     }
     default:

@@ -75,9 +75,11 @@ struct NameStanding {
 }
 
 // Whether a query of `qtype` follows an alias to its target: all but CNAME
-// (the alias is the answer) and ANY (RFC 8482: one RRset, the alias's).
+// (the alias is the answer), ANY (RFC 8482: one RRset, the alias's), and
+// the DNSSEC records that stand beside a CNAME (RFC 4035 §2.5): RRSIG and
+// NSEC are answered from the alias's own name, as knotd answers them.
 [[nodiscard]] constexpr bool follows_alias(std::uint16_t qtype) noexcept {
-  return qtype != rr::CNAME && qtype != rr::ANY;
+  return qtype != rr::CNAME && qtype != rr::ANY && qtype != rr::RRSIG && qtype != rr::NSEC;
 }
 
 }  // namespace canon::zones

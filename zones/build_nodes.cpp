@@ -34,6 +34,8 @@ SnapshotBuilder::SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones
       zones_(std::move(zones)),
       findings_(findings),
       max_rrset_records_(std::min(limits.max_rrset_records, kMaxRrsetRecordsCeiling)),
+      signature_warn_days_(limits.signature_warn_days),
+      check_time_(limits.check_time),
       snap_(new Snapshot),
       zone_errors_(zones_.size(), false) {}
 
@@ -44,6 +46,7 @@ std::unique_ptr<Snapshot> SnapshotBuilder::build() {
   build_zones();
   resolve_chains();
   link_additional();
+  check_dnssec();
   snap_->record_count_ = store_.records.size();
   return std::move(snap_);
 }
@@ -327,122 +330,163 @@ std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::
   return id;
 }
 
+// The type an RRSIG covers: the first two octets of its RDATA (RFC 4034 §3.1).
+std::uint16_t SnapshotBuilder::covered_type(const Record& rec) const {
+  const auto rdata = store_.rdata(rec);
+  return rdata.size() >= 2 ? static_cast<std::uint16_t>((rdata[0] << 8) | rdata[1]) : 0;
+}
+
+// One name's records, sorted by type then RDATA, become its RRsets. RRSIGs
+// are one set per type covered (RFC 4034 §3: each keeps the TTL of the set
+// it covers), placed right after the set they sign; those whose covered set
+// is not at this name come last, by type covered (snapshot.hpp, RRset).
 void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> group) {
-  auto& wire = snap_->wire_;
-  std::size_t i = 0;
-  unsigned sets = 0;
-  while (i < group.size()) {
+  struct Run {
+    std::size_t begin, end;  // in group
+    std::uint16_t type;
+    std::uint16_t covered;   // RRSIG runs: the type covered
+    bool placed = false;
+  };
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i < group.size();) {
     const Record& first = store_.records[group[i]];
-    // Records arrive sorted by RDATA; messages refer to the earliest line.
-    std::size_t j = i;
-    std::uint32_t earliest = group[i];
-    while (j < group.size() && store_.records[group[j]].type == first.type) {
-      if (store_.records[group[j]].line < store_.records[earliest].line) earliest = group[j];
+    const std::uint16_t covered = first.type == rr::RRSIG ? covered_type(first) : 0;
+    std::size_t j = i + 1;
+    while (j < group.size() && store_.records[group[j]].type == first.type &&
+           (first.type != rr::RRSIG || covered_type(store_.records[group[j]]) == covered)) {
       ++j;
     }
-    const Record& reference = store_.records[earliest];
-    RRset set{};
-    set.type = first.type;
-    set.ttl = reference.ttl;
-    set.wire = static_cast<std::uint32_t>(wire.size());
-    set.additional = kNone;
-    const std::uint32_t first_rr = static_cast<std::uint32_t>(rr_records_.size());
-    const Record* previous = nullptr;
-    // Names the writer compresses: their suffix shared with the owner (a
-    // wildcard's without its "*", which the query name replaces) goes where
-    // the owner's pointer would be (snapshot.hpp, RR answer form).
-    const CompressibleNames names = compressible_names(first.type);
-    std::uint8_t owner[kMaxNameLength + 1];
-    const std::uint8_t* owner_tail = owner;
-    if (names.count != 0) {
-      (void)key_to_wire(store_.key(first), owner);
-      if (owner[0] == 1 && owner[1] == '*') owner_tail = owner + 2;
-    }
-    std::size_t over_limit = 0;  // distinct records past max_rrset_records_
-    for (std::size_t k = i; k < j; ++k) {
-      const Record& rec = store_.records[group[k]];
-      if (previous && store_.same_rdata(*previous, rec)) {
-        const std::string where = (previous->file == rec.file ? "line " : store_.file_of(*previous) + ":") +
-                                  std::to_string(previous->line);
-        report(CheckId::kDuplicateRecord, rec,
-               store_.identical_rdata(*previous, rec)
-                   ? "same record as " + where + "; the copy is dropped"
-                   : "same record as " + where +
-                         " but for the letter case of a name in its RDATA, which makes no "
-                         "difference (RFC 4034 §6.2); the copy is dropped");
-        continue;
-      }
-      if (rec.ttl != reference.ttl) {
-        report(CheckId::kTtlMismatch, rec,
-               "TTL " + std::to_string(rec.ttl) + " differs from " + std::to_string(reference.ttl) +
-                   " at line " + std::to_string(reference.line) +
-                   " in the same RRset (RFC 2181 §5.2); the lowest is served");
-      }
-      set.ttl = std::min(set.ttl, rec.ttl);
-      if (set.count == max_rrset_records_) {
-        ++over_limit;  // reported once below; the zone is refused
-        previous = &rec;
-        continue;
-      }
-      ++set.count;
-      // Answer form; the TTL is patched below once the set's lowest is known.
-      std::uint8_t hints[2] = {0xc0, 0x0c};
-      if (names.count != 0) {
-        const auto rdata = store_.rdata(rec);
-        std::size_t at = names.first;
-        for (unsigned n = 0; n < 2; ++n) {
-          hints[n] = 0;
-          if (n < names.count && at < rdata.size()) {
-            hints[n] = shared_suffix_octets(rdata.data() + at, owner_tail);
-            at += wire_name_length(rdata.subspan(at));
-          }
-        }
-      }
-      const std::uint8_t header[kRrHeader] = {
-          hints[0], hints[1],
-          static_cast<std::uint8_t>(rec.type >> 8), static_cast<std::uint8_t>(rec.type),
-          0, 1,  // class IN
-          0, 0, 0, 0,
-          static_cast<std::uint8_t>(rec.rdata_length >> 8),
-          static_cast<std::uint8_t>(rec.rdata_length)};
-      wire.insert(wire.end(), header, header + kRrHeader);
-      const auto bytes = store_.rdata(rec);
-      wire.insert(wire.end(), bytes.begin(), bytes.end());
-      rr_records_.push_back(group[k]);
-      previous = &rec;
-    }
-    if (wire.size() > 0xffffff00u) throw std::length_error("record data exceeds 4 GiB");
-    set.wire_length = static_cast<std::uint32_t>(wire.size() - set.wire);
-    if (over_limit) {
-      report(CheckId::kLimit, reference,
-             "RRset has " + std::to_string(set.count + over_limit) + " records, more than the " +
-                 std::to_string(max_rrset_records_) + " allowed (max-rrset-records)");
-    } else if (set.wire_length > kMaxRrsetWireBytes) {
-      report(CheckId::kLimit, reference,
-             "RRset of " + std::to_string(set.count) + " records is " + std::to_string(set.wire_length) +
-                 " bytes in answer form; no DNS message can carry it (at most " +
-                 std::to_string(kMaxRrsetWireBytes) + " beside the header and question)");
-    }
-    for (std::size_t at = set.wire; at < wire.size();) {
-      wire[at + 6] = static_cast<std::uint8_t>(set.ttl >> 24);
-      wire[at + 7] = static_cast<std::uint8_t>(set.ttl >> 16);
-      wire[at + 8] = static_cast<std::uint8_t>(set.ttl >> 8);
-      wire[at + 9] = static_cast<std::uint8_t>(set.ttl);
-      at += kRrHeader + ((wire[at + 10] << 8) | wire[at + 11]);
-    }
-    if (sets == 255) {
-      report(CheckId::kLimit, first, "more than 255 record types at one name");
-      wire.resize(set.wire);
-      rr_records_.resize(first_rr);
-    } else {
-      rrset_record_.push_back(earliest);
-      rrset_first_rr_.push_back(first_rr);
-      snap_->rrsets_.push_back(set);
-      ++sets;
-    }
+    runs.push_back(Run{i, j, first.type, covered});
     i = j;
   }
+  unsigned sets = 0;
+  auto emit = [&](Run& run) {
+    run.placed = true;
+    add_rrset(group.subspan(run.begin, run.end - run.begin), sets);
+  };
+  for (Run& run : runs) {
+    if (run.type == rr::RRSIG) continue;
+    emit(run);
+    for (Run& sig : runs) {
+      if (sig.type == rr::RRSIG && sig.covered == run.type) emit(sig);
+    }
+  }
+  for (Run& run : runs) {
+    if (!run.placed) emit(run);
+  }
   node.rrset_count = static_cast<std::uint8_t>(sets);
+}
+
+// Appends the RRset of `records` (one type; RRSIG: one type covered) to the
+// node being built, unless it already has 255 (`sets` counts them).
+void SnapshotBuilder::add_rrset(std::span<const std::uint32_t> group, unsigned& sets) {
+  auto& wire = snap_->wire_;
+  const Record& first = store_.records[group.front()];
+  // Records arrive sorted by RDATA; messages refer to the earliest line.
+  std::uint32_t earliest = group.front();
+  for (std::uint32_t r : group) {
+    if (store_.records[r].line < store_.records[earliest].line) earliest = r;
+  }
+  const Record& reference = store_.records[earliest];
+  RRset set{};
+  set.type = first.type;
+  set.ttl = reference.ttl;
+  set.wire = static_cast<std::uint32_t>(wire.size());
+  set.additional = kNone;
+  const std::uint32_t first_rr = static_cast<std::uint32_t>(rr_records_.size());
+  const Record* previous = nullptr;
+  // Names the writer compresses: their suffix shared with the owner (a
+  // wildcard's without its "*", which the query name replaces) goes where
+  // the owner's pointer would be (snapshot.hpp, RR answer form).
+  const CompressibleNames names = compressible_names(first.type);
+  std::uint8_t owner[kMaxNameLength + 1];
+  const std::uint8_t* owner_tail = owner;
+  if (names.count != 0) {
+    (void)key_to_wire(store_.key(first), owner);
+    if (owner[0] == 1 && owner[1] == '*') owner_tail = owner + 2;
+  }
+  std::size_t over_limit = 0;  // distinct records past max_rrset_records_
+  for (const std::uint32_t index : group) {
+    const Record& rec = store_.records[index];
+    if (previous && store_.same_rdata(*previous, rec)) {
+      const std::string where = (previous->file == rec.file ? "line " : store_.file_of(*previous) + ":") +
+                                std::to_string(previous->line);
+      report(CheckId::kDuplicateRecord, rec,
+             store_.identical_rdata(*previous, rec)
+                 ? "same record as " + where + "; the copy is dropped"
+                 : "same record as " + where +
+                       " but for the letter case of a name in its RDATA, which makes no "
+                       "difference (RFC 4034 §6.2); the copy is dropped");
+      continue;
+    }
+    if (rec.ttl != reference.ttl) {
+      report(CheckId::kTtlMismatch, rec,
+             "TTL " + std::to_string(rec.ttl) + " differs from " + std::to_string(reference.ttl) +
+                 " at line " + std::to_string(reference.line) +
+                 " in the same RRset (RFC 2181 §5.2); the lowest is served");
+    }
+    set.ttl = std::min(set.ttl, rec.ttl);
+    if (set.count == max_rrset_records_) {
+      ++over_limit;  // reported once below; the zone is refused
+      previous = &rec;
+      continue;
+    }
+    ++set.count;
+    // Answer form; the TTL is patched below once the set's lowest is known.
+    std::uint8_t hints[2] = {0xc0, 0x0c};
+    if (names.count != 0) {
+      const auto rdata = store_.rdata(rec);
+      std::size_t at = names.first;
+      for (unsigned n = 0; n < 2; ++n) {
+        hints[n] = 0;
+        if (n < names.count && at < rdata.size()) {
+          hints[n] = shared_suffix_octets(rdata.data() + at, owner_tail);
+          at += wire_name_length(rdata.subspan(at));
+        }
+      }
+    }
+    const std::uint8_t header[kRrHeader] = {
+        hints[0], hints[1],
+        static_cast<std::uint8_t>(rec.type >> 8), static_cast<std::uint8_t>(rec.type),
+        0, 1,  // class IN
+        0, 0, 0, 0,
+        static_cast<std::uint8_t>(rec.rdata_length >> 8),
+        static_cast<std::uint8_t>(rec.rdata_length)};
+    wire.insert(wire.end(), header, header + kRrHeader);
+    const auto bytes = store_.rdata(rec);
+    wire.insert(wire.end(), bytes.begin(), bytes.end());
+    rr_records_.push_back(index);
+    previous = &rec;
+  }
+  if (wire.size() > 0xffffff00u) throw std::length_error("record data exceeds 4 GiB");
+  set.wire_length = static_cast<std::uint32_t>(wire.size() - set.wire);
+  if (over_limit) {
+    report(CheckId::kLimit, reference,
+           "RRset has " + std::to_string(set.count + over_limit) + " records, more than the " +
+               std::to_string(max_rrset_records_) + " allowed (max-rrset-records)");
+  } else if (set.wire_length > kMaxRrsetWireBytes) {
+    report(CheckId::kLimit, reference,
+           "RRset of " + std::to_string(set.count) + " records is " + std::to_string(set.wire_length) +
+               " bytes in answer form; no DNS message can carry it (at most " +
+               std::to_string(kMaxRrsetWireBytes) + " beside the header and question)");
+  }
+  for (std::size_t at = set.wire; at < wire.size();) {
+    wire[at + 6] = static_cast<std::uint8_t>(set.ttl >> 24);
+    wire[at + 7] = static_cast<std::uint8_t>(set.ttl >> 16);
+    wire[at + 8] = static_cast<std::uint8_t>(set.ttl >> 8);
+    wire[at + 9] = static_cast<std::uint8_t>(set.ttl);
+    at += kRrHeader + ((wire[at + 10] << 8) | wire[at + 11]);
+  }
+  if (sets == 255) {
+    report(CheckId::kLimit, first, "more than 255 RRsets at one name (RRSIGs count one per type covered)");
+    wire.resize(set.wire);
+    rr_records_.resize(first_rr);
+  } else {
+    rrset_record_.push_back(earliest);
+    rrset_first_rr_.push_back(first_rr);
+    snap_->rrsets_.push_back(set);
+    ++sets;
+  }
 }
 
 void SnapshotBuilder::build_trie() {

@@ -98,6 +98,14 @@ void SnapshotBuilder::build_zones() {
     if (!snap_->rrset(apex, rr::NS)) {
       report_zone(CheckId::kNsApexMissing, z, rr::NS, "no NS records at the zone apex");
     }
+    if (snap_->rrset(apex, rr::DNSKEY)) {
+      DnssecZone dnssec;
+      dnssec.flags = kSigned;
+      if (snap_->rrset(apex, rr::NSEC)) dnssec.flags |= kNsec;
+      if (snap_->rrset(apex, rr::NSEC3PARAM)) dnssec.flags |= kNsec3;
+      zone.dnssec = static_cast<std::uint32_t>(snap_->dnssec_.size());
+      snap_->dnssec_.push_back(dnssec);
+    }
   }
 }
 

@@ -31,6 +31,9 @@ std::string_view check_id_text(CheckId id) noexcept {
     case CheckId::kGlueMissing: return "glue-missing";
     case CheckId::kTtlMismatch: return "ttl-mismatch";
     case CheckId::kDuplicateRecord: return "duplicate-record";
+    case CheckId::kSignatureExpired: return "signature-expired";
+    case CheckId::kSignatureExpiring: return "signature-expiring";
+    case CheckId::kUnsigned: return "unsigned";
   }
   return "unknown";
 }

@@ -41,6 +41,9 @@ enum class CheckId : std::uint8_t {
   kGlueMissing,
   kTtlMismatch,
   kDuplicateRecord,
+  kSignatureExpired,
+  kSignatureExpiring,
+  kUnsigned,
 };
 
 [[nodiscard]] std::string_view check_id_text(CheckId id) noexcept;

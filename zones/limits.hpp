@@ -17,6 +17,11 @@ struct ZoneLimits {
   // more often than a need (a $GENERATE with a fixed owner), and it never
   // fits in a UDP answer.
   std::uint32_t max_rrset_records = 4'096;
+  // Not a limit, a check's horizon: an RRSIG expiring within this many days
+  // is reported (signature-expiring); one already expired always is.
+  std::uint32_t signature_warn_days = 7;
+  // The time those checks compare with, in seconds since 1970; 0: now.
+  std::int64_t check_time = 0;
 };
 
 // The most records an RRset can hold at all (its count is a 16-bit field).

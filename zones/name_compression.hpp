@@ -63,11 +63,11 @@ struct CompressibleNames {
 
 // The same question as one test of a 64-bit mask, for the paths every
 // query takes.
+inline constexpr std::uint64_t kCompressibleTypes = (1ull << 2) | (1ull << 3) | (1ull << 4) | (1ull << 5) |
+                                                    (1ull << 6) | (1ull << 7) | (1ull << 8) | (1ull << 9) |
+                                                    (1ull << 12) | (1ull << 14) | (1ull << 15);
 [[nodiscard]] constexpr bool has_compressible_names(std::uint16_t type) noexcept {
-  constexpr std::uint64_t kTypes = (1ull << 2) | (1ull << 3) | (1ull << 4) | (1ull << 5) |
-                                   (1ull << 6) | (1ull << 7) | (1ull << 8) | (1ull << 9) |
-                                   (1ull << 12) | (1ull << 14) | (1ull << 15);
-  return type < 64 && ((kTypes >> type) & 1) != 0;
+  return type < 64 && ((kCompressibleTypes >> type) & 1) != 0;
 }
 
 // The names a message holds: the question (its labels found once, on the

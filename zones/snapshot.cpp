@@ -76,7 +76,8 @@ std::size_t Snapshot::bytes() const noexcept {
   return trie_.bytes() + index_.bytes() + nodes_.size() * sizeof(Node) +
          extras_.size() * sizeof(NodeExtra) + rrsets_.size() * sizeof(RRset) + wire_.size() +
          additional_.size() * sizeof(Additional) + chains_.size() * sizeof(Chain) +
-         links_.size() * sizeof(ChainLink) + names_.size() + zones_.size() * sizeof(Zone);
+         links_.size() * sizeof(ChainLink) + names_.size() + zones_.size() * sizeof(Zone) +
+         dnssec_.size() * sizeof(DnssecZone) + (canonical_.size() + canonical_rank_.size()) * sizeof(std::uint32_t);
 }
 
 }  // namespace canon::zones

@@ -19,9 +19,33 @@
 //                             chains[c] ─▶ links[...]   each CNAME's chain, resolved at compile
 //                                                       time through the whole snapshot
 //   nodes[id].zone ──────────▶ zones[z]            apex, SOA and negative TTL per zone
+//                               │ dnssec
+//                               ▼
+//                             dnssec[d]           signed zones only: flags, and (next
+//                                                 slice) where their denial chain is
 //
 // Names that the prepared material refers to (chain owners and targets, zone
 // origins) are wire form in `names`, addressed by offset.
+//
+// DNSSEC material (RFC 4033-4035, 5155). The signatures live with the data:
+// a node's RRSIG records are one RRset per type covered, each with its own
+// TTL, placed right after the RRset it signs (RRset below). A node's NSEC is
+// an RRset of the node like any other, its RRSIG after it. What the denial
+// proofs will add (the next step of issue 18) goes where this layout already
+// names it, without changing Node, RRset or the placement of signatures:
+//   DnssecZone::denial_begin/count   NSEC zone: a range of `canonical`, the
+//                                    zone's node ids in canonical order (RFC
+//                                    4034 §6.1), and `canonical_rank` per node
+//                                    (its place there), so the covering NSEC
+//                                    of an absent name is found from its
+//                                    closest encloser by a bounded search in
+//                                    the encloser's range, never a scan;
+//                                    NSEC3 zone: a range of `nsec3`, the
+//                                    chain sorted by hash ({hash, node});
+//   DnssecZone::nsec3_*              NSEC3PARAM's iterations and salt, for
+//                                    the per-query hash;
+//   the NSEC3 owner names then leave the trie (RFC 5155 §7.2.8: they are
+//   NXDOMAIN as query names) and live only in `nsec3`.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +55,7 @@
 
 #include "zones/name.hpp"
 #include "zones/name_index.hpp"
+#include "zones/rr_type.hpp"
 #include "zones/trie.hpp"
 
 namespace canon::zones {
@@ -83,6 +108,21 @@ struct NodeExtra {              // 16 bytes, for the few nodes that need it
 // its suffix the owner shares (0: none): the writer points there.
 inline constexpr std::size_t kRrHeader = 12;  // owner pointer through RDLENGTH
 
+// A node's RRsets are sorted by type, except RRSIG: its records are one set
+// per type covered, right after the set they sign, and those that sign no
+// set of the node (a broken zone) last, by type covered. A signed name with
+// A, MX and NSEC holds:
+//
+//   rrsets[b+0]  A                        ttl 3600
+//   rrsets[b+1]  RRSIG (covers A)         ttl 3600
+//   rrsets[b+2]  MX                       ttl 300
+//   rrsets[b+3]  RRSIG (covers MX)        ttl 300
+//   rrsets[b+4]  NSEC                     ttl 600
+//   rrsets[b+5]  RRSIG (covers NSEC)      ttl 600
+//
+// so a set's signatures are the next set when that one is an RRSIG covering
+// its type (Snapshot::signature), and an unsigned zone's sets are laid out
+// exactly as before.
 struct RRset {                  // 20 bytes
   std::uint16_t type;
   std::uint16_t count;          // RRs in the set
@@ -159,6 +199,23 @@ struct Chain {                  // 28 bytes
   std::uint8_t reserved[3] = {0, 0, 0};
 };
 
+// A zone with DNSKEY at its apex (Zone::dnssec).
+enum DnssecFlag : std::uint8_t {
+  kSigned = 1u << 0,    // DNSKEY at the apex: every authoritative RRset should carry RRSIGs
+  kNsec = 1u << 1,      // NSEC at the apex: NSEC denial
+  kNsec3 = 1u << 2,     // NSEC3PARAM at the apex: NSEC3 denial
+};
+
+struct DnssecZone {             // 16 bytes
+  std::uint8_t flags = 0;       // DnssecFlag
+  // Next slice (see the top of this file); zero until then.
+  std::uint8_t nsec3_salt_length = 0;
+  std::uint16_t nsec3_iterations = 0;
+  std::uint32_t nsec3_salt = 0;      // offset in names
+  std::uint32_t denial_begin = 0;    // NSEC: index in canonical; NSEC3: index in nsec3
+  std::uint32_t denial_count = 0;
+};
+
 struct Zone {
   std::uint32_t apex;           // node id
   std::uint32_t origin;         // offset in names (wire)
@@ -180,6 +237,7 @@ struct Zone {
   // loaded before): every name in it is answered SERVFAIL, as knotd and nsd
   // answer for a zone that failed to load. It holds no records.
   bool failed;
+  std::uint32_t dnssec = kNone;  // index into the unit's DnssecZone array; kNone: not signed
 };
 
 // Control-plane facts about a zone, for status output; workers never read them.
@@ -286,9 +344,25 @@ class Snapshot {
   }
   [[nodiscard]] std::span<const Additional> additional(const RRset& set) const noexcept;
 
+  // The RRSIG set that signs `set` of node `n`, or nullptr (RRset above).
+  [[nodiscard]] const RRset* signature(const Node& n, const RRset& set) const noexcept {
+    const RRset* next = &set + 1;
+    if (next == rrsets_.data() + n.rrset_begin + n.rrset_count || next->type != rr::RRSIG) return nullptr;
+    const std::uint8_t* covered = wire_.data() + next->wire + kRrHeader;
+    return ((covered[0] << 8) | covered[1]) == set.type ? next : nullptr;
+  }
+  // The type an RRSIG set covers.
+  [[nodiscard]] std::uint16_t covered(const RRset& rrsig) const noexcept {
+    const std::uint8_t* at = wire_.data() + rrsig.wire + kRrHeader;
+    return static_cast<std::uint16_t>((at[0] << 8) | at[1]);
+  }
+
   // ---- zones, chains, names -------------------------------------------------
   [[nodiscard]] std::span<const Zone> zones() const noexcept { return zones_; }
   [[nodiscard]] const Zone& zone(std::uint32_t id) const noexcept { return zones_[id]; }
+  [[nodiscard]] const DnssecZone* dnssec(const Zone& z) const noexcept {
+    return z.dnssec == kNone ? nullptr : &dnssec_[z.dnssec];
+  }
   [[nodiscard]] std::span<const ZoneInfo> zone_infos() const noexcept { return zone_infos_; }
   [[nodiscard]] const Chain& chain(std::uint32_t id) const noexcept { return chains_[id]; }
   [[nodiscard]] std::span<const ChainLink> links(const Chain& c) const noexcept {
@@ -328,6 +402,10 @@ class Snapshot {
   Array<ChainLink> links_;
   Array<std::uint8_t> names_;
   Array<Zone> zones_;
+  Array<DnssecZone> dnssec_;   // one per signed zone
+  // Reserved for the denial proofs (top of this file); empty in this slice.
+  Array<std::uint32_t> canonical_;       // node ids in canonical order, per NSEC zone a range
+  Array<std::uint32_t> canonical_rank_;  // per node: its index in canonical_ (empty: none)
   std::vector<ZoneInfo> zone_infos_;
   std::uint64_t record_count_ = 0;
 };

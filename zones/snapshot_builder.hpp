@@ -10,6 +10,8 @@
 //                      length checks (build_chains.cpp)
 //   link_additional    A/AAAA for MX, SRV and NS targets; target and glue checks
 //                      (build_additional.cpp)
+//   check_dnssec       signatures expired or expiring, RRsets unsigned in a
+//                      signed zone (check_dnssec.cpp)
 //
 // Control-plane code: it allocates and may throw. Only the Snapshot it
 // produces reaches the workers.
@@ -59,6 +61,8 @@ class SnapshotBuilder {
   std::uint32_t add_node(std::span<const std::uint8_t> key, std::uint32_t zone,
                          std::span<const std::uint32_t> records);
   void add_rrsets(Node& node, std::span<const std::uint32_t> records);
+  void add_rrset(std::span<const std::uint32_t> records, unsigned& sets);
+  [[nodiscard]] std::uint16_t covered_type(const Record& rec) const;
   NodeExtra& extra_of(std::uint32_t node_id);
   [[nodiscard]] std::uint32_t deepest_zone(std::span<const std::uint8_t> key,
                                            std::uint32_t hint) const;
@@ -74,6 +78,9 @@ class SnapshotBuilder {
   void render_chain(Chain& chain, std::span<const ChainLink> links, std::uint8_t alias_length);
   // build_additional.cpp
   void link_additional();
+  // check_dnssec.cpp
+  void check_dnssec();
+  void check_signature_times(std::uint32_t rrset);
 
   std::uint32_t add_name(const std::uint8_t* wire);
   void report(CheckId id, const Record& at, std::string message);
@@ -91,6 +98,8 @@ class SnapshotBuilder {
   std::vector<ZoneMeta> zones_;
   Findings& findings_;
   std::uint32_t max_rrset_records_;  // ZoneLimits', at most kMaxRrsetRecordsCeiling
+  std::uint32_t signature_warn_days_;  // ZoneLimits'
+  std::int64_t check_time_;          // ZoneLimits' (0: now, read once in check_dnssec)
   std::unique_ptr<Snapshot> snap_;
   std::vector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
   std::vector<std::uint32_t> rrset_record_;    // per RRset: its earliest record, for file:line
@@ -116,6 +125,10 @@ class SnapshotBuilder {
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> parent_side_;  // (node, records)
   std::vector<std::uint32_t> served_scratch_;
   std::vector<bool> zone_errors_;  // per zone: an error was reported in it
+  struct DnssecCounts {            // check_dnssec: findings per zone and check
+    unsigned expired = 0, expiring = 0, unsigned_sets = 0;
+  };
+  std::vector<DnssecCounts> dnssec_counts_;
 };
 
 }  // namespace canon::zones

@@ -1,7 +1,10 @@
 // libFuzzer target: any bytes as a query → the engine must not crash, and
 // whatever it sends must be a well-formed DNS response to that query:
 // QR=1, the query's ID, within the buffer and the size limit, and parseable
-// to the last byte. Both transports, and the burst path.
+// to the last byte. Both transports, and the burst path. example.org. is
+// signed (DNSKEY, RRSIGs, NSEC; fake signatures), so queries with DO=1
+// (seeds signed_*) walk the DNSSEC answer path: RRSIGs beside every set,
+// type RRSIG, the signed negative SOA, truncation with signatures.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +59,47 @@ c        A   198.51.100.1
 x        CNAME a.example.com.
 )";
 
+// RRSIGs carry the TTL of the set they sign; the compiler keeps one set per
+// type covered. Signatures are fake (64 and 256 octets): nothing verifies them.
+constexpr const char* kSig64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+std::string signed_zone() {
+  std::string sig256;
+  for (int i = 0; i < 85; ++i) sig256 += "QUJD";
+  sig256 += "Rw==";
+  const auto sig = [&](const std::string& owner, const std::string& ttl, const std::string& type,
+                       const std::string& labels, const std::string& bytes) {
+    return owner + " " + ttl + " RRSIG " + type + " 13 " + labels + " " + ttl +
+           " 20991231000000 20240101000000 12345 example.org. " + bytes + "\n";
+  };
+  std::string z = R"(
+$ORIGIN example.org.
+$TTL 300
+@        SOA ns.example.com. hostmaster 1 7200 3600 1209600 60
+         NS  ns.example.com.
+         DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==
+         MX  10 mail
+         NSEC a NS SOA MX RRSIG NSEC DNSKEY
+mail     A   192.0.2.2
+a     60 A   192.0.2.3
+a    600 TXT "signed"
+a        NSEC c A TXT RRSIG NSEC
+c        CNAME a
+d        DNAME example.net.
+*.w      A   192.0.2.4
+sub      NS  ns.sub
+sub      DS  12345 13 2 0000000000000000000000000000000000000000000000000000000000000000
+ns.sub   A   192.0.2.5
+)";
+  z += sig("@", "300", "SOA", "2", kSig64) + sig("@", "300", "NS", "2", kSig64) +
+       sig("@", "300", "DNSKEY", "2", sig256) + sig("@", "300", "MX", "2", sig256) +
+       sig("@", "300", "NSEC", "2", kSig64) + sig("mail", "300", "A", "3", sig256) +
+       sig("a", "60", "A", "3", kSig64) + sig("a", "600", "TXT", "3", sig256) +
+       sig("a", "300", "NSEC", "3", kSig64) + sig("c", "300", "CNAME", "3", kSig64) +
+       sig("d", "300", "DNAME", "3", kSig64) + sig("*.w", "300", "A", "3", kSig64) +
+       sig("sub", "300", "DS", "3", kSig64) + sig("a", "60", "AAAA", "3", kSig64);  // signs nothing
+  return z;
+}
+
 std::shared_ptr<const canon::zones::Snapshot> g_snapshot;
 canon::engine::EngineConfig g_config;
 
@@ -78,9 +122,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (mkdtemp(dir) == nullptr) std::abort();
   const std::string com = std::string(dir) + "/example.com.zone";
   const std::string net = std::string(dir) + "/example.net.zone";
+  const std::string org = std::string(dir) + "/example.org.zone";
   std::ofstream(com) << kZone;
   std::ofstream(net) << kZoneNet;
-  const std::vector<canon::zones::ZoneSource> sources = {{"example.com.", com}, {"example.net.", net}};
+  std::ofstream(org) << signed_zone();
+  const std::vector<canon::zones::ZoneSource> sources = {
+      {"example.com.", com}, {"example.net.", net}, {"example.org.", org}};
   auto result = canon::zones::compile(sources);
   if (!result.snapshot) {
     for (const auto& f : result.findings.items) std::fprintf(stderr, "%s\n", f.to_string().c_str());
@@ -90,6 +137,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   g_config.nsid = "fuzz";
   std::remove(com.c_str());
   std::remove(net.c_str());
+  std::remove(org.c_str());
   rmdir(dir);
   return 0;
 }

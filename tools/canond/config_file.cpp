@@ -153,6 +153,7 @@ class FileReader {
     else if (key == "secondary") for_each_table(key, node, [&](const toml::table& t) { o_.secondaries.push_back(secondary_table(t)); });
     else if (key == "catalog") for_each_table(key, node, [&](const toml::table& t) { o_.catalogs.push_back(secondary_table(t)); });
     else if (key == "max-rrset-records") o_.zone_limits.max_rrset_records = limit(key, node, zones::kMaxRrsetRecordsCeiling);
+    else if (key == "signature-warn-days") o_.zone_limits.signature_warn_days = number(key, node);
     else fail(node, "unknown key '" + key + "'");
   }
 

@@ -11,7 +11,8 @@
 //             the one served.
 //   answers   nsid, identity, version, chaos, max-udp-payload: published with
 //             the next burst (engine::Served::answers).
-//   limits    max-zone-records, max-rrset-records: the zones re-read now obey them.
+//   limits    max-zone-records, max-rrset-records, signature-warn-days: the zones
+//             re-read now obey them.
 //   the rest  (listen addresses, workers, CPUs, backend, sockets, TCP
 //             limits, user, group, log target) needs a restart: named in
 //             one warning. Running as `user`, canond could not open a new

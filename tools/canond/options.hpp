@@ -20,6 +20,8 @@
 //   tcp-idle-timeout = 10      tcp-max-connections = 256
 //   # what one zone may hold (file only; zones/limits.hpp)
 //   max-zone-records = 50000000  max-rrset-records = 4096
+//   # RRSIGs expiring within this many days are warned of (zones/check_dnssec.cpp)
+//   signature-warn-days = 7
 //   # relative $INCLUDE paths from this folder, not the including file's (file only)
 //   include-base = "/etc/bind"
 //   # secondary zones (file only; tools/canond/secondaries.hpp)
