@@ -1,0 +1,66 @@
+#include "tools/canond/dnstap_encode.hpp"
+
+#include <cstring>
+
+#include "engine/client_address.hpp"
+#include "engine/query.hpp"
+#include "tools/canond/dnstap.pb-c.h"
+
+namespace canon::daemon {
+
+namespace {
+
+ProtobufCBinaryData bytes(const void* data, std::size_t length) {
+  // protobuf-c reads through the non-const pointer when packing only.
+  return ProtobufCBinaryData{length, static_cast<std::uint8_t*>(const_cast<void*>(data))};
+}
+
+}  // namespace
+
+std::size_t encode_dnstap(const nic::DnstapSample& sample, DnstapMessageType type,
+                          const DnstapIdentity& id, std::uint8_t* out, std::size_t capacity) {
+  engine::ClientAddress client;
+  std::memcpy(client.bytes.data(), sample.client, sizeof(sample.client));
+  const bool v4 = client.is_v4();
+
+  Dnstap__Message m = DNSTAP__MESSAGE__INIT;
+  m.type = type == DnstapMessageType::kAuthQuery ? DNSTAP__MESSAGE__TYPE__AUTH_QUERY
+                                                 : DNSTAP__MESSAGE__TYPE__AUTH_RESPONSE;
+  m.has_socket_family = true;
+  m.socket_family = v4 ? DNSTAP__SOCKET_FAMILY__INET : DNSTAP__SOCKET_FAMILY__INET6;
+  m.has_socket_protocol = true;
+  m.socket_protocol = static_cast<engine::Transport>(sample.transport) == engine::Transport::kTcp
+                          ? DNSTAP__SOCKET_PROTOCOL__TCP
+                          : DNSTAP__SOCKET_PROTOCOL__UDP;
+  m.has_query_address = true;
+  m.query_address = v4 ? bytes(sample.client + 12, 4) : bytes(sample.client, 16);
+  m.has_query_port = true;
+  m.query_port = sample.client_port;
+  m.has_query_time_sec = true;
+  m.query_time_sec = static_cast<std::uint64_t>(sample.query_sec);
+  m.has_query_time_nsec = true;
+  m.query_time_nsec = sample.query_nsec;
+  if (type == DnstapMessageType::kAuthQuery) {
+    m.has_query_message = true;
+    m.query_message = bytes(sample.query(), sample.query_length);
+  } else {
+    m.has_response_time_sec = true;
+    m.response_time_sec = static_cast<std::uint64_t>(sample.response_sec);
+    m.has_response_time_nsec = true;
+    m.response_time_nsec = sample.response_nsec;
+    m.has_response_message = true;
+    m.response_message = bytes(sample.response(), sample.response_length);
+  }
+
+  Dnstap__Dnstap d = DNSTAP__DNSTAP__INIT;
+  d.has_identity = !id.identity.empty();
+  d.identity = bytes(id.identity.data(), id.identity.size());
+  d.has_version = !id.version.empty();
+  d.version = bytes(id.version.data(), id.version.size());
+  d.type = DNSTAP__DNSTAP__TYPE__MESSAGE;
+  d.message = &m;
+  if (dnstap__dnstap__get_packed_size(&d) > capacity) return 0;
+  return dnstap__dnstap__pack(&d, out);
+}
+
+}  // namespace canon::daemon
