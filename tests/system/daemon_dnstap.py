@@ -12,8 +12,9 @@ dnspython's queries is there with its name, type, client 127.0.0.1 and
 port, and its answer with the rcode dnspython got. `sample = 10` logs one
 query in 10 (exactly, with one worker); `messages = ["auth-query"]` logs no
 answer; `socket = ...` feeds fstrm_capture (fstrm-bin), which writes the
-same file. Bad dnstap values are refused with FILE:LINE, and a reload that
-changes dnstap says it needs a restart.
+same file; the DPDK worker logs what a net_pcap port brings. Bad dnstap
+values are refused with FILE:LINE, and a reload that changes dnstap says it
+needs a restart.
 """
 import os
 import re
@@ -273,6 +274,41 @@ class Dnstap(unittest.TestCase):
             self.assertEqual(stats["written"], 0)
             self.assertIn("dnstap: cannot connect to socket " + sock, d.log())
             self.assertRegex(d.ok("metrics")["text"], r"canon_dnstap_output_up 0")
+
+    def test_dpdk_worker(self):
+        """The DPDK worker samples too: canond --backend dpdk on a net_pcap port
+        (tests/system/dpdk_pcap_replay.py's frames), IPv4 and IPv6 clients."""
+        import dpdk_pcap_replay as pcap
+        if os.geteuid() != 0:
+            self.skipTest("DPDK's EAL wants root here")
+        work = h.tempdir()
+        rx, tx = os.path.join(work, "in.pcap"), os.path.join(work, "out.pcap")
+        sent = [(f"d{i}.example.com", 40000 + i, i % 4 == 3) for i in range(20)]  # (name, port, IPv6)
+        pcap.write_pcap(rx, [pcap.dns_frame(pcap.dns_query(0x100 + i, name, "A"), port, v6)
+                             for i, (name, port, v6) in enumerate(sent)])
+        eal = (f"--no-huge -m 512 --no-shconf --no-pci -l 0,1 --file-prefix canon-dnstap-{os.getpid()} "
+               f"--vdev net_pcap0,rx_pcap={rx},tx_pcap={tx}")
+        d = h.Canond(zones={"example.com": h.example("example.com")}, listen=[], config="canond.toml",
+                     args=["--backend", "dpdk", "--eal", eal, "--address", f"{pcap.SERVER4}/24",
+                           "--address", f"{pcap.SERVER6}/64", "--exception-iface", "none"],
+                     env={"RUNTIME_DIRECTORY": work})
+        d.config = dnstap_config(d, f'file = "{d.dir}/dnstap.fstrm"')
+        try:
+            d.start()
+        except AssertionError:
+            if 'failed to parse device "net_pcap0"' in d.log():
+                self.skipTest("DPDK has no net_pcap PMD here (librte-net-pcap23)")
+            raise
+        try:
+            settled(d, lambda s: s["written"] == 2 * len(sent), "the writer to take the pcap's 20 queries")
+        finally:
+            d.stop()
+        logged = read_dnstap(os.path.join(d.dir, "dnstap.fstrm"))
+        got = sorted((m.name, m.port, m.address, m.family, m.protocol) for m in logged if m.type == "AUTH_QUERY")
+        want = sorted((name, port, pcap.CLIENT6 if v6 else pcap.CLIENT4, "INET6" if v6 else "INET", "UDP")
+                      for name, port, v6 in sent)
+        self.assertEqual(got, want)
+        self.assertEqual(sorted(m.rcode for m in logged if m.type == "AUTH_RESPONSE"), ["NXDOMAIN"] * len(sent))
 
     def test_bad_values_name_file_and_line(self):
         work = h.tempdir()
