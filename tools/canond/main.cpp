@@ -2,10 +2,11 @@
 //
 //   options ─▶ compile the zones (a zone with errors is left out: SERVFAIL
 //   for its names) ─▶ publisher(snapshot 1) ─▶ admin socket
-//   ─▶ backend (opens every socket) ─▶ dnstap output (dnstap_writer.hpp) ─▶ metrics port
+//   ─▶ backend (opens every socket) ─▶ dnstap file (dnstap_writer.hpp) ─▶ metrics port
 //   ─▶ user = "...": drop to it, no capability left (privileges.hpp)
-//   ─▶ dnstap writer thread ─▶ backend starts its pinned workers ─▶ secondaries' thread (SOA timers,
-//      NOTIFY, transfers in; secondaries.hpp), outgoing transfers (outgoing.hpp)
+//   ─▶ dnstap writer thread (connects a dnstap socket) ─▶ backend starts its pinned workers
+//   ─▶ secondaries' thread (SOA timers, NOTIFY, transfers in; secondaries.hpp),
+//      outgoing transfers (outgoing.hpp)
 //   ─▶ READY=1 (service_notify.hpp)
 //   ─▶ loop: epoll { signalfd, admin socket, admin clients, received versions }, WATCHDOG=1
 //        SIGHUP: the config read again, every zone re-read · SIGTERM/SIGINT or `stop`: leave the loop
@@ -118,8 +119,9 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     chosen = std::make_unique<nic::SocketBackend>(settings.backend, options.engine, publisher);
   }
   nic::Backend& backend = *chosen;
-  // Opened now, with the privileges the sockets were opened with; declared
-  // after the backend, so that it stops before the rings it drains go.
+  // A file is created now, with the privileges the sockets were opened
+  // with; declared after the backend, so that it stops before the rings it
+  // drains go.
   std::unique_ptr<DnstapWriter> dnstap;
   if (options.dnstap.enabled()) {
     dnstap = std::make_unique<DnstapWriter>(options.dnstap, dnstap_identity(CANON_VERSION));
