@@ -15,10 +15,24 @@ ProtobufCBinaryData bytes(const void* data, std::size_t length) {
   return ProtobufCBinaryData{length, static_cast<std::uint8_t*>(const_cast<void*>(data))};
 }
 
+constexpr std::uint8_t kMessageTag = (14 << 3) | 2;  // Dnstap.message, length-delimited
+
 }  // namespace
 
-std::size_t encode_dnstap(const nic::DnstapSample& sample, DnstapMessageType type,
-                          const DnstapIdentity& id, std::uint8_t* out, std::size_t capacity) {
+DnstapEncoder::DnstapEncoder(const DnstapIdentity& id) {
+  Dnstap__Dnstap d = DNSTAP__DNSTAP__INIT;
+  d.has_identity = !id.identity.empty();
+  d.identity = bytes(id.identity.data(), id.identity.size());
+  d.has_version = !id.version.empty();
+  d.version = bytes(id.version.data(), id.version.size());
+  d.type = DNSTAP__DNSTAP__TYPE__MESSAGE;
+  envelope_.resize(dnstap__dnstap__get_packed_size(&d));
+  envelope_.resize(dnstap__dnstap__pack(&d, envelope_.data()));
+}
+
+std::span<const std::uint8_t> DnstapEncoder::encode(const nic::DnstapSample& sample,
+                                                    DnstapMessageType type,
+                                                    std::uint8_t* out) const {
   engine::ClientAddress client;
   std::memcpy(client.bytes.data(), sample.client, sizeof(sample.client));
   const bool v4 = client.is_v4();
@@ -52,15 +66,21 @@ std::size_t encode_dnstap(const nic::DnstapSample& sample, DnstapMessageType typ
     m.response_message = bytes(sample.response(), sample.response_length);
   }
 
-  Dnstap__Dnstap d = DNSTAP__DNSTAP__INIT;
-  d.has_identity = !id.identity.empty();
-  d.identity = bytes(id.identity.data(), id.identity.size());
-  d.has_version = !id.version.empty();
-  d.version = bytes(id.version.data(), id.version.size());
-  d.type = DNSTAP__DNSTAP__TYPE__MESSAGE;
-  d.message = &m;
-  if (dnstap__dnstap__get_packed_size(&d) > capacity) return 0;
-  return dnstap__dnstap__pack(&d, out);
+  // The Message packed where it ends up, then its tag, length and the
+  // envelope written backwards in front of it.
+  std::uint8_t* const message = out + envelope_.size() + 3;
+  const std::size_t length = dnstap__message__pack(&m, message);
+  std::uint8_t* p = message;
+  if (length < 128) {
+    *--p = static_cast<std::uint8_t>(length);
+  } else {
+    *--p = static_cast<std::uint8_t>(length >> 7);
+    *--p = static_cast<std::uint8_t>(0x80 | (length & 0x7f));
+  }
+  *--p = kMessageTag;
+  p -= envelope_.size();
+  std::memcpy(p, envelope_.data(), envelope_.size());
+  return {p, static_cast<std::size_t>(message + length - p)};
 }
 
 }  // namespace canon::daemon

@@ -56,8 +56,8 @@ DnstapIdentity dnstap_identity(const std::string& version) {
 }
 
 DnstapWriter::DnstapWriter(const DnstapOptions& options, DnstapIdentity identity)
-    : options_(options), identity_(std::move(identity)) {
-  frame_max_ = dnstap_max_encoded(identity_);
+    : options_(options), encoder_(identity) {
+  frame_max_ = encoder_.max_encoded();
   arena_.resize(kBatch * frame_max_);
   // A socket is connected by the writer thread: a listener that is slow to
   // answer the handshake never holds up start-up.
@@ -188,13 +188,9 @@ void DnstapWriter::add(const nic::DnstapSample& sample, DnstapMessageType type) 
     return;
   }
   if (frame_count_ == kBatch) flush();
-  std::uint8_t* at = arena_.data() + arena_used_;
-  const std::size_t length = encode_dnstap(sample, type, identity_, at, frame_max_);
-  if (length == 0) {  // cannot happen: frame_max_ bounds every message
-    ++lost_;
-    return;
-  }
-  frames_[frame_count_++] = iovec{at, length};
+  const std::span<const std::uint8_t> frame =
+      encoder_.encode(sample, type, arena_.data() + arena_used_);
+  frames_[frame_count_++] = iovec{const_cast<std::uint8_t*>(frame.data()), frame.size()};
   arena_used_ += frame_max_;
 }
 

@@ -75,7 +75,7 @@ class DnstapWriter {
   [[nodiscard]] std::string output_text() const;
 
   DnstapOptions options_;
-  DnstapIdentity identity_;
+  DnstapEncoder encoder_;
   std::vector<nic::DnstapSource> sources_;
   fstrm_writer* writer_ = nullptr;  // null: the output is closed
   bool failed_logged_ = false;
@@ -84,7 +84,7 @@ class DnstapWriter {
   // The batch being built: frames one after the other in `arena_`.
   std::vector<std::uint8_t> arena_;
   std::size_t arena_used_ = 0;
-  std::size_t frame_max_ = 0;
+  std::size_t frame_max_ = 0;  // the encoder's max_encoded()
   iovec frames_[kBatch]{};
   std::size_t frame_count_ = 0;
   // Written by the writer thread, read by the control thread.
