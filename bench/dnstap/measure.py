@@ -178,31 +178,44 @@ def report(a, b):
              f"bench/daemon's alias-rich mix ({a.names} names, {a.qcount} queries), one worker, every server",
              "thread on CPU 1 (canond's dnstap writer and knotd's fstrm thread share the worker's core),",
              "dnsperf on CPU 0. dnstap: both messages (auth-query, auth-response) to a file.",
-             f"Medians of {a.runs} runs per server for qps and CPU, servers alternated, each against a fresh server;",
-             f"instructions: median of {a.cg_passes} callgrind passes, every thread of the server counted.", "",
+             f"Medians of {a.runs} runs per server for qps and CPU, servers alternated (each rep starting one later),",
+             "each run against a fresh server; `/ off`: the median of each rep's ratio to the same server's off",
+             f"run of that rep. Instructions: median of {a.cg_passes} callgrind passes, every thread of the server counted.",
+             "",
              "| server | dnstap | max qps | / off | CPU µs per answer at "
              f"{a.rate // 1000}k qps | / off | instructions per answer | / off |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
-    base = {}
-    table = []
-    for name, tap in b.configs:
-        qps = median([r["qps"] for r in pick("max", name, tap)])
-        cpu = median([r["cpu_ticks"] / servers.CLK_TCK * 1e6 / r["answered"] for r in pick("rate", name, tap)
-                      if r["answered"]])
-        cg = median([r["ir"] / r["answered"] for r in pick("cg", name, tap) if r["answered"]])
-        if tap == "off":
-            base[name] = (qps, cpu, cg)
-        b0 = base.get(name, (None, None, None))
-        def ratio(v, w):
+    def value(r):
+        if r["measure"] == "max":
+            return r["qps"]
+        if r["measure"] == "rate":
+            return r["cpu_ticks"] / servers.CLK_TCK * 1e6 / r["answered"] if r["answered"] else None
+        return r["ir"] / r["answered"] if r["answered"] else None
+
+    def ratio(measure_, name, tap):
+        # The median of each rep's ratio to the same server's off run in that
+        # rep (callgrind: of the medians): the drift of a shared machine
+        # between reps cancels out.
+        if measure_ == "cg":
+            v = median([value(r) for r in pick("cg", name, tap)])
+            w = median([value(r) for r in pick("cg", name, "off")])
             return f"{v / w:.2f}" if v and w else "-"
+        off = {r["rep"]: value(r) for r in pick(measure_, name, "off")}
+        rs = [value(r) / off[r["rep"]] for r in pick(measure_, name, tap) if off.get(r["rep"]) and value(r)]
+        return f"{median(rs):.2f}" if rs else "-"
+
+    for name, tap in b.configs:
+        qps = median([value(r) for r in pick("max", name, tap)])
+        cpu = median([v for v in (value(r) for r in pick("rate", name, tap)) if v])
+        cg = median([v for v in (value(r) for r in pick("cg", name, tap)) if v])
         label = {"off": "off", "1/100": "sample = 100", "1/1": "sample = 1", "all": "mod-dnstap (every query)"}[tap]
-        table.append(f"| {name} | {label} | {qps:,.0f} | {ratio(qps, b0[0])} | {cpu:.2f} | {ratio(cpu, b0[1])} | "
-                     f"{cg:,.0f} | {ratio(cg, b0[2])} |" if qps and cpu and cg else
-                     f"| {name} | {label} | {qps} | - | {cpu} | - | {cg} | - |")
-    lines += table
-    lines += ["", "Runs, one line each (qps; CPU µs per answer; canond's dnstap counts after the run: messages",
-              "written, samples dropped because the ring was full):", ""]
-    lines += ["| server | dnstap | measure | runs | written | dropped (ring full) |", "|---|---|---|---|---:|---:|"]
+        lines.append(f"| {name} | {label} | {qps or 0:,.0f} | {ratio('max', name, tap)} | {cpu or 0:.2f} | "
+                     f"{ratio('rate', name, tap)} | {cg or 0:,.0f} | {ratio('cg', name, tap)} |")
+    lines += ["", "Runs, one line each (qps; CPU µs per answer; instructions per answer; canond's dnstap counts",
+              "after the run, since its server started: messages written, samples dropped because the ring",
+              "was full); `others`: cores the rest of the machine used during each timed run:", ""]
+    lines += ["| server | dnstap | measure | runs | written | dropped (ring full) | others |",
+              "|---|---|---|---|---:|---:|---|"]
     for name, tap in b.configs:
         for kind in ("max", "rate", "cg"):
             rs = pick(kind, name, tap)
@@ -216,7 +229,8 @@ def report(a, b):
                 vals = ", ".join(f"{r['ir'] / max(1, r['answered']):,.0f}" for r in rs)
             written = ", ".join(str(r.get("written", "-")) for r in rs) if name == "canond" and tap != "off" else "-"
             dropped = ", ".join(str(r.get("dropped_ring_full", "-")) for r in rs) if name == "canond" and tap != "off" else "-"
-            lines.append(f"| {name} | {tap} | {kind} | {vals} | {written} | {dropped} |")
+            others = ", ".join(f"{r['others']:.2f}" for r in rs) if kind != "cg" else "-"
+            lines.append(f"| {name} | {tap} | {kind} | {vals} | {written} | {dropped} | {others} |")
     lines += ["", f"Versions: {a.versions}. Machine: {os.cpu_count()} CPUs, shared with other work (noisy: "
               "compare within a column, and prefer the instruction counts)."]
     return "\n".join(lines) + "\n"
@@ -256,8 +270,11 @@ def main():
         for name, tap in b.configs:
             b.callgrind(name, tap)
         for rep in range(1, a.runs + 1):
+            # Each rep starts one configuration later: none is always first
+            # after a quiet spell or always last before one.
+            order = b.configs[(rep - 1) % len(b.configs):] + b.configs[:(rep - 1) % len(b.configs)]
             for kind in ("max", "rate"):
-                for name, tap in b.configs:
+                for name, tap in order:
                     log(f"{kind} rep {rep}: {name} dnstap {tap}")
                     b.timed(kind, rep, name, tap)
         raw = os.path.join(paths.ROOT, "bench/results/work/dnstap-raw.jsonl")
