@@ -14,11 +14,13 @@
 // copy says full (worker) or empty (writer), so a burst that finds room
 // touches no cache line the writer writes.
 //
-// A slot is one sample: the client, the transport, the times of the query
-// and of the answer, and the messages' bytes one after the other:
+// A slot is one sample: the client, the transport, the time its burst was
+// received (one clock reading per burst, for the query and its answer: the
+// answer leaves within the same burst, microseconds later) and the
+// messages' bytes one after the other:
 //
-//   0        24          40    42    44    46  47   48                       4096
-//   | times  | client    | port| qlen| alen| tr|  |  query ...  answer ...  |
+//   0      8     12    14    16    18  19  20        36                        4096
+//   | sec  | nsec| port| qlen| alen| tr|   | client  |  query ...  answer ...  |
 //
 // The slots are left uninitialised at allocation: a ring costs memory only
 // for the slots it has used.
@@ -46,19 +48,17 @@ struct DnstapConfig {
 
 struct alignas(64) DnstapSample {
   static constexpr std::size_t kBytes = 4096;
-  static constexpr std::size_t kHeader = 48;
+  static constexpr std::size_t kHeader = 36;
   static constexpr std::size_t kData = kBytes - kHeader;  // query + answer octets
 
-  std::int64_t query_sec;  // CLOCK_REALTIME when the burst was received
-  std::uint32_t query_nsec;
-  std::uint32_t response_nsec;  // ... and when it was answered
-  std::int64_t response_sec;
-  std::uint8_t client[16];  // engine::ClientAddress bytes (IPv4 mapped)
+  std::int64_t sec;  // CLOCK_REALTIME when the burst was received
+  std::uint32_t nsec;
   std::uint16_t client_port;
   std::uint16_t query_length;     // 0: not kept (auth-query not asked for)
   std::uint16_t response_length;  // 0: no answer sent, or not kept
   std::uint8_t transport;         // engine::Transport
   std::uint8_t reserved;
+  std::uint8_t client[16];   // engine::ClientAddress bytes (IPv4 mapped)
   std::uint8_t data[kData];  // the query, then the answer
 
   [[nodiscard]] const std::uint8_t* query() const noexcept { return data; }

@@ -4,9 +4,9 @@
 //   burst:  take_queries  — before the engine writes the answers over the
 //                           queries: the sampler picks, each pick claims a
 //                           slot and gets the query's bytes; one clock
-//                           reading for the whole burst
+//                           reading for the whole burst (when it picked any)
 //           engine answers in place
-//           take_answers  — the answers' bytes, one clock reading, one publish
+//           take_answers  — the answers' bytes, one publish
 //   TCP:    take_one      — the query and its answer at once (they live in
 //                           different buffers there)
 //
@@ -68,17 +68,16 @@ class DnstapTap {
     }
     if (picked_ == 0) return;
     const timespec now = clock_now();
-    for (std::size_t k = 0; k < picked_; ++k) stamp_query(*slots_[k], now);
+    for (std::size_t k = 0; k < picked_; ++k) stamp(*slots_[k], now);
   }
 
   // After the engine answered the same packets (length 0: no answer).
   void take_answers(const engine::Packet* packets) noexcept {
     if (picked_ == 0) return;
     if (responses_) {
-      const timespec now = clock_now();
       for (std::size_t k = 0; k < picked_; ++k) {
         const engine::Packet& p = packets[index_[k]];
-        keep_answer(*slots_[k], p.data, p.length, now);
+        keep_answer(*slots_[k], p.data, p.length);
       }
     }
     ring_.publish(picked_);
@@ -95,9 +94,8 @@ class DnstapTap {
     DnstapSample* s = claim(queries_ ? query_length : 0);
     if (s == nullptr) return;
     fill(*s, client, port, transport, query, query_length);
-    const timespec now = clock_now();
-    stamp_query(*s, now);
-    if (responses_) keep_answer(*s, answer, answer_length, now);
+    stamp(*s, clock_now());
+    if (responses_) keep_answer(*s, answer, answer_length);
     ring_.publish(1);
   }
 
@@ -127,22 +125,17 @@ class DnstapTap {
     s.transport = static_cast<std::uint8_t>(transport);
     s.query_length = queries_ ? static_cast<std::uint16_t>(length) : 0;
     s.response_length = 0;
-    s.response_sec = 0;
-    s.response_nsec = 0;
     if (queries_) std::memcpy(s.data, query, length);
   }
 
-  static void stamp_query(DnstapSample& s, const timespec& now) noexcept {
-    s.query_sec = now.tv_sec;
-    s.query_nsec = static_cast<std::uint32_t>(now.tv_nsec);
+  static void stamp(DnstapSample& s, const timespec& now) noexcept {
+    s.sec = now.tv_sec;
+    s.nsec = static_cast<std::uint32_t>(now.tv_nsec);
   }
 
   // The answer's bytes after the query's, when they fit; otherwise only the
   // query is logged and the answer counted as too big.
-  void keep_answer(DnstapSample& s, const std::uint8_t* answer, std::size_t length,
-                   const timespec& now) noexcept {
-    s.response_sec = now.tv_sec;
-    s.response_nsec = static_cast<std::uint32_t>(now.tv_nsec);
+  void keep_answer(DnstapSample& s, const std::uint8_t* answer, std::size_t length) noexcept {
     if (length == 0) return;
     if (s.query_length + length > DnstapSample::kData) {
       ++ring_.counters().dropped_too_big;

@@ -186,10 +186,8 @@ TEST(DnstapTap, KeepsClientPortTransportTimesAndBothMessages) {
   // The query as it came (before the engine wrote over it), then the answer.
   EXPECT_EQ(s->query()[39], 39);
   EXPECT_EQ(std::memcmp(s->response(), burst.buffers[0].data(), 140), 0);
-  EXPECT_GT(s->query_sec, 1'600'000'000);
-  EXPECT_LT(s->query_nsec, 1'000'000'000u);
-  EXPECT_GE(s->response_sec * 1'000'000'000 + s->response_nsec,
-            s->query_sec * 1'000'000'000 + s->query_nsec);
+  EXPECT_GT(s->sec, 1'600'000'000);  // the wall clock, not a monotonic one
+  EXPECT_LT(s->nsec, 1'000'000'000u);
 }
 
 TEST(DnstapTap, QueriesOnlyOrAnswersOnly) {

@@ -51,17 +51,17 @@ std::span<const std::uint8_t> DnstapEncoder::encode(const nic::DnstapSample& sam
   m.has_query_port = true;
   m.query_port = sample.client_port;
   m.has_query_time_sec = true;
-  m.query_time_sec = static_cast<std::uint64_t>(sample.query_sec);
+  m.query_time_sec = static_cast<std::uint64_t>(sample.sec);
   m.has_query_time_nsec = true;
-  m.query_time_nsec = sample.query_nsec;
+  m.query_time_nsec = sample.nsec;
   if (type == DnstapMessageType::kAuthQuery) {
     m.has_query_message = true;
     m.query_message = bytes(sample.query(), sample.query_length);
   } else {
     m.has_response_time_sec = true;
-    m.response_time_sec = static_cast<std::uint64_t>(sample.response_sec);
+    m.response_time_sec = static_cast<std::uint64_t>(sample.sec);  // the burst's one clock reading
     m.has_response_time_nsec = true;
-    m.response_time_nsec = sample.response_nsec;
+    m.response_time_nsec = sample.nsec;
     m.has_response_message = true;
     m.response_message = bytes(sample.response(), sample.response_length);
   }

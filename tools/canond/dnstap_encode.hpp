@@ -4,7 +4,8 @@
 //
 //   AUTH_QUERY:     socket_family, socket_protocol, query_address, query_port,
 //                   query_time, query_message
-//   AUTH_RESPONSE:  the same without query_message, with response_time and
+//   AUTH_RESPONSE:  the same without query_message, with response_time (the
+//                   same as query_time: one clock reading per burst) and
 //                   response_message
 //
 // The address is 4 octets (INET) for an IPv4 client, as the sample's mapped
