@@ -68,12 +68,12 @@ DpdkBackend::DpdkBackend(const DpdkBackendConfig& config, const engine::EngineCo
     if (!local.add(a)) throw std::runtime_error("at most 16 IPv4 and 16 IPv6 --address values");
   }
   for (unsigned w = 0; w < config_.workers; ++w) {
-    workers_.push_back(std::make_unique<DpdkWorker>(w, lcores[w], ports_->ports(), local, engine));
+    workers_.push_back(std::make_unique<DpdkWorker>(w, lcores[w], ports_->ports(), local, engine, config_.dnstap));
   }
   if (!config_.exception_interface.empty()) {
     for (const DpdkPort& port : ports_->ports()) configure_kernel_interface(port.tap_interface, config_.addresses);
     tcp_ = std::make_unique<TcpServer>(tcp_addresses(config_), config_.tcp, engine, config_.workers,
-                                       /*freebind=*/true);
+                                       /*freebind=*/true, config_.dnstap);
   }
 }
 
@@ -181,6 +181,17 @@ std::vector<std::string> DpdkBackend::listening() const {
 std::string DpdkBackend::transports() const {
   if (config_.exception_interface.empty()) return "udp (no exception path, so no tcp)";
   return "udp, tcp through the kernel (" + config_.exception_interface + ")";
+}
+
+std::vector<DnstapSource> DpdkBackend::dnstap_sources() {
+  std::vector<DnstapSource> out;
+  for (auto& worker : workers_) {
+    if (DnstapRing* ring = worker->dnstap_ring()) out.push_back({"worker " + std::to_string(worker->index()), ring});
+  }
+  if (tcp_) {
+    if (DnstapRing* ring = tcp_->dnstap_ring()) out.push_back({"tcp", ring});
+  }
+  return out;
 }
 
 std::vector<std::string> DpdkBackend::describe_ports() const {

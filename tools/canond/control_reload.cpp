@@ -14,7 +14,7 @@
 //   limits    max-zone-records, max-rrset-records, signature-warn-days: the zones
 //             re-read now obey them.
 //   the rest  (listen addresses, workers, CPUs, backend, sockets, TCP
-//             limits, user, group, log target) needs a restart: named in
+//             limits, user, group, log target, dnstap) needs a restart: named in
 //             one warning. Running as `user`, canond could not open a new
 //             port below 1024 any more; the warning says so.
 #include <unordered_set>
@@ -57,6 +57,8 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   check(before.user == after.user, "user");
   check(before.group == after.group, "group");
   check(before.log_target == after.log_target, "log-target");
+  // The workers' rings and the writer's output are made at start-up.
+  check(before.dnstap == after.dnstap, "dnstap");
   return out;
 }
 
@@ -140,6 +142,7 @@ json Control::reload_now() {
   options_.user = before.user;
   options_.group = before.group;
   options_.log_target = before.log_target;
+  options_.dnstap = before.dnstap;
 
   if (before.engine != next.engine) {
     publish_served(std::make_shared<const engine::Served>(
