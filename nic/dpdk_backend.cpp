@@ -10,6 +10,7 @@
 
 #include "nic/dpdk_eal.hpp"
 #include "nic/kernel_interface.hpp"
+#include "nic/tsan_edges.hpp"
 
 namespace canon::nic {
 
@@ -24,10 +25,13 @@ struct Launch {
 
 int run_worker(void* arg) {
   auto* launch = static_cast<Launch*>(arg);
+  happens_after(launch);
+  DpdkBackend* backend = launch->backend;
   engine::ServedReader reader = launch->publisher->reader(launch->worker->index());
   launch->worker->run(reader, *launch->stop);
   launch->publisher->unregister(reader);
   delete launch;
+  happens_before(backend);  // stop() reads it after rte_eal_mp_wait_lcore
   return 0;
 }
 
@@ -95,6 +99,7 @@ DpdkBackend::~DpdkBackend() {
 void DpdkBackend::start() {
   for (auto& worker : workers_) {
     auto* launch = new Launch{this, worker.get(), &publisher_, &stop_};
+    happens_before(launch);  // run_worker reads it on the lcore
     if (const int rc = rte_eal_remote_launch(run_worker, launch, worker->lcore()); rc != 0) {
       delete launch;
       stop();
@@ -116,7 +121,10 @@ void DpdkBackend::stop() noexcept {
   if (stopped_) return;
   stopped_ = true;
   stop_.store(true, std::memory_order_relaxed);
-  if (started_) rte_eal_mp_wait_lcore();
+  if (started_) {
+    rte_eal_mp_wait_lcore();
+    happens_after(this);  // each worker's last writes, before its ports stop
+  }
   if (tcp_thread_.joinable()) tcp_thread_.join();
   if (ports_) ports_->stop();
 }
