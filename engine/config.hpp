@@ -18,8 +18,12 @@ struct EngineConfig {
   // A NOTIFY is left unanswered (length 0, the message untouched) for the
   // worker or the TCP server to hand to the control side, which answers it;
   // false: NOTIMP, as for every other opcode. Set by canond when it has
-  // secondary zones and the backend hands datagrams over.
+  // secondary zones.
   bool notify_to_control = false;
+  // Whether a NOTIFY over UDP may be left too: the socket backend's workers
+  // hand datagrams over; the DPDK workers cannot yet, so there only TCP
+  // NOTIFYs (knotd's) reach the control side and UDP ones get NOTIMP.
+  bool udp_notify_to_control = true;
   // AXFR and IXFR over TCP, likewise left for the TCP server to hand the
   // connection to the control side's outgoing transfers; false: REFUSED.
   bool transfers_to_control = false;

@@ -144,7 +144,8 @@ bool write_plain(const zones::Snapshot& snap, const PlainAnswer& plain, Response
 bool Engine::for_control_side(const Query& query, const std::uint8_t* data, Transport transport) const noexcept {
   if (!query.question_ok) return false;
   if (query.verdict == Verdict::kNotImp) {
-    return config_->notify_to_control && (data[header::kFlags] & header::kOpcodeMask) == header::kOpcodeNotify;
+    return config_->notify_to_control && (transport == Transport::kTcp || config_->udp_notify_to_control) &&
+           (data[header::kFlags] & header::kOpcodeMask) == header::kOpcodeNotify;
   }
   return query.verdict == Verdict::kRefused && transport == Transport::kTcp && config_->transfers_to_control &&
          (query.qtype == zones::rr::AXFR || query.qtype == zones::rr::IXFR);

@@ -8,6 +8,7 @@
 
 #include "engine/counters.hpp"
 #include "nic/control_mailbox.hpp"
+#include "nic/dnstap_ring.hpp"
 #include "nic/dpdk_counters.hpp"
 #include "nic/socket_counters.hpp"
 
@@ -60,6 +61,9 @@ class Backend {
   // Where the workers leave the NOTIFYs they do not answer (one per UDP
   // worker); empty when this backend answers NOTIFY with NOTIMP itself.
   [[nodiscard]] virtual std::vector<ControlMailbox*> control_mailboxes() { return {}; }
+  // The rings the dnstap writer drains (one per worker, one for TCP); empty
+  // when dnstap is off. They live as long as the backend.
+  [[nodiscard]] virtual std::vector<DnstapSource> dnstap_sources() { return {}; }
   // Who answers those messages when they come over TCP; set before start().
   virtual void set_control_answerer(ControlAnswerer /*answerer*/) {}
   // Who serves AXFR and IXFR over TCP; set before start().

@@ -10,6 +10,7 @@
 
 #include "nic/dpdk_eal.hpp"
 #include "nic/kernel_interface.hpp"
+#include "nic/tsan_edges.hpp"
 
 namespace canon::nic {
 
@@ -24,10 +25,13 @@ struct Launch {
 
 int run_worker(void* arg) {
   auto* launch = static_cast<Launch*>(arg);
+  happens_after(launch);
+  DpdkBackend* backend = launch->backend;
   engine::ServedReader reader = launch->publisher->reader(launch->worker->index());
   launch->worker->run(reader, *launch->stop);
   launch->publisher->unregister(reader);
   delete launch;
+  happens_before(backend);  // stop() reads it after rte_eal_mp_wait_lcore
   return 0;
 }
 
@@ -68,13 +72,21 @@ DpdkBackend::DpdkBackend(const DpdkBackendConfig& config, const engine::EngineCo
     if (!local.add(a)) throw std::runtime_error("at most 16 IPv4 and 16 IPv6 --address values");
   }
   for (unsigned w = 0; w < config_.workers; ++w) {
-    workers_.push_back(std::make_unique<DpdkWorker>(w, lcores[w], ports_->ports(), local, engine));
+    workers_.push_back(std::make_unique<DpdkWorker>(w, lcores[w], ports_->ports(), local, engine, config_.dnstap));
   }
   if (!config_.exception_interface.empty()) {
     for (const DpdkPort& port : ports_->ports()) configure_kernel_interface(port.tap_interface, config_.addresses);
     tcp_ = std::make_unique<TcpServer>(tcp_addresses(config_), config_.tcp, engine, config_.workers,
-                                       /*freebind=*/true);
+                                       /*freebind=*/true, config_.dnstap);
   }
+}
+
+void DpdkBackend::set_control_answerer(ControlAnswerer answerer) {
+  if (tcp_) tcp_->set_control_answerer(std::move(answerer));
+}
+
+void DpdkBackend::set_transfer_handoff(TransferHandoff handoff) {
+  if (tcp_) tcp_->set_transfer_handoff(std::move(handoff));
 }
 
 DpdkBackend::~DpdkBackend() {
@@ -87,6 +99,7 @@ DpdkBackend::~DpdkBackend() {
 void DpdkBackend::start() {
   for (auto& worker : workers_) {
     auto* launch = new Launch{this, worker.get(), &publisher_, &stop_};
+    happens_before(launch);  // run_worker reads it on the lcore
     if (const int rc = rte_eal_remote_launch(run_worker, launch, worker->lcore()); rc != 0) {
       delete launch;
       stop();
@@ -108,7 +121,10 @@ void DpdkBackend::stop() noexcept {
   if (stopped_) return;
   stopped_ = true;
   stop_.store(true, std::memory_order_relaxed);
-  if (started_) rte_eal_mp_wait_lcore();
+  if (started_) {
+    rte_eal_mp_wait_lcore();
+    happens_after(this);  // each worker's last writes, before its ports stop
+  }
   if (tcp_thread_.joinable()) tcp_thread_.join();
   if (ports_) ports_->stop();
 }
@@ -173,6 +189,17 @@ std::vector<std::string> DpdkBackend::listening() const {
 std::string DpdkBackend::transports() const {
   if (config_.exception_interface.empty()) return "udp (no exception path, so no tcp)";
   return "udp, tcp through the kernel (" + config_.exception_interface + ")";
+}
+
+std::vector<DnstapSource> DpdkBackend::dnstap_sources() {
+  std::vector<DnstapSource> out;
+  for (auto& worker : workers_) {
+    if (DnstapRing* ring = worker->dnstap_ring()) out.push_back({"worker " + std::to_string(worker->index()), ring});
+  }
+  if (tcp_) {
+    if (DnstapRing* ring = tcp_->dnstap_ring()) out.push_back({"tcp", ring});
+  }
+  return out;
 }
 
 std::vector<std::string> DpdkBackend::describe_ports() const {

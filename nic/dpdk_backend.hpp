@@ -33,6 +33,7 @@ struct DpdkBackendConfig {
   std::vector<int> cpus;                    // worker CPUs when --eal names no lcores
   std::string exception_interface = "canon0";  // empty: no exception path (other traffic dropped)
   TcpLimits tcp;
+  DnstapConfig dnstap;  // off unless enabled
 };
 
 class DpdkBackend final : public Backend {
@@ -49,8 +50,13 @@ class DpdkBackend final : public Backend {
   [[nodiscard]] BackendReport report() const override;
   [[nodiscard]] std::vector<std::string> listening() const override;
   [[nodiscard]] std::string transports() const override;
+  [[nodiscard]] std::vector<DnstapSource> dnstap_sources() override;
   // One line per port for the start-up log.
   [[nodiscard]] std::vector<std::string> describe_ports() const;
+  // The TCP server's (through the exception path): NOTIFY over TCP and
+  // AXFR/IXFR go to the control side. Without an exception path, no TCP.
+  void set_control_answerer(ControlAnswerer answerer) override;
+  void set_transfer_handoff(TransferHandoff handoff) override;
 
  private:
   static int worker_main(void* self_and_index);

@@ -32,11 +32,13 @@ void request_offload(rte_mbuf* m, const DecodedFrame& d, TxOffload offload) noex
 }  // namespace
 
 DpdkWorker::DpdkWorker(unsigned index, unsigned lcore, const std::vector<DpdkPort>& ports,
-                       const LocalAddresses& addresses, const engine::EngineConfig& config)
+                       const LocalAddresses& addresses, const engine::EngineConfig& config,
+                       const DnstapConfig& dnstap)
     : index_(index),
       lcore_(lcore),
       queue_(static_cast<std::uint16_t>(index)),
-      engine_(std::make_unique<engine::Engine>(config, index)) {
+      engine_(std::make_unique<engine::Engine>(config, index)),
+      dnstap_(dnstap.enabled ? std::make_unique<DnstapTap>(dnstap) : nullptr) {
   for (const DpdkPort& port : ports) {
     Lane lane;
     lane.port = port;
@@ -146,8 +148,21 @@ void DpdkWorker::classify(Lane& lane, rte_mbuf* m) noexcept {
   tx_[tx_count_++] = m;
 }
 
-void DpdkWorker::answer_dns(Lane& lane, engine::ServedReader& reader) noexcept {
+void DpdkWorker::answer_tapped(engine::ServedReader& reader) noexcept {
+  // The client's port: the UDP header's first field.
+  dnstap_->take_queries(packets_, dns_count_, engine::Transport::kUdp, [this](std::size_t i) {
+    return engine::load16(packets_[i].data - decoded_[i].payload + decoded_[i].l4);
+  });
   engine_->answer_burst(reader.current(), packets_, dns_count_, engine::Transport::kUdp);
+  dnstap_->take_answers(packets_);
+}
+
+void DpdkWorker::answer_dns(Lane& lane, engine::ServedReader& reader) noexcept {
+  if (dnstap_) [[unlikely]] {
+    answer_tapped(reader);
+  } else {
+    engine_->answer_burst(reader.current(), packets_, dns_count_, engine::Transport::kUdp);
+  }
   for (std::uint16_t i = 0; i < dns_count_; ++i) {
     rte_mbuf* m = dns_[i];
     if (packets_[i].length == 0) {  // the engine chose silence

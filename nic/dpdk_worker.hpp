@@ -5,6 +5,7 @@
 //   loop until stop:
 //     for each port:  rx_burst ─▶ decode each frame (nic/frame_decoder)
 //                       ├─ DNS:        payload spans ─▶ Engine::answer_burst ─▶ finish_dns_answer
+//                       │              (dnstap: sampled queries to the ring before, answers after)
 //                       ├─ ARP / NS / echo: reply in place
 //                       ├─ exception:  ─▶ TAP tx_burst
 //                       └─ drop:       free (counted by reason)
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "nic/dnstap_tap.hpp"
 #include "nic/dpdk_counters.hpp"
 #include "nic/dpdk_ports.hpp"
 #include "nic/frame_decoder.hpp"
@@ -37,7 +39,7 @@ class DpdkWorker {
   static constexpr std::uint16_t kBurst = 32;
 
   DpdkWorker(unsigned index, unsigned lcore, const std::vector<DpdkPort>& ports, const LocalAddresses& addresses,
-             const engine::EngineConfig& config);
+             const engine::EngineConfig& config, const DnstapConfig& dnstap = {});
 
   void run(engine::ServedReader reader, const std::atomic<bool>& stop) noexcept;
 
@@ -46,6 +48,8 @@ class DpdkWorker {
   [[nodiscard]] const engine::WorkerCounters& engine_counters() const noexcept { return engine_->counters(); }
   // Per port, in the order of the ports given.
   [[nodiscard]] const QueueCounters& counters(std::size_t port) const noexcept { return lanes_[port].counters; }
+  // The samples for the dnstap writer; nullptr when dnstap is off.
+  [[nodiscard]] DnstapRing* dnstap_ring() noexcept { return dnstap_ ? &dnstap_->ring() : nullptr; }
 
  private:
   // One port as this worker sees it: its queue, its MAC, its TAP.
@@ -58,6 +62,8 @@ class DpdkWorker {
   void serve(Lane& lane, engine::ServedReader& reader) noexcept;
   void classify(Lane& lane, rte_mbuf* m) noexcept;
   void answer_dns(Lane& lane, engine::ServedReader& reader) noexcept;
+  // The engine's answer_burst with the dnstap tap around it.
+  void answer_tapped(engine::ServedReader& reader) noexcept;
   void relay_from_kernel(Lane& lane) noexcept;
   void transmit(Lane& lane) noexcept;
 
@@ -66,6 +72,7 @@ class DpdkWorker {
   std::uint16_t queue_;
   std::vector<Lane> lanes_;
   std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<DnstapTap> dnstap_;  // null: dnstap off
   // Per burst:
   rte_mbuf* rx_[kBurst];
   rte_mbuf* dns_[kBurst];

@@ -10,10 +10,10 @@ namespace canon::nic {
 SocketBackend::SocketBackend(const SocketBackendConfig& config, const engine::EngineConfig& engine,
                              engine::ServedPublisher& publisher)
     : config_(config), publisher_(publisher) {
-  tcp_ = std::make_unique<TcpServer>(config_.listen, config_.tcp, engine, config_.workers);
+  tcp_ = std::make_unique<TcpServer>(config_.listen, config_.tcp, engine, config_.workers, false, config_.dnstap);
   for (unsigned w = 0; w < config_.workers; ++w) {
     const int cpu = config_.cpus.empty() ? -1 : config_.cpus[w % config_.cpus.size()];
-    workers_.push_back(std::make_unique<UdpWorker>(w, cpu, config_.listen, engine));
+    workers_.push_back(std::make_unique<UdpWorker>(w, cpu, config_.listen, engine, config_.dnstap));
   }
 }
 
@@ -72,6 +72,15 @@ namespace canon::nic {
 void SocketBackend::set_control_answerer(ControlAnswerer answerer) { tcp_->set_control_answerer(std::move(answerer)); }
 
 void SocketBackend::set_transfer_handoff(TransferHandoff handoff) { tcp_->set_transfer_handoff(std::move(handoff)); }
+
+std::vector<DnstapSource> SocketBackend::dnstap_sources() {
+  std::vector<DnstapSource> out;
+  for (auto& worker : workers_) {
+    if (DnstapRing* ring = worker->dnstap_ring()) out.push_back({"worker " + std::to_string(worker->index()), ring});
+  }
+  if (DnstapRing* ring = tcp_->dnstap_ring()) out.push_back({"tcp", ring});
+  return out;
+}
 
 std::vector<ControlMailbox*> SocketBackend::control_mailboxes() {
   std::vector<ControlMailbox*> out;

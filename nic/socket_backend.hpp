@@ -27,6 +27,7 @@ struct SocketBackendConfig {
   unsigned workers = 1;
   std::vector<int> cpus;  // worker i is pinned to cpus[i % size]; empty: not pinned
   TcpLimits tcp;
+  DnstapConfig dnstap;  // off unless enabled
 };
 
 class SocketBackend final : public Backend {
@@ -46,6 +47,7 @@ class SocketBackend final : public Backend {
   [[nodiscard]] BackendReport report() const override;
   [[nodiscard]] std::vector<std::string> listening() const override;
   [[nodiscard]] std::vector<ControlMailbox*> control_mailboxes() override;
+  [[nodiscard]] std::vector<DnstapSource> dnstap_sources() override;
   void set_control_answerer(ControlAnswerer answerer) override;
   void set_transfer_handoff(TransferHandoff handoff) override;
 

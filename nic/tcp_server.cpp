@@ -28,10 +28,12 @@ constexpr int kWaitMilliseconds = 200;
 }  // namespace
 
 TcpServer::TcpServer(std::span<const ListenAddress> listen, TcpLimits limits,
-                     const engine::EngineConfig& config, unsigned slot, bool freebind)
+                     const engine::EngineConfig& config, unsigned slot, bool freebind,
+                     const DnstapConfig& dnstap)
     : limits_(limits),
       connections_(limits.max_connections),
-      engine_(std::make_unique<engine::Engine>(config, slot)) {
+      engine_(std::make_unique<engine::Engine>(config, slot)),
+      dnstap_(dnstap.enabled ? std::make_unique<DnstapTap>(dnstap) : nullptr) {
   epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
   for (const ListenAddress& where : listen) {
@@ -121,6 +123,7 @@ void TcpServer::accept_all(int listener) noexcept {
     c.peer_closed = false;
     c.watching_output = false;
     c.peer = peer_address(peer);
+    c.port = peer_port(peer);
     c.last_active = Clock::now();
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
@@ -198,6 +201,12 @@ void TcpServer::answer_complete(Connection& c, const engine::Served& served) noe
         c.in_length = used = 0;
         break;
       }
+    }
+    // The query is still in `in` (answered in a copy); AXFR and IXFR, handed
+    // over above, are not sampled.
+    if (dnstap_) {
+      dnstap_->take_one(c.in.get() + used - length, length, answer, written, c.peer, c.port,
+                        engine::Transport::kTcp);
     }
     if (written == 0) continue;
     c.out[c.out_length] = static_cast<std::uint8_t>(written >> 8);

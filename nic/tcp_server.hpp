@@ -31,6 +31,7 @@
 
 #include "engine/engine.hpp"
 #include "nic/control_mailbox.hpp"
+#include "nic/dnstap_tap.hpp"
 #include "nic/fd.hpp"
 #include "nic/listen_address.hpp"
 #include "nic/socket_counters.hpp"
@@ -48,8 +49,9 @@ class TcpServer {
   // Opens the listeners; throws std::runtime_error when one fails.
   // `freebind`: see open_tcp_listener.
   // `slot`: the server's reader id (its row in the policy's scratch).
+  // `dnstap`: the queries it samples for the dnstap writer (off by default).
   TcpServer(std::span<const ListenAddress> listen, TcpLimits limits, const engine::EngineConfig& config,
-            unsigned slot, bool freebind = false);
+            unsigned slot, bool freebind = false, const DnstapConfig& dnstap = {});
   TcpServer(const TcpServer&) = delete;
   TcpServer& operator=(const TcpServer&) = delete;
 
@@ -64,6 +66,8 @@ class TcpServer {
   void set_control_answerer(ControlAnswerer answerer) { control_ = std::move(answerer); }
   // Serves the AXFRs and IXFRs the engine leaves for the control side; before run().
   void set_transfer_handoff(TransferHandoff handoff) { handoff_ = std::move(handoff); }
+  // The samples for the dnstap writer; nullptr when dnstap is off.
+  [[nodiscard]] DnstapRing* dnstap_ring() noexcept { return dnstap_ ? &dnstap_->ring() : nullptr; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -80,6 +84,7 @@ class TcpServer {
     bool peer_closed = false;
     bool watching_output = false;
     engine::ClientAddress peer;  // for the policy's prefixes
+    std::uint16_t port = 0;      // the peer's, for dnstap
   };
 
   void accept_all(int listener) noexcept;
@@ -102,6 +107,7 @@ class TcpServer {
   ControlAnswerer control_;
   TransferHandoff handoff_;
   std::uint64_t handed_ = 0;  // the engine's to_control count already handed over
+  std::unique_ptr<DnstapTap> dnstap_;  // null: dnstap off
 };
 
 }  // namespace canon::nic

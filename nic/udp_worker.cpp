@@ -22,11 +22,12 @@ constexpr int kWaitMilliseconds = 200;
 }  // namespace
 
 UdpWorker::UdpWorker(unsigned index, int cpu, std::span<const ListenAddress> listen,
-                     const engine::EngineConfig& config)
+                     const engine::EngineConfig& config, const DnstapConfig& dnstap)
     : index_(index),
       cpu_(cpu),
       engine_(std::make_unique<engine::Engine>(config, index)),
-      slots_(std::make_unique<Slot[]>(kBurst)) {
+      slots_(std::make_unique<Slot[]>(kBurst)),
+      dnstap_(dnstap.enabled ? std::make_unique<DnstapTap>(dnstap) : nullptr) {
   epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
   for (const ListenAddress& where : listen) {
@@ -86,10 +87,21 @@ std::size_t UdpWorker::serve_burst(const Socket& socket, engine::ServedReader& r
     packets_[i] = {slots_[i].data, static_cast<std::uint16_t>(cut ? 0 : rx_[i].msg_len),
                    static_cast<std::uint16_t>(kUdpSlotBytes), peer_address(slots_[i].peer)};
   }
-  engine_->answer_burst(reader.current(), packets_, n, engine::Transport::kUdp);
+  if (dnstap_) [[unlikely]] {
+    answer_tapped(reader, n);
+  } else {
+    engine_->answer_burst(reader.current(), packets_, n, engine::Transport::kUdp);
+  }
   send_answers(socket, n);
   reader.quiescent();
   return n;
+}
+
+void UdpWorker::answer_tapped(engine::ServedReader& reader, std::size_t received) noexcept {
+  dnstap_->take_queries(packets_, received, engine::Transport::kUdp,
+                        [this](std::size_t i) { return peer_port(slots_[i].peer); });
+  engine_->answer_burst(reader.current(), packets_, received, engine::Transport::kUdp);
+  dnstap_->take_answers(packets_);
 }
 
 void UdpWorker::hand_over(const Socket& socket, std::size_t i) noexcept {

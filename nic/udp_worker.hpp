@@ -5,6 +5,8 @@
 //          per ready socket, up to kDrainBursts times:
 //            recvmmsg (≤ 64, non-blocking) ─▶ Engine::answer_burst (in place)
 //            ─▶ sendmmsg the non-empty answers ─▶ quiescent
+//          with dnstap: the sampled queries are copied to the worker's ring
+//          before the engine answers, their answers after (nic/dnstap_tap.hpp)
 //
 // Each datagram lives in its own 4 KiB slot; the answer is written over the
 // query and sent from the same slot to the address it came from. On wildcard
@@ -21,6 +23,7 @@
 
 #include "engine/engine.hpp"
 #include "nic/control_mailbox.hpp"
+#include "nic/dnstap_tap.hpp"
 #include "nic/fd.hpp"
 #include "nic/listen_address.hpp"
 #include "nic/socket_counters.hpp"
@@ -34,7 +37,7 @@ class UdpWorker {
  public:
   // Opens the worker's sockets; throws std::runtime_error when one fails.
   UdpWorker(unsigned index, int cpu, std::span<const ListenAddress> listen,
-            const engine::EngineConfig& config);
+            const engine::EngineConfig& config, const DnstapConfig& dnstap = {});
   UdpWorker(const UdpWorker&) = delete;
   UdpWorker& operator=(const UdpWorker&) = delete;
 
@@ -49,6 +52,8 @@ class UdpWorker {
   [[nodiscard]] const UdpCounters& counters() const noexcept { return counters_; }
   // NOTIFYs the engine left for the control side (engine/config.hpp).
   [[nodiscard]] ControlMailbox& mailbox() noexcept { return *mailbox_; }
+  // The samples for the dnstap writer; nullptr when dnstap is off.
+  [[nodiscard]] DnstapRing* dnstap_ring() noexcept { return dnstap_ ? &dnstap_->ring() : nullptr; }
 
  private:
   struct Socket {
@@ -57,6 +62,8 @@ class UdpWorker {
   };
   // One recvmmsg burst answered and sent; returns how many were received.
   std::size_t serve_burst(const Socket& socket, engine::ServedReader& reader) noexcept;
+  // The engine's answer_burst with the dnstap tap around it.
+  void answer_tapped(engine::ServedReader& reader, std::size_t received) noexcept;
   void send_answers(const Socket& socket, std::size_t received) noexcept;
   // Datagram i got no answer: when it is a NOTIFY the engine left for the
   // control side, it goes into the mailbox.
@@ -77,6 +84,7 @@ class UdpWorker {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<Slot[]> slots_;
   std::unique_ptr<ControlMailbox> mailbox_ = std::make_unique<ControlMailbox>();
+  std::unique_ptr<DnstapTap> dnstap_;  // null: dnstap off
   UdpCounters counters_;
   mmsghdr rx_[kBurst]{};
   iovec rx_iov_[kBurst]{};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <unordered_map>
 #include <stdexcept>
 
@@ -22,8 +23,9 @@ unsigned label_count(std::span<const std::uint8_t> wire) noexcept {
 
 }  // namespace
 
-ZoneTable::ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units, const ZoneTable* previous)
-    : owners_(std::move(units)) {
+ZoneTable::ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units, const ZoneTable* previous,
+                     std::size_t own_index_nodes)
+    : owners_(std::move(units)), own_index_nodes_(previous != nullptr ? previous->own_index_nodes_ : own_index_nodes) {
   std::size_t zones = 0;
   for (const auto& unit : owners_) {
     if (!unit) throw std::invalid_argument("a zone table unit is null");
@@ -77,6 +79,7 @@ ZoneTable::ZoneTable(std::vector<std::shared_ptr<const Snapshot>> units, const Z
       add_origin({unit.name(zone.origin), zone.origin_length}, slot, z);
     }
   }
+  list_own_indexed();
   build_index(previous);
 }
 
@@ -179,7 +182,7 @@ void ZoneTable::build_index(const ZoneTable* previous) {
   std::vector<std::uint32_t> touched;
   IndexedName indexed;
   for (std::uint32_t slot = 0; slot < slots; ++slot) {
-    if (!put[slot]) continue;
+    if (!put[slot] || own_index(*slot_units_[slot])) continue;
     const Snapshot* unit = slot_units_[slot];
     unit->for_each_name([&](std::span<const std::uint8_t> tail, std::uint32_t node, std::span<const std::uint8_t> full) {
       make_indexed_name(full.data(), full.size(), indexed);
@@ -189,6 +192,7 @@ void ZoneTable::build_index(const ZoneTable* previous) {
     });
   }
   for (const Snapshot* unit : gone) {
+    if (own_index(*unit)) continue;  // it had no entries
     unit->for_each_name([&](std::span<const std::uint8_t>, std::uint32_t, std::span<const std::uint8_t> full) {
       make_indexed_name(full.data(), full.size(), indexed);
       touched.push_back(indexed.hash);
@@ -277,6 +281,15 @@ void ZoneTable::find_names_burst(const IndexedName* const* names, std::size_t co
     Snapshot::find_names_burst(units, names, count, out);
     return;
   }
+  if (!own_indexed_.empty()) {
+    find_names_with_own_indexes(names, count, units, out);
+    return;
+  }
+  find_names_in_index(names, count, units, out);
+}
+
+void ZoneTable::find_names_in_index(const IndexedName* const* names, std::size_t count, const Snapshot** units,
+                                    TrieMatch* out) const noexcept {
   for (std::size_t i = 0; i < count; ++i) units[i] = nullptr;
   detail::find_names_staged(
       names, count, units, out, /*units_given=*/false,
@@ -291,6 +304,89 @@ void ZoneTable::find_names_burst(const IndexedName* const* names, std::size_t co
         make_key(name.bytes, key);
         return unit->find(key.view());
       });
+}
+
+// A name ending in a big unit's origin is that unit's to find (or, with a
+// served zone below the origin, its deepest origin's unit's); the rest, and
+// a name the unit says is outside its zones after all (an origin's octets
+// inside a label), take the index.
+void ZoneTable::find_names_with_own_indexes(const IndexedName* const* names, std::size_t count,
+                                            const Snapshot** units, TrieMatch* out) const noexcept {
+  constexpr std::size_t kChunk = detail::kFindChunk;
+  for (std::size_t first = 0; first < count; first += kChunk) {
+    const std::size_t n = std::min(kChunk, count - first);
+    const IndexedName* const* name = names + first;
+    const Snapshot** unit = units + first;
+    TrieMatch* found = out + first;
+    // The big units' names, in place (a null unit: not one of theirs).
+    for (std::size_t i = 0; i < n; ++i) {
+      const OwnIndexed* big = own_indexed_for(*name[i]);
+      unit[i] = big == nullptr ? nullptr : big->zone_below ? unit_for(*name[i]) : big->unit;
+    }
+    Snapshot::find_names_burst(unit, name, n, found);
+    // The rest, gathered: the index's.
+    const IndexedName* rest_names[kChunk];
+    const Snapshot* rest_units[kChunk];
+    TrieMatch rest_found[kChunk];
+    std::uint8_t rest_at[kChunk];
+    std::size_t rest = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (unit[i] != nullptr && found[i].encloser != kNone) continue;
+      rest_names[rest] = name[i];
+      rest_at[rest++] = static_cast<std::uint8_t>(i);
+    }
+    if (rest == 0) continue;
+    find_names_in_index(rest_names, rest, rest_units, rest_found);
+    for (std::size_t k = 0; k < rest; ++k) {
+      found[rest_at[k]] = rest_found[k];
+      unit[rest_at[k]] = rest_units[k];
+    }
+  }
+}
+
+inline const ZoneTable::OwnIndexed* ZoneTable::own_indexed_for(const IndexedName& name) const noexcept {
+  for (const OwnIndexed& big : own_indexed_) {  // deepest origin first
+    if (name.length < big.length) continue;
+    // Word by word; the name's buffer is padded, and the origin's last
+    // word zero-padded: the octets past the name are masked out.
+    const std::uint8_t* suffix = name.bytes + name.length - big.length;
+    const std::uint8_t* origin = origins_.data() + big.origin + 8;
+    std::uint64_t diff = 0;
+    std::size_t w = 0;
+    for (; w + 8 <= big.length; w += 8) diff |= load_word(suffix + w) ^ load_word(origin + w);
+    if (w < big.length) {
+      const std::uint64_t mask = ~std::uint64_t{0} >> (64 - 8 * (big.length - w));
+      diff |= (load_word(suffix + w) ^ load_word(origin + w)) & mask;
+    }
+    if (diff == 0) return &big;
+  }
+  return nullptr;
+}
+
+void ZoneTable::list_own_indexed() {
+  for (const Slot& slot : slots_) {
+    if (slot.origin == kNone || !own_index(*slot_units_[slot.unit])) continue;
+    own_indexed_.push_back(OwnIndexed{slot_units_[slot.unit], slot.unit, slot.origin, origins_[slot.origin], false});
+  }
+  if (own_indexed_.empty()) return;
+  std::sort(own_indexed_.begin(), own_indexed_.end(),
+            [](const OwnIndexed& a, const OwnIndexed& b) { return a.length > b.length; });
+  // A zone of another unit below a big unit's origin takes the names under
+  // it: those of the big unit's names go by their deepest origin.
+  for (const Slot& slot : slots_) {
+    if (slot.origin == kNone) continue;
+    const std::uint8_t* origin = origins_.data() + slot.origin + 8;
+    const std::size_t length = origins_[slot.origin];
+    for (std::size_t at = 0; origin[at] != 0;) {
+      at += 1u + origin[at];
+      for (OwnIndexed& big : own_indexed_) {
+        if (big.slot != slot.unit && big.length == length - at &&
+            std::memcmp(origin + at, origins_.data() + big.origin + 8, big.length) == 0) {
+          big.zone_below = true;
+        }
+      }
+    }
+  }
 }
 
 std::size_t ZoneTable::zone_count() const noexcept {

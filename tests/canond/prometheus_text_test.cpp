@@ -117,6 +117,12 @@ TEST(PrometheusText, SocketBackendSamples) {
                            "canon_worker_queries_total{worker=\"0\",cpu=\"1\"} 600",
                            "canon_worker_queries_total{worker=\"1\",cpu=\"2\"} 634",
                            "canon_worker_responses_total{worker=\"1\",cpu=\"2\"} 632",
+                           "canon_dnstap_samples_total 123",
+                           "canon_dnstap_messages_written_total 240",
+                           "canon_dnstap_output_up 1",
+                           "canon_dnstap_dropped_total{reason=\"ring_full\"} 7",
+                           "canon_dnstap_dropped_total{reason=\"too_big\"} 1",
+                           "canon_dnstap_dropped_total{reason=\"output\"} 6",
                            "process_cpu_seconds_total 1.25",
                            "process_resident_memory_bytes 10485760",
                            "process_virtual_memory_bytes 209715200",
@@ -202,7 +208,7 @@ TEST(PrometheusText, AbsentSectionsLeaveNoLinesButTheAlwaysPresentOnes) {
   for (const char* absent :
        {"canon_rrl_slipped_total", "canon_rrl_dropped_total", "canon_policy_generation",
         "canon_policy_matches_total", "canon_policy_actions_total", "canon_zone_serial",
-        "canon_zones ", "canon_uptime_seconds", "process_"}) {
+        "canon_zones ", "canon_uptime_seconds", "canon_dnstap_", "process_"}) {
     EXPECT_EQ(text.find(absent), std::string::npos) << absent;
   }
   // An empty object still renders and stays well formed.

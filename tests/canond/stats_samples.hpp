@@ -26,6 +26,9 @@ inline nlohmann::json socket_stats() {
     "tcp": {"accepted": 3, "refused_over_cap": 0, "idle_closed": 1, "errors": 0, "queries": 34, "open": 2},
     "workers": [{"worker": 0, "cpu": 1, "queries": 600, "responses": 598},
                 {"worker": 1, "cpu": 2, "queries": 634, "responses": 632}],
+    "dnstap": {"output": "file /var/log/canon/dnstap.fstrm", "sample": 10, "messages": "auth-query,auth-response",
+               "connected": true, "sampled": 123, "written": 240, "dropped_ring_full": 7, "dropped_too_big": 1,
+               "lost": 6},
     "process": {"cpu_seconds_total": 1.25, "resident_memory_bytes": 10485760,
                 "virtual_memory_bytes": 209715200, "open_fds": 17, "max_fds": 1024,
                 "start_time_seconds": 1767225600.5, "threads": 4}

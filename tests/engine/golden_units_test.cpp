@@ -189,5 +189,54 @@ TEST(ZoneTableChanges, AnswersAsATableBuiltFromNothing) {
   EXPECT_NE(Server(t7).ask("deep.zone.example.com", "A").find("NXDOMAIN"), std::string::npos);
 }
 
+// A parent big enough to keep its names out of the table's index (canond's
+// million-name customer zone: replacing it must not rebuild every page of
+// the index) answers, beside its child and another zone, as the same zones
+// compiled into one unit do, through each change a table goes through.
+TEST(ZoneTableChanges, ABigUnitFindsItsNamesWithItsOwnIndex) {
+  constexpr std::size_t kBig = 5000;  // the table's threshold for this test
+  std::string body = kParent.body;
+  for (std::size_t i = 0; i < kBig; ++i) {
+    body += "h" + std::to_string(i) + " A 192.0.2." + std::to_string(i % 250 + 1) + "\n";
+  }
+  body += "deep.zone A 192.0.2.77\n";
+  const ZoneText big_text{"example.com.", body};
+  const auto big = compile_zones({big_text});
+  const auto big_again = compile_zones({big_text});  // a new version: another unit
+  ASSERT_GE(big->node_count(), kBig);
+  ASSERT_LT(compile_zones({kChild})->node_count(), kBig);
+  const auto child = compile_zones({kChild});
+  const auto net = compile_zones({kNet});
+  const auto other = compile_zones({{"zone.example.com.", "www A 192.0.2.9\n"}});
+  using Units = std::vector<std::shared_ptr<const zones::Snapshot>>;
+  const auto t1 = std::make_shared<const zones::ZoneTable>(Units{big, net}, nullptr, kBig);
+  const auto t2 = std::make_shared<const zones::ZoneTable>(Units{big, net, child, other}, t1.get());
+  const auto t3 = std::make_shared<const zones::ZoneTable>(Units{big_again, net, child, other}, t2.get());
+  const auto t4 = std::make_shared<const zones::ZoneTable>(Units{big_again, net, other}, t3.get());
+  const std::vector<std::pair<std::string, std::string>> questions = {
+      {"h0.example.com", "A"},        {"H4999.Example.COM", "A"},    {"x.h7.example.com", "A"},
+      {"a.b.c.d.h9.example.com", "A"}, {"h5000.example.com", "A"},   {"example.com", "SOA"},
+      {"alias.example.com", "A"},     {"ns.sub.example.com", "A"},    {"www.sub.example.com", "A"},
+      {"sub.example.com", "DS"},      {"sub.example.com", "SOA"},     {"www.old.example.com", "A"},
+      {"loop.example.com", "A"},      {"back.example.net", "A"},      {"example.org", "A"},
+      {"deep.zone.example.com", "A"}, {"zone.example.com", "SOA"},    {"www.zone.example.com", "A"}};
+  const std::vector<std::pair<std::shared_ptr<const zones::ZoneTable>, std::vector<ZoneText>>> steps = {
+      {t1, {big_text, kNet}},
+      {t2, {big_text, kNet, kChild, {"zone.example.com.", "www A 192.0.2.9\n"}}},
+      {t3, {big_text, kNet, kChild, {"zone.example.com.", "www A 192.0.2.9\n"}}},
+      {t4, {big_text, kNet, {"zone.example.com.", "www A 192.0.2.9\n"}}}};
+  for (std::size_t step = 0; step < steps.size(); ++step) {
+    Server changed(steps[step].first);
+    Server one_unit(std::make_shared<const zones::ZoneTable>(Units{compile_zones(steps[step].second)}));
+    for (const auto& [name, type] : questions) {
+      EXPECT_EQ(changed.ask(name, type), one_unit.ask(name, type)) << "step " << step + 1 << ": " << name << " " << type;
+    }
+  }
+  EXPECT_NE(Server(t1).ask("h4999.example.com", "A").find("192.0.2.250"), std::string::npos);
+  EXPECT_NE(Server(t3).ask("www.sub.example.com", "A").find("192.0.2.7"), std::string::npos);
+  EXPECT_NE(Server(t4).ask("www.sub.example.com", "A").find(";; NOERROR qr rd"), std::string::npos);
+  EXPECT_NE(Server(t2).ask("deep.zone.example.com", "A").find("NXDOMAIN"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace canon::engine::testing

@@ -216,6 +216,28 @@ TEST_F(Parser, OpcodesOtherThanQueryAreNotImp) {
   }
 }
 
+// canond with secondary zones: a NOTIFY is left untouched (nothing sent)
+// for the control side; with the DPDK backend only over TCP, and a UDP one
+// gets NOTIMP. Other opcodes stay NOTIMP either way.
+TEST_F(Parser, ANotifyIsLeftForTheControlSideWhereTheBackendCanHandItOver) {
+  const auto notify = Wire().header(kId, static_cast<std::uint16_t>(4u << 11), 1).question("www.example.com").bytes;
+  const auto update = Wire().header(kId, static_cast<std::uint16_t>(5u << 11), 1).question("www.example.com").bytes;
+  EngineConfig sockets;
+  sockets.notify_to_control = true;
+  EngineConfig dpdk = sockets;
+  dpdk.udp_notify_to_control = false;
+  Server socket_backend(snapshot(), sockets);
+  Server dpdk_backend(snapshot(), dpdk);
+  EXPECT_FALSE(socket_backend.answer(notify).sent());
+  EXPECT_FALSE(socket_backend.answer(notify, Transport::kTcp).sent());
+  EXPECT_EQ(dpdk_backend.answer(notify).rcode(), "NOTIMP");
+  EXPECT_FALSE(dpdk_backend.answer(notify, Transport::kTcp).sent());
+  EXPECT_EQ(socket_backend.engine().counters().to_control.load(), 2u);
+  EXPECT_EQ(dpdk_backend.engine().counters().to_control.load(), 1u);
+  EXPECT_EQ(socket_backend.answer(update).rcode(), "NOTIMP");
+  EXPECT_EQ(dpdk_backend.answer(update, Transport::kTcp).rcode(), "NOTIMP");
+}
+
 // RFC 6891 §7: a responder MUST include an OPT in its response to a request with one.
 TEST_F(Parser, NotImpForAQueryWithEdnsKeepsAnOpt) {
   const auto query =

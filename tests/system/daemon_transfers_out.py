@@ -91,6 +91,10 @@ class TransfersOut(unittest.TestCase):
                 metrics = c.ok("metrics")["text"]
                 self.assertIn('canon_transfers_out_total{zone="example.com.",type="refused"} 1', metrics)
                 self.assertIn('canon_transfers_out_total{zone="example.com.",type="axfr"} 1', metrics)
+                # A reload keeps transfers going to the control side.
+                c.ok("reload")
+                again, text = axfr_records(c.port, KEY)
+                self.assertEqual(again, theirs, "after a reload:\n" + text)
         finally:
             knot.stop()
 

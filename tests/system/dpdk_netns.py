@@ -46,6 +46,7 @@ from prometheus_samples import samples, value  # noqa: E402
 import unittest  # noqa: E402
 
 CANON_IPV4 = "198.18.0.2"
+SILENT_PRIMARY_PORT = 53999  # in the client's namespace, where nothing listens
 CANON_IPV6 = "2001:2::2"
 WORKER_CPU = 1
 CLIENT_CPU = 0
@@ -105,6 +106,13 @@ class DpdkOnVeth:
             "--backend", "dpdk", "--eal", eal, "--cpus", str(WORKER_CPU),
             "--address", f"{CANON_IPV4}/24", "--address", f"{CANON_IPV6}/64",
             "--exception-iface", cls.tap])
+        # Transfers to the client, and a secondary zone whose primary never
+        # answers (a NOTIFY for it is what the test sends).
+        cls.canond.config = h.write(cls.canond.dir, "canond.toml", (
+            f'admin-socket = "{cls.canond.socket}"\nallow-transfer = ["{netns.NS_IPV4}/32"]\n'
+            f'state-dir = "{cls.canond.dir}/state"\n'
+            f'[[secondary]]\nzone = "secondary.test."\nprimaries = ["{netns.NS_IPV4}:{SILENT_PRIMARY_PORT}"]\n'
+            f'notify-from = ["{netns.NS_IPV4}/32"]\n'))
         cls.canond.start()
         # The same engine on loopback through the socket backend: the reference.
         cls.reference = h.Canond(zones=zones)
@@ -175,6 +183,27 @@ class DpdkOnVeth:
                             "print(s.recv(100).decode().strip())" % (CANON_IPV4, HOST_SERVICE_PORT), timeout=30)
         service.wait(timeout=30)
         self.assertEqual(run.stdout.strip(), "hello from the host stack", run.stderr)
+
+    def test_transfers_and_tcp_notify_reach_the_control_side(self):
+        # AXFR over the kernel's TCP through the exception path, as allow-transfer says.
+        run = self.link.run("kdig", f"@{CANON_IPV4}", "+timeout=3", "+retry=1", "example.com", "AXFR", timeout=30)
+        types = [line.split()[3] for line in run.stdout.splitlines() if line.strip() and not line.startswith(";")]
+        self.assertGreater(len(types), 10, run.stdout + run.stderr)
+        self.assertEqual((types[0], types[-1]), ("SOA", "SOA"), run.stdout)
+        self.assertIn("MX", types, run.stdout)
+        self.assertRegex(self.canond.log(), r"AXFR of example\.com\. to 198\.18\.0\.1: serial \d+")
+        # A NOTIFY over TCP (knotd's way) reaches the secondaries' thread and
+        # is acknowledged; over UDP the DPDK workers answer NOTIMP (they do
+        # not hand datagrams to the control side yet; the SOA timers refresh).
+        script = ("import dns.flags, dns.message, dns.opcode, dns.query, dns.rcode\n"
+                  "m = dns.message.make_query('secondary.test.', 'SOA')\n"
+                  "m.flags = dns.flags.AA\nm.set_opcode(dns.opcode.NOTIFY)\n"
+                  f"t = dns.query.tcp(m, '{CANON_IPV4}', timeout=5)\n"
+                  f"u = dns.query.udp(m, '{CANON_IPV4}', timeout=5)\n"
+                  "print(dns.rcode.to_text(t.rcode()), dns.rcode.to_text(u.rcode()))\n")
+        run = self.link.run("/usr/bin/python3", "-c", script, timeout=30)
+        self.assertEqual(run.stdout.split(), ["NOERROR", "NOTIMP"], run.stdout + run.stderr)
+        self.assertRegex(self.canond.log(), r"zone secondary\.test\.: NOTIFY from 198\.18\.0\.1[^ ]* over TCP, refreshing")
 
     def test_dnsperf_from_the_namespace_loses_nothing(self):
         qdir = h.tempdir()

@@ -120,6 +120,44 @@ class FileReader {
     return z;
   }
 
+  // dnstap = { file = "..." | socket = "...", sample = N, messages = [...] }
+  DnstapOptions dnstap_table(const toml::node& node) const {
+    const toml::table* table = node.as_table();
+    if (!table) fail(node, "'dnstap' must be a table: dnstap = { file = \"/var/log/canon/dnstap.fstrm\" }");
+    DnstapOptions d;
+    d.where = where(node);
+    for (auto&& [name, item] : *table) {
+      const std::string key(name.str());
+      if (key == "file" || key == "socket") {
+        std::string path = text(key, item);
+        if (path.empty()) fail(item, "dnstap " + key + " must not be empty");
+        if (path.front() != '/') fail(item, "dnstap " + key + " '" + path + "' must be an absolute path");
+        // sockaddr_un::sun_path holds 108 octets with the terminating NUL.
+        if (key == "socket" && path.size() > 107) fail(item, "dnstap socket path is longer than 107 characters");
+        (key == "file" ? d.file : d.socket) = std::move(path);
+      } else if (key == "sample") {
+        d.sample = limit("sample", item, 1'000'000'000);
+      } else if (key == "messages") {
+        d.messages = strings(key, item);
+        if (d.messages.empty()) fail(item, "dnstap messages must name auth-query, auth-response or both");
+        const toml::array* array = item.as_array();
+        for (std::size_t i = 0; i < d.messages.size(); ++i) {
+          if (d.messages[i] != "auth-query" && d.messages[i] != "auth-response") {
+            fail(array ? *array->get(i) : item, "dnstap message type '" + d.messages[i] +
+                                                     "' is not one canond writes (auth-query, auth-response)");
+          }
+        }
+      } else {
+        fail(item, "unknown key '" + key + "' in dnstap (file, socket, sample, messages)");
+      }
+    }
+    if (d.file.empty() == d.socket.empty()) {
+      fail(node, "dnstap needs one of file = \"PATH\" and socket = \"PATH\", not " +
+                     std::string(d.file.empty() ? "neither" : "both"));
+    }
+    return d;
+  }
+
   void apply(const std::string& key, const toml::node& node) {
     if (key == "zone") o_.zones = strings(key, node);
     else if (key == "listen") o_.listen = strings(key, node);
@@ -152,6 +190,7 @@ class FileReader {
     else if (key == "key") for_each_table(key, node, [&](const toml::table& t) { o_.keys.push_back(key_table(t)); });
     else if (key == "secondary") for_each_table(key, node, [&](const toml::table& t) { o_.secondaries.push_back(secondary_table(t)); });
     else if (key == "catalog") for_each_table(key, node, [&](const toml::table& t) { o_.catalogs.push_back(secondary_table(t)); });
+    else if (key == "dnstap") o_.dnstap = dnstap_table(node);
     else if (key == "max-rrset-records") o_.zone_limits.max_rrset_records = limit(key, node, zones::kMaxRrsetRecordsCeiling);
     else if (key == "signature-warn-days") o_.zone_limits.signature_warn_days = number(key, node);
     else fail(node, "unknown key '" + key + "'");

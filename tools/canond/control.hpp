@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nic/backend.hpp"
+#include "tools/canond/dnstap_writer.hpp"
 #include "tools/canond/options.hpp"
 #include "tools/canond/outgoing.hpp"
 #include "tools/canond/secondaries.hpp"
@@ -49,6 +50,8 @@ class Control {
   // published by take_received(), when its event_fd() is readable.
   void attach_secondaries(Secondaries* secondaries) noexcept { secondaries_ = secondaries; }
   void take_received();
+  // The dnstap writer (null: dnstap off): its counts in `stats`.
+  void attach_dnstap(const DnstapWriter* dnstap) noexcept { dnstap_ = dnstap; }
   // Outgoing transfers and NOTIFY: told of every zone set served.
   void attach_outgoing(Outgoing* outgoing) {
     outgoing_ = outgoing;
@@ -96,6 +99,7 @@ class Control {
   bool stop_requested_ = false;
   Secondaries* secondaries_ = nullptr;
   Outgoing* outgoing_ = nullptr;
+  const DnstapWriter* dnstap_ = nullptr;
 };
 
 [[nodiscard]] nlohmann::json error_response(const std::string& message);

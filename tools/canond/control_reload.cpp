@@ -14,7 +14,7 @@
 //   limits    max-zone-records, max-rrset-records, signature-warn-days: the zones
 //             re-read now obey them.
 //   the rest  (listen addresses, workers, CPUs, backend, sockets, TCP
-//             limits, user, group, log target) needs a restart: named in
+//             limits, user, group, log target, dnstap) needs a restart: named in
 //             one warning. Running as `user`, canond could not open a new
 //             port below 1024 any more; the warning says so.
 #include <unordered_set>
@@ -57,6 +57,8 @@ std::vector<std::string> needs_restart(const DaemonOptions& before, const Daemon
   check(before.user == after.user, "user");
   check(before.group == after.group, "group");
   check(before.log_target == after.log_target, "log-target");
+  // The workers' rings and the writer's output are made at start-up.
+  check(before.dnstap == after.dnstap, "dnstap");
   return out;
 }
 
@@ -82,7 +84,10 @@ json Control::reload_now() {
     return error_response(error);
   }
   set_log_level(settings.log_level);
-  next.engine.notify_to_control = options_.engine.notify_to_control;  // set at start-up, with the secondaries
+  // Set at start-up, with the secondaries and the backend: kept.
+  next.engine.notify_to_control = options_.engine.notify_to_control;
+  next.engine.udp_notify_to_control = options_.engine.udp_notify_to_control;
+  next.engine.transfers_to_control = options_.engine.transfers_to_control;
   const std::vector<std::string> restart = needs_restart(options_, next);
   std::string restart_text;
   for (const std::string& name : restart) restart_text += (restart_text.empty() ? "" : ", ") + name;
@@ -137,6 +142,7 @@ json Control::reload_now() {
   options_.user = before.user;
   options_.group = before.group;
   options_.log_target = before.log_target;
+  options_.dnstap = before.dnstap;
 
   if (before.engine != next.engine) {
     publish_served(std::make_shared<const engine::Served>(

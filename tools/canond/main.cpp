@@ -2,14 +2,16 @@
 //
 //   options ─▶ compile the zones (a zone with errors is left out: SERVFAIL
 //   for its names) ─▶ publisher(snapshot 1) ─▶ admin socket
-//   ─▶ backend (opens every socket) ─▶ metrics port
+//   ─▶ backend (opens every socket) ─▶ dnstap file (dnstap_writer.hpp) ─▶ metrics port
 //   ─▶ user = "...": drop to it, no capability left (privileges.hpp)
-//   ─▶ backend starts its pinned workers ─▶ secondaries' thread (SOA timers,
-//      NOTIFY, transfers in; secondaries.hpp), outgoing transfers (outgoing.hpp)
+//   ─▶ dnstap writer thread (connects a dnstap socket) ─▶ backend starts its pinned workers
+//   ─▶ secondaries' thread (SOA timers, NOTIFY, transfers in; secondaries.hpp),
+//      outgoing transfers (outgoing.hpp)
 //   ─▶ READY=1 (service_notify.hpp)
 //   ─▶ loop: epoll { signalfd, admin socket, admin clients, received versions }, WATCHDOG=1
 //        SIGHUP: the config read again, every zone re-read · SIGTERM/SIGINT or `stop`: leave the loop
-//   ─▶ STOPPING=1 ─▶ backend.stop() (workers answer what they took, TCP flushes) ─▶ exit 0
+//   ─▶ STOPPING=1 ─▶ backend.stop() (workers answer what they took, TCP flushes)
+//   ─▶ dnstap writer drains and closes its stream ─▶ exit 0
 #include <malloc.h>
 #include <sched.h>
 #include <sys/epoll.h>
@@ -34,6 +36,7 @@
 #include "nic/socket_backend.hpp"
 #include "tools/canond/admin_server.hpp"
 #include "tools/canond/control.hpp"
+#include "tools/canond/dnstap_writer.hpp"
 #include "tools/canond/log.hpp"
 #include "tools/canond/metrics_server.hpp"
 #include "tools/canond/options.hpp"
@@ -116,6 +119,14 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     chosen = std::make_unique<nic::SocketBackend>(settings.backend, options.engine, publisher);
   }
   nic::Backend& backend = *chosen;
+  // A file is created now, with the privileges the sockets were opened
+  // with; declared after the backend, so that it stops before the rings it
+  // drains go.
+  std::unique_ptr<DnstapWriter> dnstap;
+  if (options.dnstap.enabled()) {
+    dnstap = std::make_unique<DnstapWriter>(options.dnstap, dnstap_identity(CANON_VERSION));
+    log_info(dnstap->describe());
+  }
   std::unique_ptr<Secondaries> secondaries;
   if (!secondary_zones.empty()) {
     std::vector<std::shared_ptr<const zones::LoadedZone>> served;
@@ -138,6 +149,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   Control control(options, std::move(zone_set), publisher, backend, readers, std::move(reread));
   control.attach_secondaries(secondaries.get());
   control.attach_outgoing(outgoing.get());
+  control.attach_dnstap(dnstap.get());
   std::unique_ptr<MetricsServer> metrics;
   if (!options.metrics.empty()) {
     metrics = std::make_unique<MetricsServer>(options.metrics, epoll.get(),
@@ -164,6 +176,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
              "), no capabilities");
   }
   control.on_reload([&notifier](bool begins) { (void)(begins ? notifier.reloading() : notifier.ready()); });
+  if (dnstap) dnstap->start(backend.dnstap_sources());
   backend.start();
   if (secondaries) secondaries->start();
   outgoing->start();
@@ -224,6 +237,13 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   (void)notifier.stopping();
   log_info("draining: workers answer what they took, TCP answers get up to 1 s to leave");
   backend.stop();
+  if (dnstap) {
+    dnstap->stop();
+    const nlohmann::json counts = dnstap->stats();
+    log_info("dnstap: " + counts["written"].dump() + " message(s) written; samples dropped: " +
+             counts["dropped_ring_full"].dump() + " (ring full), " + counts["dropped_too_big"].dump() +
+             " (too big), messages lost: " + counts["lost"].dump() + " (output closed or failing)");
+  }
   log_info("stopped");
   return 0;
 }
@@ -266,10 +286,13 @@ int run(int argc, char** argv) {
         }
       }
     }
-    // Workers hand NOTIFYs to the secondaries' thread (socket backend; the
-    // DPDK workers answer them NOTIMP, and the SOA timers alone refresh).
-    options.engine.notify_to_control = !secondary_zones.empty() && !settings.dpdk;
-    options.engine.transfers_to_control = !settings.dpdk;  // DPDK: TCP reaches canond through the TAP
+    // NOTIFYs go to the secondaries' thread: over TCP from the TCP server
+    // (with DPDK, the kernel's TCP through the exception path), over UDP
+    // from the socket backend's workers (the DPDK workers answer NOTIMP,
+    // and the SOA timers alone refresh).
+    options.engine.notify_to_control = !secondary_zones.empty();
+    options.engine.udp_notify_to_control = !settings.dpdk;
+    options.engine.transfers_to_control = true;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "canond: %s\n", e.what());
     return options.check_config ? 1 : 2;

@@ -71,7 +71,15 @@ const char* usage_text() {
          "--policy FILE filters query names with Hyperscan rules and sets response\n"
          "rate limiting (TOML; see tools/canond/policy_file.hpp; canonctl\n"
          "policy-reload re-reads it). --metrics ADDR:PORT serves Prometheus text at\n"
-         "http://ADDR:PORT/metrics (also: canonctl stats --prometheus).\n";
+         "http://ADDR:PORT/metrics (also: canonctl stats --prometheus).\n"
+         "\n"
+         "Query logs (config file only): dnstap = { file = \"/var/log/canon/dnstap.fstrm\" }\n"
+         "or { socket = \"/run/canond/dnstap.sock\" } (a Frame Streams listener), with\n"
+         "sample = N (log 1 query in N, default 1) and messages = [\"auth-query\",\n"
+         "\"auth-response\"] (the default). Workers copy the sampled queries and answers\n"
+         "into rings of their own; a writer thread encodes them (dnstap protobuf) and\n"
+         "writes Frame Streams. A full ring drops the sample and counts it\n"
+         "(canon_dnstap_dropped_total). Read the file with dnstap-read or kdig -G.\n";
 }
 
 ParsedOptions parse_options(int argc, char** argv) {

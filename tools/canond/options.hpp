@@ -35,6 +35,9 @@
 //   notify = ["127.0.0.1:53002"]
 //   # running as a service (privileges.hpp, log.hpp)
 //   user = "canon"             group = "canon"       log-target = "journal"
+//   # query logs (file only; tools/canond/dnstap_writer.hpp)
+//   dnstap = { file = "/var/log/canon/dnstap.fstrm", sample = 100, messages = ["auth-query"] }
+//   dnstap = { socket = "/run/canond/dnstap.sock" }
 #pragma once
 
 #include <optional>
@@ -68,6 +71,21 @@ struct SecondaryOptions {
   std::string where;
 
   bool operator==(const SecondaryOptions&) const = default;
+};
+
+// Query logs in dnstap format (the `dnstap` table): one of file and socket;
+// one query in `sample`; which messages ("auth-query", "auth-response").
+struct DnstapOptions {
+  std::string file;    // written anew at each start
+  std::string socket;  // a Frame Streams listener's unix socket (fstrm_capture, a collector)
+  unsigned sample = 1;
+  std::vector<std::string> messages = {"auth-query", "auth-response"};
+  std::string where;  // "canond.toml:12", for messages
+
+  [[nodiscard]] bool enabled() const { return !file.empty() || !socket.empty(); }
+  bool operator==(const DnstapOptions& o) const {
+    return file == o.file && socket == o.socket && sample == o.sample && messages == o.messages;
+  }
 };
 
 struct DaemonOptions {
@@ -104,6 +122,7 @@ struct DaemonOptions {
   // and who is told of each new version ("ADDR:PORT" or "ADDR:PORT key NAME").
   std::vector<std::string> allow_transfer;
   std::vector<std::string> notify;
+  DnstapOptions dnstap;  // off unless it names a file or a socket
 };
 
 // What the command line asked for besides running.

@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <random>
 
+#include "tools/canond/dns_tcp.hpp"
 #include "tools/canond/log.hpp"
 #include "zones/dns_message.hpp"
 #include "zones/name.hpp"
@@ -25,35 +25,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kNotifyRetry = std::chrono::seconds(2);
 constexpr unsigned kNotifySends = 5;
 constexpr int kSendWaitMs = 10'000;
-
-std::uint64_t unix_seconds() { return static_cast<std::uint64_t>(std::time(nullptr)); }
-
-std::uint16_t random_id() {
-  static thread_local std::mt19937 generator{std::random_device{}()};
-  return static_cast<std::uint16_t>(generator());
-}
-
-// The whole of `data` on a non-blocking socket, each wait bounded.
-bool send_all(int fd, const std::uint8_t* data, std::size_t length) {
-  std::size_t sent = 0;
-  while (sent < length) {
-    const ssize_t n = ::send(fd, data + sent, length - sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
-    pollfd p{fd, POLLOUT, 0};
-    if (::poll(&p, 1, kSendWaitMs) <= 0) return false;
-  }
-  return true;
-}
-
-bool send_framed(int fd, const std::vector<std::uint8_t>& message) {
-  const std::uint8_t length[2] = {static_cast<std::uint8_t>(message.size() >> 8),
-                                  static_cast<std::uint8_t>(message.size())};
-  return send_all(fd, length, 2) && send_all(fd, message.data(), message.size());
-}
 
 }  // namespace
 
@@ -116,7 +87,7 @@ void Outgoing::served(const ZoneSet& zones) {
         diff_jobs_.push_back(DiffJob{origin, old->second.zone, state.served});
       }
       for (NotifyTarget& target : targets_of(origin)) {
-        notifies_.push_back(PendingNotify{origin, std::move(target), random_id(), 0, Clock::now()});
+        notifies_.push_back(PendingNotify{origin, std::move(target), dns_tcp::random_id(), 0, Clock::now()});
       }
       next.emplace(origin, std::move(version));
     }
@@ -173,7 +144,7 @@ void Outgoing::send_notify(PendingNotify& notify) {
       notify.id, zones::dns_header::kOpcodeNotify,
       {reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size()}, zones::rr::SOA);
   message[2] |= 0x04;  // AA (RFC 1996 §3.7)
-  if (notify.target.key) (void)zones::tsig_sign(message, *notify.target.key, unix_seconds());
+  if (notify.target.key) (void)zones::tsig_sign(message, *notify.target.key, dns_tcp::unix_seconds());
   const int fd = notify.target.address.family() == AF_INET6 ? notify_socket_v6_.get() : notify_socket_v4_.get();
   (void)::sendto(fd, message.data(), message.size(), 0,
                  reinterpret_cast<const sockaddr*>(&notify.target.address.address), notify.target.address.length);
@@ -241,14 +212,14 @@ void Outgoing::serve_transfer(nic::Fd fd, std::vector<std::uint8_t> request, eng
   // TSIG: which key signed it, if any.
   const zones::TsigKey* key = nullptr;
   std::vector<std::uint8_t> request_mac;
-  const zones::TsigError tsig = zones::tsig_verify_request(request, settings_.keys, unix_seconds(), &key, &request_mac);
+  const zones::TsigError tsig = zones::tsig_verify_request(request, settings_.keys, dns_tcp::unix_seconds(), &key, &request_mac);
   const bool signed_ok = tsig == zones::TsigError::kOk;
   // The refusal, as an answer with no records.
   auto refuse = [&](unsigned rcode, const std::string& why) {
     std::vector<std::uint8_t> answer =
         zones::empty_answer(request, zones::dns_header::kSize + question.size(), rcode, false);
-    if (signed_ok) (void)zones::tsig_sign(answer, *key, unix_seconds(), request_mac);
-    (void)send_framed(fd.get(), answer);
+    if (signed_ok) (void)zones::tsig_sign(answer, *key, dns_tcp::unix_seconds(), request_mac);
+    (void)dns_tcp::send_framed(fd.get(), answer, kSendWaitMs);
     log_warning(who + " refused: " + why);
     std::lock_guard lock(mutex_);
     ++counts_[origin].refused;
@@ -275,10 +246,10 @@ void Outgoing::serve_transfer(nic::Fd fd, std::vector<std::uint8_t> request, eng
   if (signed_ok) signer = std::make_unique<zones::TsigStreamSigner>(*key, request_mac);
   std::uint64_t messages = 0, bytes = 0;
   const zones::EmitMessage emit = [&](std::vector<std::uint8_t>& message) {
-    if (signer) (void)signer->sign(message, unix_seconds());
+    if (signer) (void)signer->sign(message, dns_tcp::unix_seconds());
     ++messages;
     bytes += message.size();
-    return send_framed(fd.get(), message);
+    return dns_tcp::send_framed(fd.get(), message, kSendWaitMs).empty();
   };
   const std::uint16_t id = reader.header().id;
   std::string how = "AXFR-style";

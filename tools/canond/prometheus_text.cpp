@@ -347,6 +347,24 @@ void nic(Exposition& x, const json& stats) {
   });
 }
 
+// dnstap (absent when it is off): what the workers sampled, what reached the
+// output, and what was lost on the way, by reason.
+void dnstap(Exposition& x, const json& stats) {
+  const json* section = member(stats, "dnstap");
+  if (section == nullptr) return;
+  fields(x, section,
+         {{"sampled", "canon_dnstap_samples_total", kCounter, "Queries the workers sampled for dnstap"},
+          {"written", "canon_dnstap_messages_written_total", kCounter,
+           "dnstap messages (auth-query, auth-response) written to the output"},
+          {"connected", "canon_dnstap_output_up", kGauge,
+           "1 when the dnstap output (file or socket) is open"}});
+  x.family("canon_dnstap_dropped_total", kCounter, "dnstap samples or messages lost, by reason");
+  for (const auto& [reason, key] : {std::pair{"ring_full", "dropped_ring_full"},
+                                    std::pair{"too_big", "dropped_too_big"}, std::pair{"output", "lost"}}) {
+    x.sample("canon_dnstap_dropped_total", {{"reason", reason}}, member_or_null(*section, key));
+  }
+}
+
 // The names every Prometheus client library uses, so stock dashboards work.
 void process(Exposition& x, const json& stats) {
   fields(
@@ -375,6 +393,7 @@ std::string prometheus_text(const json& stats) {
   transports(x, stats);
   workers(x, stats);
   nic(x, stats);
+  dnstap(x, stats);
   process(x, stats);
   return x.take();
 }

@@ -14,7 +14,7 @@
 //                                         canon_chain_links_sum 5   (0·5 + 1·2 + 3·1)
 //                                         canon_chain_links_count 8
 //
-// A section the daemon did not send (policy, rrl, ports, zones, process)
+// A section the daemon did not send (policy, rrl, ports, zones, dnstap, process)
 // gives no lines, except canon_rrl_limited_total and canon_policy_rules,
 // which are always there (0) so that dashboards and alerts need no `or`.
 #pragma once

@@ -19,6 +19,7 @@ nic::DpdkBackendConfig dpdk_settings(const DaemonOptions& o, const nic::SocketBa
   d.workers = common.workers;
   d.cpus = common.cpus;
   d.tcp = common.tcp;
+  d.dnstap = common.dnstap;
   if (o.addresses.empty()) refuse("--backend dpdk needs at least one --address to answer on (IP[/PREFIX])");
   for (const std::string& text : o.addresses) {
     std::string error;
@@ -80,6 +81,15 @@ Settings make_settings(const DaemonOptions& o) {
   if (o.tcp_idle_timeout_seconds < 1) refuse("tcp-idle-timeout must be at least 1 second");
   s.backend.tcp.max_connections = o.tcp_max_connections;
   s.backend.tcp.idle_timeout_ms = o.tcp_idle_timeout_seconds * 1000;
+  // What the workers sample; the writer (dnstap_writer.hpp) takes the rest.
+  s.backend.dnstap.enabled = o.dnstap.enabled();
+  s.backend.dnstap.sample = o.dnstap.sample;
+  s.backend.dnstap.queries = s.backend.dnstap.responses = false;
+  for (const std::string& m : o.dnstap.messages) {
+    if (m == "auth-query") s.backend.dnstap.queries = true;
+    else if (m == "auth-response") s.backend.dnstap.responses = true;
+    else refuse("dnstap message type '" + m + "': use auth-query, auth-response or both");
+  }
   if (s.dpdk) s.dpdk_backend = dpdk_settings(o, s.backend);
 
   for (const std::string& spec : o.zones) {

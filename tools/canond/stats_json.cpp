@@ -110,6 +110,7 @@ json Control::stats() const {
     actions[engine::action_name(static_cast<engine::PolicyAction>(a))] = total.policy_actions[a];
   }
   out["policy"]["actions"] = actions;
+  if (dnstap_) out["dnstap"] = dnstap_->stats();
   out["process"] = process_json();
   return out;
 }

@@ -9,9 +9,9 @@
 #include <cstring>
 #include <ctime>
 #include <algorithm>
-#include <random>
 
 #include "nic/fd.hpp"
+#include "tools/canond/dns_tcp.hpp"
 #include "zones/dns_message.hpp"
 #include "zones/name.hpp"
 #include "zones/rr_type.hpp"
@@ -22,11 +22,6 @@ namespace canon::daemon {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::uint16_t random_id() {
-  static thread_local std::mt19937 generator{std::random_device{}()};
-  return static_cast<std::uint16_t>(generator());
-}
 
 std::string system_error(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
@@ -55,20 +50,7 @@ class Connection {
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
 
   bool send_message(const std::vector<std::uint8_t>& message) {
-    std::vector<std::uint8_t> framed{static_cast<std::uint8_t>(message.size() >> 8),
-                                     static_cast<std::uint8_t>(message.size())};
-    framed.insert(framed.end(), message.begin(), message.end());
-    std::size_t sent = 0;
-    while (ok() && sent < framed.size()) {
-      const ssize_t n = ::send(fd_.get(), framed.data() + sent, framed.size() - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += static_cast<std::size_t>(n);
-      } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        if (!ready(POLLOUT)) return false;
-      } else {
-        error_ = system_error("send");
-      }
-    }
+    if (ok()) error_ = dns_tcp::send_framed(fd_.get(), message, static_cast<int>(wait_.count()));
     return ok();
   }
 
@@ -129,8 +111,6 @@ class Connection {
   std::string error_;
 };
 
-std::uint64_t unix_seconds() { return static_cast<std::uint64_t>(std::time(nullptr)); }
-
 // A request, signed when the zone has a key; `mac` gets the request's MAC.
 std::vector<std::uint8_t> make_request(const SecondaryZone& zone, std::uint16_t id, std::uint16_t type,
                                        std::span<const std::uint8_t> soa, std::vector<std::uint8_t>& mac) {
@@ -139,7 +119,7 @@ std::vector<std::uint8_t> make_request(const SecondaryZone& zone, std::uint16_t 
   std::vector<std::uint8_t> message = zones::build_request(
       id, zones::dns_header::kOpcodeQuery, {reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size()}, type,
       soa);
-  if (zone.key) mac = zones::tsig_sign(message, *zone.key, unix_seconds());
+  if (zone.key) mac = zones::tsig_sign(message, *zone.key, dns_tcp::unix_seconds());
   return message;
 }
 
@@ -148,7 +128,7 @@ std::vector<std::uint8_t> make_request(const SecondaryZone& zone, std::uint16_t 
 std::string check_signature(const SecondaryZone& zone, zones::TsigStreamVerifier* verifier,
                             std::vector<std::uint8_t>& message) {
   if (!verifier) return {};
-  const zones::TsigError error = verifier->verify(message, unix_seconds());
+  const zones::TsigError error = verifier->verify(message, dns_tcp::unix_seconds());
   if (error != zones::TsigError::kOk) {
     return "TSIG " + std::string(zones::tsig_error_text(error)) + " (key " + zone.key->name + ")";
   }
@@ -160,7 +140,7 @@ std::string check_signature(const SecondaryZone& zone, zones::TsigStreamVerifier
 
 SoaAnswer ask_soa(const SecondaryZone& zone, const nic::ListenAddress& primary, std::chrono::milliseconds wait) {
   SoaAnswer answer;
-  const std::uint16_t id = random_id();
+  const std::uint16_t id = dns_tcp::random_id();
   std::vector<std::uint8_t> mac;
   const std::vector<std::uint8_t> request = make_request(zone, id, zones::rr::SOA, {}, mac);
   Connection connection(primary, wait);
@@ -210,7 +190,7 @@ SoaAnswer ask_soa(const SecondaryZone& zone, const nic::ListenAddress& primary, 
 zones::TransferOutcome request_transfer(const SecondaryZone& zone, const nic::ListenAddress& primary,
                                         const TransferAsk& ask, const zones::ZoneLimits& limits,
                                         std::chrono::milliseconds wait) {
-  const std::uint16_t id = random_id();
+  const std::uint16_t id = dns_tcp::random_id();
   std::vector<std::uint8_t> mac;
   const std::vector<std::uint8_t> request =
       make_request(zone, id, ask.type, ask.type == zones::rr::IXFR ? ask.current_soa : std::span<const std::uint8_t>{}, mac);
