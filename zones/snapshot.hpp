@@ -389,6 +389,41 @@ class Snapshot {
     return {wire_.data() + c.rendered, c.rendered_length};
   }
 
+  // ---- denial of existence (signed zones; zones/denial.cpp) ------------------------
+  // Both searches are binary searches over the zone's range of the denial
+  // arrays: no allocation, no scan, safe on the data path.
+
+  // An NSEC record of an NSEC zone, as a denial proof writes it.
+  struct NsecRecord {
+    std::uint32_t node = kNone;              // the node holding the NSEC RRset (RRSIG right after)
+    const std::uint8_t* owner = nullptr;     // its owner, wire form, uncompressed (in wire_ or names_)
+    std::uint8_t owner_length = 0;           // octets, root included
+    bool matches = false;                    // the owner is `name` itself (case-insensitive)
+  };
+  // The NSEC of `zone` (kNsec) whose owner is `name` or, when no NSEC has
+  // that owner, the one that covers it: owner < name < next in canonical
+  // order (RFC 4034 §6.1), the last NSEC (next = apex) covering every name
+  // after it. `name`: wire form, any case, inside the zone. node == kNone
+  // when the zone has no NSEC chain.
+  [[nodiscard]] NsecRecord nsec_for(const Zone& zone, const std::uint8_t* name,
+                                    std::size_t length) const noexcept;
+
+  // An NSEC3 record of an NSEC3 zone.
+  struct Nsec3Record {
+    std::uint32_t node = kNone;              // the node holding the NSEC3 RRset (RRSIG right after)
+    const std::uint8_t* hash = nullptr;      // its owner's hash, 20 octets (the owner is
+                                             // base32hex(hash) + "." + origin)
+    bool matches = false;                    // its hash is `hash`
+  };
+  // The NSEC3 of `zone` (kNsec3) whose hash is `hash` or, when none, the
+  // one that covers it: the greatest hash below it, the last of the chain
+  // wrapping around for hashes below the first (RFC 5155 §3.1.7).
+  [[nodiscard]] Nsec3Record nsec3_for(const Zone& zone, const std::uint8_t* hash) const noexcept;
+  // RFC 5155 §5: `name` (wire form, any case) hashed with the zone's
+  // NSEC3PARAM (SHA-1, its iterations and salt) into `out` (20 octets).
+  void nsec3_hash(const Zone& zone, const std::uint8_t* name, std::size_t length,
+                  std::uint8_t* out) const noexcept;
+
   // ---- sizes, for benchmarks and status ----------------------------------------
   [[nodiscard]] std::size_t node_count() const noexcept { return nodes_.size(); }
   [[nodiscard]] std::size_t chain_count() const noexcept { return chains_.size(); }
