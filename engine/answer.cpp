@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "engine/denial.hpp"
 #include "zones/alias_rules.hpp"
 #include "zones/rr_type.hpp"
 
@@ -23,7 +24,7 @@ class Answerer {
   Answerer(const zones::ZoneTable& table, const Query& query, ResponseWriter& writer,
            const Found* restart) noexcept
       : table_(table), query_(query), w_(writer), qtype_(query.qtype), restart_(restart),
-        many_units_(table.units().size() > 1), dnssec_(query.do_bit) {}
+        many_units_(table.units().size() > 1), dnssec_(query.do_bit), denial_(writer) {}
 
   // A negative answer for the question, whatever the data holds (a policy
   // rule's nxdomain / nodata): the SOA of the zone that holds the name.
@@ -36,7 +37,7 @@ class Answerer {
       return result_;
     }
     const NameRef name{static_cast<std::uint16_t>(header::kSize), static_cast<std::uint8_t>(query_.qname_length)};
-    negative(snap_->node(match.encloser).zone, name, rcode);
+    negative(snap_->node(match.encloser).zone, name, rcode, {Proof::kNone, zones::kNone, 0});
     return result_;
   }
 
@@ -65,6 +66,7 @@ class Answerer {
       }
       if (match.encloser == zones::kNone) break;  // the chain leaves the served data
     }
+    if (pending_count_ != 0) [[unlikely]] put_pending_proofs();
     return result_;
   }
 
@@ -95,22 +97,31 @@ class Answerer {
         return false;
       }
       case Standing::kWildcardAlias:
-        if (zones::follows_alias(qtype_)) return chain(snap_->extra(snap_->node(at)).chain, name, false);
-        positive(at, name);
+        if (zones::follows_alias(qtype_)) {
+          if (dnssec_) [[unlikely]] prove_later(at, name);
+          return chain(snap_->extra(snap_->node(at)).chain, name, false);
+        }
+        positive(at, name, /*from_wildcard=*/true);
         return false;
-      case Standing::kWildcard: positive(at, name); return false;
-      case Standing::kNxdomain: negative(snap_->node(at).zone, name, Rcode::kNxDomain); return false;
+      case Standing::kWildcard: positive(at, name, /*from_wildcard=*/true); return false;
+      case Standing::kNxdomain: {
+        const Node& encloser = snap_->node(at);
+        negative(encloser.zone, name, Rcode::kNxDomain, {Proof::kNxdomain, at, encloser.name_length});
+        return false;
+      }
       case Standing::kOutside: break;  // run() stops before: no zone of ours holds it
     }
     return false;
   }
 
   // The RRset of QTYPE at `node_id`, owned by `owner`; NODATA when absent.
-  void positive(std::uint32_t node_id, NameRef owner) noexcept {
+  // `from_wildcard`: node_id is the wildcard that `owner` was synthesized
+  // from (with DO=1, the answer then proves that `owner` does not exist).
+  void positive(std::uint32_t node_id, NameRef owner, bool from_wildcard = false) noexcept {
     const Node& node = snap_->node(node_id);
     const RRset* set = nullptr;
     if (qtype_ == rr::RRSIG) [[unlikely]] {
-      signatures(node, owner);
+      signatures(node_id, owner);
       return;
     }
     if (qtype_ == rr::ANY) {
@@ -119,16 +130,21 @@ class Answerer {
       set = snap_->rrset(node, qtype_);
     }
     if (set == nullptr) {
-      negative(node.zone, owner, Rcode::kNoError);
+      negative(node.zone, owner, Rcode::kNoError, {from_wildcard ? Proof::kWildcardNodata : Proof::kNodata, node_id, 0});
       return;
     }
     const std::size_t start = put(Section::kAnswer, node, *set, owner);
+    if (dnssec_) [[unlikely]] {
+      if (from_wildcard) prove_later(node_id, owner);
+      put_pending_proofs();  // authority, before the additional section
+    }
     if (start != 0 && set->additional != zones::kNone) additional(*set, start, owner);
   }
 
   // QTYPE RRSIG: every RRSIG set of the node, each with its own TTL (RFC
   // 4034 §3), as knotd answers it; NODATA when it has none.
-  [[gnu::noinline]] void signatures(const Node& node, NameRef owner) noexcept {
+  [[gnu::noinline]] void signatures(std::uint32_t node_id, NameRef owner) noexcept {
+    const Node& node = snap_->node(node_id);
     bool any = false;
     for (const RRset& set : snap_->rrsets(node)) {
       if (set.type != rr::RRSIG) continue;
@@ -138,13 +154,19 @@ class Answerer {
         return;
       }
     }
-    if (!any) negative(node.zone, owner, Rcode::kNoError);
+    if (!any) negative(node.zone, owner, Rcode::kNoError, {Proof::kNodata, node_id, 0});
   }
 
   // RFC 2308: the zone's SOA in authority, TTL min(SOA TTL, MINIMUM).
   // A zone that never loaded (Zone::failed) holds nothing, so every answer
   // from it ends here: SERVFAIL, not authoritative.
-  void negative(std::uint32_t zone_id, NameRef name, Rcode rcode) noexcept {
+  // With DO=1, `proof` says what the denial records must prove.
+  struct Proof {
+    enum Kind : std::uint8_t { kNone, kNxdomain, kNodata, kWildcardNodata } kind;
+    std::uint32_t node;              // kNxdomain: the closest encloser; else the node without the type
+    std::uint8_t encloser_length;    // kNxdomain: the closest encloser's name length
+  };
+  void negative(std::uint32_t zone_id, NameRef name, Rcode rcode, Proof proof) noexcept {
     result_.rcode = rcode;
     const zones::Zone& zone = snap_->zone(zone_id);
     if (zone.failed) [[unlikely]] {
@@ -155,7 +177,7 @@ class Answerer {
     if (zone.soa_rrset == zones::kNone) return;
     const NameRef apex = w_.suffix(name, zone.origin_length);
     if (dnssec_) [[unlikely]] {
-      signed_negative_soa(zone, apex);
+      signed_negative(zone, name, apex, proof);
       return;
     }
     if (zone.negative_soa_length != 0 && w_.put_negative_soa(zone, snap_->negative_soa(zone), apex)) return;
@@ -167,19 +189,58 @@ class Answerer {
   }
 
   // DO=1: the negative SOA and its RRSIGs, both with the negative TTL
-  // (RFC 9077 §3). Denial proofs (NSEC/NSEC3) are the next step of issue 18.
-  [[gnu::noinline]] void signed_negative_soa(const zones::Zone& zone, NameRef apex) noexcept {
+  // (RFC 9077 §3), then the NSEC or NSEC3 records that prove the denial.
+  [[gnu::noinline]] void signed_negative(const zones::Zone& zone, NameRef name, NameRef apex, Proof proof) noexcept {
+    if (!signed_negative_soa(zone, apex)) return;
+    DenialProofs& denial = denial_.in(*snap_);
+    bool fits = true;
+    switch (proof.kind) {
+      case Proof::kNxdomain: fits = denial.nxdomain(zone, name, proof.encloser_length); break;
+      case Proof::kNodata: fits = denial.nodata(zone, name, proof.node); break;
+      case Proof::kWildcardNodata: fits = denial.wildcard_nodata(zone, name, proof.node); break;
+      case Proof::kNone: break;
+    }
+    if (!fits) {
+      result_.truncated = true;
+      return;
+    }
+    put_pending_proofs();
+  }
+
+  bool signed_negative_soa(const zones::Zone& zone, NameRef apex) noexcept {
     const RRset& soa = snap_->rrset_at(zone.soa_rrset);
     const ResponseWriter::Mark before = w_.mark();
     if (!(zone.negative_soa_length != 0 && w_.put_negative_soa(zone, snap_->negative_soa(zone), apex)) &&
         w_.put_rrset(Section::kAuthority, snap_->wire(soa), soa.count, apex, zone.negative_ttl) == 0) {
       result_.truncated = true;
-      return;
+      return false;
     }
     if (!put_signature(Section::kAuthority, snap_->node(zone.apex), soa, apex, zone.negative_ttl)) {
       w_.rollback(before);
       result_.truncated = true;
+      return false;
     }
+    return true;
+  }
+
+  // A wildcard answer's proof that `name` itself does not exist (RFC 4035
+  // §3.1.3.3, RFC 5155 §7.2.6), held until the answer section is complete
+  // (a chain may go on after a wildcard link).
+  void prove_later(std::uint32_t wildcard, NameRef name) noexcept {
+    if (pending_count_ == kMaxPending) return;
+    const Node& node = snap_->node(wildcard);
+    pending_[pending_count_++] = {snap_, node.zone, name, static_cast<std::uint8_t>(node.name_length - 2)};
+  }
+
+  [[gnu::noinline]] void put_pending_proofs() noexcept {
+    for (unsigned i = 0; i < pending_count_; ++i) {
+      const PendingProof& p = pending_[i];
+      if (!denial_.in(*p.unit).wildcard_answer(p.unit->zone(p.zone), p.name, p.encloser_length)) {
+        result_.truncated = true;
+        break;
+      }
+    }
+    pending_count_ = 0;
   }
 
   void referral(std::uint32_t cut_id, NameRef name) noexcept {
@@ -190,7 +251,24 @@ class Answerer {
     const NameRef owner = w_.suffix(name, cut.name_length);
     const std::size_t start = put(Section::kAuthority, cut, *ns, owner);  // NS at a cut: unsigned
     if (start == 0) return;
+    if (dnssec_) [[unlikely]] {
+      if (!signed_delegation(cut_id, owner)) return;
+    }
     if (ns->additional != zones::kNone) additional(*ns, start, owner);
+  }
+
+  // DO=1, a referral: the DS and its RRSIG, or the proof that there is no
+  // DS (RFC 4035 §3.1.4). False when it did not fit (truncated).
+  [[gnu::noinline]] bool signed_delegation(std::uint32_t cut_id, NameRef owner) noexcept {
+    const Node& cut = snap_->node(cut_id);
+    if (const RRset* ds = snap_->rrset(cut, rr::DS)) {
+      if (put(Section::kAuthority, cut, *ds, owner) == 0) return false;
+    } else if (!denial_.in(*snap_).no_ds(snap_->zone(cut.zone), owner, cut_id)) {
+      result_.truncated = true;
+      return false;
+    }
+    put_pending_proofs();
+    return !result_.truncated;
   }
 
   // The DNAME at `node_id` and the CNAME it synthesizes for `name`; on
@@ -302,6 +380,7 @@ class Answerer {
         owner = NameRef{static_cast<std::uint16_t>(rdata), static_cast<std::uint8_t>(length)};
       } else {
         const RRset& set = *snap_->rrset(node, rr::CNAME);
+        if (link.kind == LinkKind::kWildcardCname && dnssec_) [[unlikely]] prove_later(link.node, owner);
         if (put(Section::kAnswer, node, set, owner) == 0) return false;
         owner = NameRef{static_cast<std::uint16_t>(set_rdata_),
                         static_cast<std::uint8_t>(snap_->rdata(set).data().size())};
@@ -325,7 +404,7 @@ class Answerer {
         break;
       }
       case ChainEnd::kWildcard:
-        positive(c.end_node, owner);
+        positive(c.end_node, owner, /*from_wildcard=*/true);
         break;
       case ChainEnd::kReferral:
         if (in_other_unit(owner)) return true;  // a served zone below the cut
@@ -334,7 +413,8 @@ class Answerer {
         break;
       case ChainEnd::kNxdomain:
         if (in_other_unit(owner)) return true;  // a served zone below this one
-        negative(snap_->node(c.end_node).zone, owner, Rcode::kNxDomain);
+        negative(snap_->node(c.end_node).zone, owner, Rcode::kNxDomain,
+                 {Proof::kNxdomain, zones::kNone, dnssec_ ? encloser_length(owner) : std::uint8_t{0}});
         break;
       case ChainEnd::kYxdomain: {
         const Node& node = snap_->node(c.end_node);
@@ -366,6 +446,15 @@ class Answerer {
     const zones::IndexedName* names[1] = {&indexed};
     zones::Snapshot::find_names_burst(&unit, names, 1, &match);
     return match;
+  }
+
+  // The name length of the closest encloser of `name` (DO=1: a chain's
+  // NXDOMAIN end, whose encloser the compiler did not keep).
+  [[gnu::noinline]] std::uint8_t encloser_length(NameRef name) noexcept {
+    const Snapshot* unit = snap_;
+    const zones::TrieMatch match = look_up(name, false);
+    snap_ = unit;  // chain_end saw that no other unit holds it
+    return match.encloser == zones::kNone ? std::uint8_t{0} : unit->node(match.encloser).name_length;
   }
 
   // Whether the table gives `name` to a unit other than the one answering.
@@ -503,6 +592,16 @@ class Answerer {
   const Found* restart_;
   const bool many_units_;  // chains may go on in another unit
   const bool dnssec_;      // DO=1: RRSIGs with every RRset
+  DenialProofs denial_;    // DO=1: NSEC/NSEC3 records written so far
+  struct PendingProof {    // prove_later()
+    const Snapshot* unit;
+    std::uint32_t zone;
+    NameRef name;
+    std::uint8_t encloser_length;
+  };
+  static constexpr unsigned kMaxPending = 4;
+  PendingProof pending_[kMaxPending];
+  unsigned pending_count_ = 0;
   std::size_t set_rdata_;  // put(): RDATA of the last RR of the set it wrote (set before read)
   bool goes_on_units_ = false;  // a chain of this answer left its unit
   AnswerResult result_;

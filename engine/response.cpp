@@ -185,6 +185,31 @@ bool ResponseWriter::put_negative_soa(const zones::Zone& zone, std::span<const s
   return true;
 }
 
+NameRef ResponseWriter::put_rrset_owned_by(Section section, std::span<const std::uint8_t> rrs,
+                                           std::uint16_t count, const std::uint8_t* owner,
+                                           std::size_t owner_length) noexcept {
+  if (count == 0) return {};
+  const Mark before = mark();
+  const std::size_t start = pos_;
+  const zones::NameDictionary::Match match = names_.match(packet_, owner, owner_length);
+  const std::size_t name_size = match.target != 0 ? match.prefix + 2 : owner_length;
+  const std::size_t body = zones::kRrHeader - 2 + load16(rrs.data() + 10);  // the first RR after its owner
+  if (start + name_size + body > end_) return {};
+  (void)zones::write_compressed_name(packet_ + start, owner, owner_length, match);
+  if (match.prefix != 0) names_.add(start, match);
+  pos_ = start + name_size;
+  std::memcpy(packet_ + pos_, rrs.data() + 2, body);
+  last_rdata_ = pos_ + 10;
+  pos_ += body;
+  counts_[static_cast<int>(section)] += 1;
+  const NameRef written{static_cast<std::uint16_t>(start), static_cast<std::uint8_t>(owner_length)};
+  if (count > 1 && put_rrset(section, rrs.subspan(2 + body), static_cast<std::uint16_t>(count - 1), written) == 0) {
+    rollback(before);
+    return {};
+  }
+  return written;
+}
+
 std::size_t ResponseWriter::put_rr(Section section, NameRef owner, std::uint16_t type,
                                    std::uint16_t rclass, std::uint32_t ttl,
                                    std::span<const std::uint8_t> rdata) noexcept {

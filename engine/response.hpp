@@ -58,6 +58,14 @@ class ResponseWriter {
   std::size_t put_rrset(Section section, std::span<const std::uint8_t> rrs, std::uint16_t count,
                         NameRef owner, std::uint32_t ttl = 0) noexcept;
 
+  // Appends `count` RRs in answer form owned by `owner` (uncompressed wire
+  // form, `owner_length` octets), a name the answer holds nowhere yet (a
+  // denial proof's NSEC or NSEC3 owner): written once, in the first RR,
+  // compressed against the names before it; the others point at it.
+  // Returns where it was written, or NameRef{} when the set does not fit.
+  NameRef put_rrset_owned_by(Section section, std::span<const std::uint8_t> rrs, std::uint16_t count,
+                             const std::uint8_t* owner, std::size_t owner_length) noexcept;
+
   // Appends one RR built here: owner, type, class, TTL, then `rdata`.
   // Returns the offset of its RDATA, or 0 when it does not fit.
   std::size_t put_rr(Section section, NameRef owner, std::uint16_t type, std::uint16_t rclass,
