@@ -78,6 +78,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 import dns.exception  # noqa: E402
+import dns.dnssec  # noqa: E402
 import dns.flags  # noqa: E402
 import dns.message  # noqa: E402
 import dns.query  # noqa: E402
@@ -285,11 +286,13 @@ def sign_zones(work):
             with open(os.path.join(zdir, "ksk.ds"), "w") as f:
                 f.write(run(["dnssec-dsfromkey", "-2", os.path.join(zdir, ksk + ".key")], zdir))
         if origin in NSEC3_ZONES:
+            # No salt, 0 iterations (-3 - -H 0): SHA-1 of the apex, base32hex.
+            label = dns.dnssec.nsec3_hash(origin, salt=None, iterations=0, algorithm=1)
             zone = dns.zone.from_file(signed[origin], origin, relativize=True)
-            for name, node in zone.nodes.items():
-                if node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.NSEC3) is not None:
-                    nsec3_owner[origin] = name.to_text()
-                    break
+            node = zone.get_node(label)
+            if node is None or node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.NSEC3) is None:
+                raise RuntimeError(f"{origin}: no NSEC3 at {label}, the apex's hashed owner name")
+            nsec3_owner[origin] = label
     return signed, anchors, nsec3_owner
 
 
