@@ -46,6 +46,7 @@ std::unique_ptr<Snapshot> SnapshotBuilder::build() {
   build_zones();
   resolve_chains();
   link_additional();
+  build_denial();
   check_dnssec();
   snap_->record_count_ = store_.records.size();
   return std::move(snap_);
@@ -219,8 +220,12 @@ void SnapshotBuilder::build_nodes() {
     std::size_t j = i + 1;
     while (j < order_.size() && compare_bytes(store_.key(records[order_[j]]), key) == 0) ++j;
     visit_apexes_before(key);
-    const auto group = served_records(key, first.zone, std::span(order_).subspan(i, j - i));
-    if (!group.empty()) visit(key, first.zone, group);
+    const auto all = std::span(order_).subspan(i, j - i);
+    if (is_nsec3_owner(key, first.zone, all)) {
+      nsec3_side_.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j));
+    } else if (const auto group = served_records(key, first.zone, all); !group.empty()) {
+      visit(key, first.zone, group);
+    }
     i = j;
   }
   for (; next_apex < apexes.size(); ++next_apex) {
@@ -240,6 +245,47 @@ void SnapshotBuilder::build_nodes() {
     snap_->nodes_[child_apex].flags |= kChildApexData;
     extra_of(child_apex).parent_side = id;
   }
+
+  // NSEC3 owner names are not names of the zone (RFC 5155 §7.2.8: a query
+  // for one is answered NXDOMAIN): their nodes too live outside the trie
+  // and the exact-name index, after the parent-side ones; build_denial
+  // links them into the zone's NSEC3 chain.
+  first_nsec3_node_ = static_cast<std::uint32_t>(snap_->nodes_.size());
+  for (const auto& [begin, end] : nsec3_side_) {
+    const auto group = std::span(order_).subspan(begin, end - begin);
+    const Record& first = store_.records[group.front()];
+    Node node{};
+    node.rrset_begin = static_cast<std::uint32_t>(snap_->rrsets_.size());
+    node.zone = first.zone;
+    node.extra = kNone;
+    node.name_length = static_cast<std::uint8_t>(first.key_length + 1);
+    check_name(group, false);
+    snap_->nodes_.push_back(node);
+    add_rrsets(snap_->nodes_.back(), group);
+  }
+}
+
+// Whether the records of `key` are an NSEC3 owner's: one label below the
+// origin of the zone they are served in (RFC 5155 §7.1: the hash is a
+// single label prepended to the zone name), all from that zone, and only
+// NSEC3 and the RRSIGs covering it. Any other record there keeps the name
+// in the trie (a broken zone: the name then also exists for queries).
+bool SnapshotBuilder::is_nsec3_owner(std::span<const std::uint8_t> key, std::uint32_t hint,
+                                     std::span<const std::uint32_t> group) const {
+  if (group.empty() || key.empty()) return false;
+  const std::uint32_t zone = deepest_zone(key, hint);
+  if (zone == kNone || key_parent_length(key) != zones_[zone].origin_key.length) return false;
+  bool nsec3 = false;
+  for (std::uint32_t r : group) {
+    const Record& rec = store_.records[r];
+    if (rec.zone != zone) return false;
+    if (rec.type == rr::NSEC3) {
+      nsec3 = true;
+    } else if (rec.type != rr::RRSIG || covered_type(rec) != rr::NSEC3) {
+      return false;
+    }
+  }
+  return nsec3;
 }
 
 // The records of one name that are served: a parent zone's records strictly
@@ -506,8 +552,14 @@ std::uint32_t SnapshotBuilder::add_name(const std::uint8_t* wire) {
   return static_cast<std::uint32_t>(offset);
 }
 
+std::span<const std::uint8_t> SnapshotBuilder::node_key(std::uint32_t node_id) const {
+  if (node_id < node_keys_.size()) return node_keys_[node_id];
+  if (node_id < first_nsec3_node_) return node_keys_[parent_side_[node_id - node_keys_.size()].first];
+  return store_.key(record_of_rrset(snap_->nodes_[node_id].rrset_begin));
+}
+
 std::string SnapshotBuilder::node_text(std::uint32_t node_id) const {
-  return key_to_text(node_keys_[node_id]);
+  return key_to_text(node_key(node_id));
 }
 
 void SnapshotBuilder::report(CheckId id, const Record& at, std::string message) {

@@ -101,8 +101,14 @@ void SnapshotBuilder::build_zones() {
     if (snap_->rrset(apex, rr::DNSKEY)) {
       DnssecZone dnssec;
       dnssec.flags = kSigned;
-      if (snap_->rrset(apex, rr::NSEC)) dnssec.flags |= kNsec;
-      if (snap_->rrset(apex, rr::NSEC3PARAM)) dnssec.flags |= kNsec3;
+      // NSEC3PARAM at the apex makes the zone an NSEC3 zone (RFC 5155 §7.2),
+      // even while NSEC records remain from a transition (§10.4): one chain,
+      // one denial range.
+      if (snap_->rrset(apex, rr::NSEC3PARAM)) {
+        dnssec.flags |= kNsec3;
+      } else if (snap_->rrset(apex, rr::NSEC)) {
+        dnssec.flags |= kNsec;
+      }
       zone.dnssec = static_cast<std::uint32_t>(snap_->dnssec_.size());
       snap_->dnssec_.push_back(dnssec);
     }

@@ -1,4 +1,4 @@
-// Pass 6: the DNSSEC checks on what the compiler built (RFC 4034, 4035).
+// Pass 7: the DNSSEC checks on what the compiler built (RFC 4034, 4035).
 //
 //   signature-expired    an RRSIG whose expiration is past the check time
 //   signature-expiring   one that expires within signature_warn_days
@@ -9,7 +9,10 @@
 //                        signed, so never reported (RFC 4035 §2.2): names
 //                        below a cut (glue, occluded data), and at a cut
 //                        everything but DS and NSEC (the NS set is the
-//                        child's).
+//                        child's). NSEC3 owner nodes (outside the trie)
+//                        are checked like any other name.
+//   ds-not-at-cut        a DS at a name of the zone that is no delegation
+//                        (the apex included: its DS is the parent's)
 //
 // A zone whose signer stopped long ago would give one finding per record:
 // each check reports the first kReportsPerZone of a zone by name, then one
@@ -52,9 +55,21 @@ void SnapshotBuilder::check_dnssec() {
     for (std::uint32_t s = node.rrset_begin; s < node.rrset_begin + node.rrset_count; ++s) {
       if (snap_->rrsets_[s].type == rr::RRSIG) check_signature_times(s);
     }
-    if (zone.dnssec == kNone || zone.failed || node.has(kOccluded)) continue;
-    const bool parent_side = id >= node_keys_.size();  // the parent's NS and DS at a child apex
-    const bool cut = node.has(kDelegation) || parent_side;
+    if (zone.failed || node.has(kOccluded)) continue;
+    // A DS is the parent's side of a cut (RFC 4035 §2.4): at a delegation,
+    // or at a served child's apex in the parent-side node. Signed or not.
+    if (id < node_keys_.size() && !node.has(kDelegation)) {
+      if (const RRset* ds = snap_->rrset(node, rr::DS);
+          ds != nullptr && ++counts[node.zone].ds_not_at_cut <= kReportsPerZone) {
+        report(CheckId::kDsNotAtCut, record_of_rrset(static_cast<std::uint32_t>(ds - snap_->rrsets_.data())),
+               node.has(kApex) ? "DS at the zone apex: it belongs in the parent zone, at the "
+                                 "delegation to this one; never used from here"
+                               : "DS at a name with no NS delegation: a DS belongs at a zone "
+                                 "cut, in the parent zone (RFC 4035 §2.4)");
+      }
+    }
+    if (zone.dnssec == kNone) continue;
+    const bool cut = node.has(kDelegation) || is_parent_side(id);  // the parent's NS and DS at a child apex
     for (std::uint32_t s = node.rrset_begin; s < node.rrset_begin + node.rrset_count; ++s) {
       const RRset& set = snap_->rrsets_[s];
       if (set.type == rr::RRSIG || (cut && set.type != rr::DS && set.type != rr::NSEC)) continue;
@@ -73,6 +88,7 @@ void SnapshotBuilder::check_dnssec() {
     more(counts[z].expired, CheckId::kSignatureExpired, "expired signatures");
     more(counts[z].expiring, CheckId::kSignatureExpiring, "expiring signatures");
     more(counts[z].unsigned_sets, CheckId::kUnsigned, "unsigned RRsets");
+    more(counts[z].ds_not_at_cut, CheckId::kDsNotAtCut, "DS RRsets away from a cut");
   }
 }
 

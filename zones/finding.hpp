@@ -44,6 +44,10 @@ enum class CheckId : std::uint8_t {
   kSignatureExpired,
   kSignatureExpiring,
   kUnsigned,
+  kNsecChainBroken,
+  kNsec3ParamMismatch,
+  kNsec3Iterations,
+  kDsNotAtCut,
 };
 
 [[nodiscard]] std::string_view check_id_text(CheckId id) noexcept;

@@ -15,7 +15,7 @@
 // escaping (a label may hold any octet, 00 included), so one descent of a
 // byte trie finds the exact match and, on the way, the closest encloser.
 // Sorting keys byte-wise keeps each subtree contiguous (not RFC 4034 order,
-// which canon does not need for answering).
+// which only NSEC chains need: zones/canonical_order.hpp).
 #pragma once
 
 #include <cstddef>

@@ -21,36 +21,54 @@
 //   nodes[id].zone ──────────▶ zones[z]            apex, SOA and negative TTL per zone
 //                               │ dnssec
 //                               ▼
-//                             dnssec[d]           signed zones only: flags, and (next
-//                                                 slice) where their denial chain is
+//                             dnssec[d]           signed zones only: flags, NSEC3
+//                                                 parameters, and where their
+//                                                 denial chain is:
+//                                   denial range ──▶ canonical[...]  NSEC: node ids
+//                                                ──▶ nsec3[...]      NSEC3: {hash, node}
 //
 // Names that the prepared material refers to (chain owners and targets, zone
-// origins) are wire form in `names`, addressed by offset.
+// origins) are wire form in `names`, addressed by offset; NSEC3 salts too.
 //
 // DNSSEC material (RFC 4033-4035, 5155). The signatures live with the data:
 // a node's RRSIG records are one RRset per type covered, each with its own
-// TTL, placed right after the RRset it signs (RRset below). A node's NSEC is
-// an RRset of the node like any other, its RRSIG after it. What the denial
-// proofs will add (the next step of issue 18) goes where this layout already
-// names it, without changing Node, RRset or the placement of signatures:
+// TTL, placed right after the RRset it signs (RRset below). A node's NSEC or
+// NSEC3 is an RRset of the node like any other, its RRSIG after it. The
+// denial proofs find them through the zone's denial range (zones/
+// build_denial.cpp builds it, zones/denial.cpp searches it):
 //   DnssecZone::denial_begin/count   NSEC zone: a range of `canonical`, the
 //                                    ids of the zone's nodes that hold an
 //                                    NSEC, in canonical order (RFC 4034
-//                                    §6.1). The covering NSEC of an absent
-//                                    name is found by binary search on the
-//                                    entries' NSEC "next" names (entry i
-//                                    covers the name when it sorts below
-//                                    next(i) and not below next(i-1)); its
-//                                    owner, written in full, is next(i-1)
-//                                    (the apex for i = 0), so no name is
-//                                    stored twice. An existing name's NSEC
-//                                    is its own RRset;
+//                                    §6.1, zones/canonical_order.hpp). The
+//                                    covering NSEC of an absent name is
+//                                    found by binary search on the entries'
+//                                    NSEC "next" names (entry i covers the
+//                                    name when it sorts below next(i) and
+//                                    not below next(i-1)); its owner,
+//                                    written in full, is next(i-1) (the
+//                                    apex for i = 0), so no name is stored
+//                                    twice. An existing name's NSEC is its
+//                                    own RRset:
+//
+//                                      canonical[b+0] apex  NSEC next aa
+//                                      canonical[b+1] aa    NSEC next c.aa
+//                                      canonical[b+2] c.aa  NSEC next b
+//                                      canonical[b+3] b     NSEC next <apex>
+//
 //                                    NSEC3 zone: a range of `nsec3`, the
-//                                    chain sorted by hash ({hash, node});
+//                                    chain sorted by hash ({hash, node}),
+//                                    the hash decoded from the owner's
+//                                    first label. Only NSEC3 records using
+//                                    the NSEC3PARAM's parameters are in it;
 //   DnssecZone::nsec3_*              NSEC3PARAM's iterations and salt, for
-//                                    the per-query hash;
-//   the NSEC3 owner names then leave the trie (RFC 5155 §7.2.8: they are
-//   NXDOMAIN as query names) and live only in `nsec3`.
+//                                    the per-query hash (zones/sha1.hpp);
+//   NSEC3 owner names are not in the trie nor the exact-name index (RFC
+//   5155 §7.2.8: they are NXDOMAIN as query names): a name holding only
+//   NSEC3 and its RRSIGs, one label below its zone's origin, has its node
+//   after the parent-side nodes, reached only through `nsec3`. Zone
+//   transfers out read the loaded records, not the snapshot, so they still
+//   carry them. A zone with both NSEC3PARAM and NSEC at its apex is an
+//   NSEC3 zone (kNsec3 only).
 #pragma once
 
 #include <cstdint>
@@ -207,13 +225,13 @@ struct Chain {                  // 28 bytes
 // A zone with DNSKEY at its apex (Zone::dnssec).
 enum DnssecFlag : std::uint8_t {
   kSigned = 1u << 0,    // DNSKEY at the apex: every authoritative RRset should carry RRSIGs
-  kNsec = 1u << 1,      // NSEC at the apex: NSEC denial
+  kNsec = 1u << 1,      // NSEC at the apex (and no NSEC3PARAM): NSEC denial
   kNsec3 = 1u << 2,     // NSEC3PARAM at the apex: NSEC3 denial
 };
 
 struct DnssecZone {             // 16 bytes
   std::uint8_t flags = 0;       // DnssecFlag
-  // Next slice (see the top of this file); zero until then.
+  // NSEC3 zones: the NSEC3PARAM's (the first of algorithm 1, flags 0).
   std::uint8_t nsec3_salt_length = 0;
   std::uint16_t nsec3_iterations = 0;
   std::uint32_t nsec3_salt = 0;      // offset in names
@@ -221,7 +239,7 @@ struct DnssecZone {             // 16 bytes
   std::uint32_t denial_count = 0;
 };
 
-// One link of an NSEC3 chain (next slice; the array is empty until then).
+// One link of an NSEC3 chain.
 struct Nsec3Entry {             // 24 bytes
   std::uint8_t hash[20];        // the owner's hash (SHA-1), the chain's order
   std::uint32_t node;           // the node holding the NSEC3 RRset and its RRSIG
@@ -439,7 +457,7 @@ class Snapshot {
 
   Trie trie_;
   NameIndex index_;
-  Array<Node> nodes_;          // trie nodes first, then parent-side nodes
+  Array<Node> nodes_;          // trie nodes first, then parent-side nodes, then NSEC3 owners
   Array<NodeExtra> extras_;
   Array<RRset> rrsets_;
   Array<std::uint8_t> wire_;
@@ -449,7 +467,7 @@ class Snapshot {
   Array<std::uint8_t> names_;
   Array<Zone> zones_;
   Array<DnssecZone> dnssec_;   // one per signed zone
-  // Reserved for the denial proofs (top of this file); empty in this slice.
+  // The denial chains (top of this file).
   Array<std::uint32_t> canonical_;  // NSEC zones: node ids in canonical order, a range per zone
   Array<Nsec3Entry> nsec3_;         // NSEC3 zones: the chain by hash, a range per zone
   std::vector<ZoneInfo> zone_infos_;

@@ -2,7 +2,8 @@
 //
 //   build_nodes        sort records; one node per name (empty non-terminals
 //                      added), flags, cuts, RRsets in wire form; per-name
-//                      checks (build_nodes.cpp, check_names.cpp)
+//                      checks; NSEC3 owners set apart from the trie
+//                      (build_nodes.cpp, check_names.cpp)
 //   build_trie         the lookup trie over the node keys
 //   build_index        the exact-name index over the same names (build_index.cpp)
 //   build_zones        zone table, negative-answer SOA; apex checks (build_zones.cpp)
@@ -10,8 +11,11 @@
 //                      length checks (build_chains.cpp)
 //   link_additional    A/AAAA for MX, SRV and NS targets; target and glue checks
 //                      (build_additional.cpp)
+//   build_denial       signed zones' denial chains: NSEC nodes in canonical
+//                      order, NSEC3 entries by hash, NSEC3PARAM; chain and
+//                      parameter checks (build_denial.cpp)
 //   check_dnssec       signatures expired or expiring, RRsets unsigned in a
-//                      signed zone (check_dnssec.cpp)
+//                      signed zone, DS away from a cut (check_dnssec.cpp)
 //
 // Control-plane code: it allocates and may throw. Only the Snapshot it
 // produces reaches the workers.
@@ -58,6 +62,8 @@ class SnapshotBuilder {
                                                 std::uint32_t hint,
                                                 std::span<const std::uint32_t> group);
   [[nodiscard]] bool is_parent_glue(const Record& rec, std::uint32_t child_zone) const;
+  [[nodiscard]] bool is_nsec3_owner(std::span<const std::uint8_t> key, std::uint32_t hint,
+                                    std::span<const std::uint32_t> group) const;
   std::uint32_t add_node(std::span<const std::uint8_t> key, std::uint32_t zone,
                          std::span<const std::uint32_t> records);
   void add_rrsets(Node& node, std::span<const std::uint32_t> records);
@@ -78,6 +84,10 @@ class SnapshotBuilder {
   void render_chain(Chain& chain, std::span<const ChainLink> links, std::uint8_t alias_length);
   // build_additional.cpp
   void link_additional();
+  // build_denial.cpp
+  void build_denial();
+  void build_nsec_chain(std::uint32_t zone, std::span<std::uint32_t> nodes);
+  void build_nsec3_chain(std::uint32_t zone, std::span<const std::uint32_t> nodes);
   // check_dnssec.cpp
   void check_dnssec();
   void check_signature_times(std::uint32_t rrset);
@@ -92,7 +102,14 @@ class SnapshotBuilder {
   [[nodiscard]] const Record& record_of_rr(std::uint32_t rrset, std::uint16_t rr) const {
     return store_.records[rr_records_[rrset_first_rr_[rrset] + rr]];
   }
+  // Any node's name as a lookup key: trie nodes, parent-side nodes (their
+  // child apex's) and NSEC3 owner nodes (their records' owner).
+  [[nodiscard]] std::span<const std::uint8_t> node_key(std::uint32_t node_id) const;
   [[nodiscard]] std::string node_text(std::uint32_t node_id) const;
+  // Outside the trie: the parent's NS and DS at a served child's apex.
+  [[nodiscard]] bool is_parent_side(std::uint32_t node_id) const noexcept {
+    return node_id >= node_keys_.size() && node_id < first_nsec3_node_;
+  }
 
   RecordStore& store_;
   std::vector<ZoneMeta> zones_;
@@ -123,10 +140,18 @@ class SnapshotBuilder {
   };
   KeyArena node_keys_;
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> parent_side_;  // (node, records)
+  // NSEC3 owner names, kept out of the trie: their records, [begin, end) in
+  // order_. Their nodes come last, from first_nsec3_node_ on:
+  //
+  //   nodes_:  [0, node_keys_.size())   trie nodes (keys in node_keys_)
+  //            [.., first_nsec3_node_)   parent-side nodes (parent_side_)
+  //            [first_nsec3_node_, ..)   NSEC3 owner nodes (nsec3_side_)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> nsec3_side_;
+  std::uint32_t first_nsec3_node_ = 0;
   std::vector<std::uint32_t> served_scratch_;
   std::vector<bool> zone_errors_;  // per zone: an error was reported in it
   struct DnssecCounts {            // check_dnssec: findings per zone and check
-    unsigned expired = 0, expiring = 0, unsigned_sets = 0;
+    unsigned expired = 0, expiring = 0, unsigned_sets = 0, ds_not_at_cut = 0;
   };
   std::vector<DnssecCounts> dnssec_counts_;
 };
