@@ -73,7 +73,7 @@ std::string nsec_zone() {
 //   q63han0q7kp9ha74pifs3ojlo38gupt8  x.c
 //   vfk8su5vegu02jm1oh6und5ik7bkhf35  www
 // and of names the tests ask for (not in the zone):
-//   nope        sl7chegut58q1r90bjbgk3ii86k7k2oh  covered by kvfd (sec)
+//   nope        sl7chegut58q1r90bjbgk3ii86k7k2oh  covered by q63h (x.c)
 //   *           dphjbf4u9i49q2llsdmqecsnp7sd9h0u  covered by ake8 (sub)
 //   b.c         1s1pi9tjgnu6e58j6vburdor8b34boav  covered by 0f20 (*.wild)
 //   *.c         agl7bud8urn7nc9tvl3g42l37gbgqal9  covered by 8um1 (apex)
@@ -252,10 +252,10 @@ TEST_F(Denial, WithoutDoNoProofIsWritten) {
 TEST_F(Denial, Nsec3NxdomainIsTheClosestEncloserProof) {
   const Response r = ask("nope.example.org", "A");
   EXPECT_EQ(r.rcode(), "NXDOMAIN") << r.text();
-  // The apex matched, nope covered (by sec's), *.example.org covered (by sub's).
+  // The apex matched, nope covered (by x.c's), *.example.org covered (by sub's).
   EXPECT_EQ(owners(r, ";; AUTHORITY", "NSEC3"),
             (Names{hashed("8um1kjcjmofvvmq7cb0op7jt39lg8r9j"), hashed("ake8hgl2k54qc099m02h02h91ppl9pba"),
-                   hashed("kvfd249sv8849nt9d91h61hkhil6r2bj")}))
+                   hashed("q63han0q7kp9ha74pifs3ojlo38gupt8")}))
       << r.text();
   for (const char* hash : {"8um1kjcjmofvvmq7cb0op7jt39lg8r9j", "ake8hgl2k54qc099m02h02h91ppl9pba"}) {
     EXPECT_EQ(signed_at(r, ";; AUTHORITY", hashed(hash)), (Names{"NSEC3"})) << hash;
