@@ -4,7 +4,11 @@
 // to the last byte. Both transports, and the burst path. example.org. is
 // signed (DNSKEY, RRSIGs, NSEC; fake signatures), so queries with DO=1
 // (seeds signed_*) walk the DNSSEC answer path: RRSIGs beside every set,
-// type RRSIG, the signed negative SOA, truncation with signatures.
+// type RRSIG, the signed negative SOA, truncation with signatures, and the
+// NSEC denial proofs over a chain that does not close. example.edu. is
+// signed with NSEC3 opt-out (seeds nsec3_*): the closest encloser proofs,
+// wildcard proofs, the opt-out delegation without an NSEC3 of its own, and
+// the NSEC3 owner names (NXDOMAIN as query names).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -100,6 +104,46 @@ ns.sub   A   192.0.2.5
   return z;
 }
 
+// NSEC3 (no salt, 0 iterations, opt-out): sub is an insecure delegation
+// with no NSEC3; c and wild are empty non-terminals.
+std::string nsec3_zone() {
+  std::string z = R"(
+$ORIGIN example.edu.
+$TTL 300
+@        SOA ns.example.com. hostmaster 1 7200 3600 1209600 60
+         NS  ns.example.com.
+         DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==
+         NSEC3PARAM 1 0 0 -
+www      A   192.0.2.10
+*.wild   A   192.0.2.11
+x.c      A   192.0.2.12
+sub      NS  ns.sub
+ns.sub   A   192.0.2.13
+sec      NS  ns.example.com.
+sec      DS  12345 13 2 0000000000000000000000000000000000000000000000000000000000000000
+2vtv2boh93qi50d7ul8u4iihpqaa3eno NSEC3 1 1 0 - 8dftiqid1lnpbujam2pfhd42gcsmh2si NS SOA RRSIG DNSKEY NSEC3PARAM
+8dftiqid1lnpbujam2pfhd42gcsmh2si NSEC3 1 1 0 - aq1l1a6p4ndtv7bh9k87q27p6omklhbc A RRSIG
+aq1l1a6p4ndtv7bh9k87q27p6omklhbc NSEC3 1 1 0 - dj1rhvdt2nm47ae3qlm0sn2ntvb0o001 A RRSIG
+dj1rhvdt2nm47ae3qlm0sn2ntvb0o001 NSEC3 1 1 0 - fbucb3ekn3lmccj6dqlqcm4kkin9upt8
+fbucb3ekn3lmccj6dqlqcm4kkin9upt8 NSEC3 1 1 0 - ga9fbtcng825k0524usucn2il4uauj3j
+ga9fbtcng825k0524usucn2il4uauj3j NSEC3 1 1 0 - vphmn16pv7a7i96a9qi59tdds3hvrt47 NS DS RRSIG
+vphmn16pv7a7i96a9qi59tdds3hvrt47 NSEC3 1 1 0 - 2vtv2boh93qi50d7ul8u4iihpqaa3eno A RRSIG
+)";
+  const auto sig = [](const std::string& owner, const std::string& type, const std::string& labels) {
+    return owner + " RRSIG " + type + " 13 " + labels + " 300 20991231000000 20240101000000 12345 example.edu. " +
+           kSig64 + "\n";
+  };
+  for (const char* type : {"SOA", "NS", "DNSKEY", "NSEC3PARAM"}) z += sig("@", type, "2");
+  for (const char* hash : {"2vtv2boh93qi50d7ul8u4iihpqaa3eno", "8dftiqid1lnpbujam2pfhd42gcsmh2si",
+                           "aq1l1a6p4ndtv7bh9k87q27p6omklhbc", "dj1rhvdt2nm47ae3qlm0sn2ntvb0o001",
+                           "fbucb3ekn3lmccj6dqlqcm4kkin9upt8", "ga9fbtcng825k0524usucn2il4uauj3j",
+                           "vphmn16pv7a7i96a9qi59tdds3hvrt47"}) {
+    z += sig(hash, "NSEC3", "3");
+  }
+  z += sig("www", "A", "3") + sig("*.wild", "A", "3") + sig("x.c", "A", "4") + sig("sec", "DS", "3");
+  return z;
+}
+
 std::shared_ptr<const canon::zones::Snapshot> g_snapshot;
 canon::engine::EngineConfig g_config;
 
@@ -123,11 +167,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const std::string com = std::string(dir) + "/example.com.zone";
   const std::string net = std::string(dir) + "/example.net.zone";
   const std::string org = std::string(dir) + "/example.org.zone";
+  const std::string edu = std::string(dir) + "/example.edu.zone";
   std::ofstream(com) << kZone;
   std::ofstream(net) << kZoneNet;
   std::ofstream(org) << signed_zone();
+  std::ofstream(edu) << nsec3_zone();
   const std::vector<canon::zones::ZoneSource> sources = {
-      {"example.com.", com}, {"example.net.", net}, {"example.org.", org}};
+      {"example.com.", com}, {"example.net.", net}, {"example.org.", org}, {"example.edu.", edu}};
   auto result = canon::zones::compile(sources);
   if (!result.snapshot) {
     for (const auto& f : result.findings.items) std::fprintf(stderr, "%s\n", f.to_string().c_str());
@@ -138,6 +184,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   std::remove(com.c_str());
   std::remove(net.c_str());
   std::remove(org.c_str());
+  std::remove(edu.c_str());
   rmdir(dir);
   return 0;
 }

@@ -562,7 +562,12 @@ class PolicyOnVeth:
         self.assertGreater(delta("canon_nic_queue_exception_out_total", **labels), 0)  # the TCP retry
         self.assertEqual(metric(m1, "canon_nic_queue_tx_dropped_total", **labels), 0)
         self.assertEqual(q1["dns_queries"] - q0["dns_queries"], udp)
-        self.assertEqual(metric(m1, "canon_nic_queue_tx_packets_total", **labels), q1["tx"])
+        # The kernel side keeps sending through the port (TCP's last ACKs,
+        # neighbour discovery) between the scrape and the stats: /metrics and
+        # the JSON agree when the stats fall between two scrapes.
+        _, m2 = self.scrape()
+        self.assertLessEqual(metric(m1, "canon_nic_queue_tx_packets_total", **labels), q1["tx"])
+        self.assertLessEqual(q1["tx"], metric(m2, "canon_nic_queue_tx_packets_total", **labels))
 
     def test_6_rrl_holds_a_flood_to_the_rate(self):
         stats0 = self.canond.ok("stats")
