@@ -195,7 +195,7 @@ class Answerer {
     DenialProofs& denial = denial_.in(*snap_);
     bool fits = true;
     switch (proof.kind) {
-      case Proof::kNxdomain: fits = denial.nxdomain(zone, name, proof.encloser_length); break;
+      case Proof::kNxdomain: fits = denial.nxdomain(zone, name, proof.encloser_length, proof.node); break;
       case Proof::kNodata: fits = denial.nodata(zone, name, proof.node); break;
       case Proof::kWildcardNodata: fits = denial.wildcard_nodata(zone, name, proof.node); break;
       case Proof::kNone: break;

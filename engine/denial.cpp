@@ -35,25 +35,18 @@ std::uint8_t wildcard_of(const std::uint8_t* name, std::size_t name_length, std:
   return static_cast<std::uint8_t>(length + 2);
 }
 
-// An NSEC3 owner: the hash in base32hex (RFC 4648 §7, as signers write
-// it, lower-case), then the zone's origin.
-std::uint8_t nsec3_owner(const std::uint8_t* hash, const std::uint8_t* origin, std::uint8_t origin_length,
-                         std::uint8_t* out) noexcept {
+// An NSEC3 owner's first label: the hash in base32hex (RFC 4648 §7, as
+// signers write it, lower-case), five octets to eight digits at a time.
+void nsec3_label(const std::uint8_t* hash, std::uint8_t* out) noexcept {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
   out[0] = kHashLabel;
-  std::uint32_t bits = 0;
-  unsigned held = 0;
-  std::size_t at = 1;
-  for (std::size_t i = 0; i < kHashLength; ++i) {
-    bits = (bits << 8) | hash[i];
-    held += 8;
-    while (held >= 5) {
-      held -= 5;
-      out[at++] = static_cast<std::uint8_t>(kDigits[(bits >> held) & 31]);
-    }
+  for (std::size_t group = 0; group < kHashLength / 5; ++group) {
+    const std::uint8_t* in = hash + 5 * group;
+    const std::uint64_t bits = (std::uint64_t{in[0]} << 32) | (std::uint64_t{in[1]} << 24) |
+                               (std::uint64_t{in[2]} << 16) | (std::uint64_t{in[3]} << 8) | in[4];
+    std::uint8_t* digits = out + 1 + 8 * group;
+    for (int i = 0; i < 8; ++i) digits[i] = static_cast<std::uint8_t>(kDigits[(bits >> (35 - 5 * i)) & 31]);
   }
-  std::memcpy(out + at, origin, origin_length);
-  return static_cast<std::uint8_t>(at + origin_length);
 }
 
 }  // namespace
@@ -108,9 +101,24 @@ Snapshot::Nsec3Record DenialProofs::nsec3_of(const zones::Zone& zone, Name name)
 
 bool DenialProofs::put_nsec3(const zones::Zone& zone, const Snapshot::Nsec3Record& record) noexcept {
   if (record.node == zones::kNone || already_written(record.node)) return true;
-  std::uint8_t owner[kMaxNameLength + kHashLabel + 1];
-  const std::uint8_t length = nsec3_owner(record.hash, snap_->name(zone.origin), zone.origin_length, owner);
-  return put_set(record.node, rr::NSEC3, owner, length, NameRef{});
+  // The owner is the hash label, then the apex: the apex is in the packet
+  // already (a suffix of the name being proven), and no other name there
+  // can share the label, so the label and a pointer are the shortest form.
+  std::uint8_t label[1 + kHashLabel];
+  nsec3_label(record.hash, label);
+  const zones::Node& node = snap_->node(record.node);
+  const zones::RRset* set = snap_->rrset(node, rr::NSEC3);
+  if (set == nullptr) return true;
+  const ResponseWriter::Mark before = w_.mark();
+  const NameRef owner = w_.put_rrset_owned_by(Section::kAuthority, snap_->wire(*set), set->count, label,
+                                              sizeof label, apex_, zone.origin_length);
+  if (owner.length == 0) return false;
+  const zones::RRset* sig = snap_->signature(node, *set);
+  if (sig != nullptr && w_.put_rrset(Section::kAuthority, snap_->wire(*sig), sig->count, owner) == 0) {
+    w_.rollback(before);
+    return false;
+  }
+  return true;
 }
 
 bool DenialProofs::put_covering_next_closer(const zones::Zone& zone, Name name,
@@ -148,9 +156,11 @@ bool DenialProofs::put_closest_encloser_proof(const zones::Zone& zone, Name name
 
 // ---- the proofs ---------------------------------------------------------------
 
-bool DenialProofs::nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t encloser_length) noexcept {
+bool DenialProofs::nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t encloser_length,
+                            std::uint32_t encloser_node) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
+  apex_ = w_.suffix(name, zone.origin_length);
   std::uint8_t scratch[kMaxNameLength + 1];
   const Name n = bytes_of(name, scratch);
   std::uint8_t wildcard[kMaxNameLength + 3];
@@ -158,6 +168,13 @@ bool DenialProofs::nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t 
     if (!put_covering_nsec(zone, n, name)) return false;
     const std::uint8_t length = wildcard_of(n.bytes, n.length, encloser_length, wildcard);
     return put_covering_nsec(zone, Name{wildcard, length}, NameRef{});
+  }
+  // The compiler hashed the encloser and its wildcard: only the next
+  // closer name is hashed here.
+  if (const zones::Nsec3Links* links = links_of(encloser_node); links != nullptr && links->own != zones::kNone) {
+    if (!put_nsec3(zone, snap_->nsec3_at(links->own, true))) return false;
+    if (!put_covering_next_closer(zone, n, encloser_length)) return false;
+    return links->wildcard_cover == zones::kNone || put_nsec3(zone, snap_->nsec3_at(links->wildcard_cover, false));
   }
   std::uint8_t encloser = encloser_length;
   if (!put_closest_encloser_proof(zone, n, encloser_length, encloser)) return false;
@@ -168,6 +185,7 @@ bool DenialProofs::nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t 
 bool DenialProofs::nodata(const zones::Zone& zone, NameRef name, std::uint32_t node) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
+  apex_ = w_.suffix(name, zone.origin_length);
   if (chain == Chain::kNsec) {
     // The name's own NSEC; an empty non-terminal has none, and the NSEC
     // that covers it proves it holds nothing (RFC 4035 §3.1.3.2).
@@ -177,6 +195,9 @@ bool DenialProofs::nodata(const zones::Zone& zone, NameRef name, std::uint32_t n
     }
     std::uint8_t scratch[kMaxNameLength + 1];
     return put_covering_nsec(zone, bytes_of(name, scratch), name);
+  }
+  if (const zones::Nsec3Links* links = links_of(node); links != nullptr && links->own != zones::kNone) {
+    return put_nsec3(zone, snap_->nsec3_at(links->own, true));
   }
   std::uint8_t scratch[kMaxNameLength + 1];
   const Name n = bytes_of(name, scratch);
@@ -193,6 +214,7 @@ bool DenialProofs::nodata(const zones::Zone& zone, NameRef name, std::uint32_t n
 bool DenialProofs::wildcard_answer(const zones::Zone& zone, NameRef name, std::uint8_t encloser_length) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
+  apex_ = w_.suffix(name, zone.origin_length);
   std::uint8_t scratch[kMaxNameLength + 1];
   const Name n = bytes_of(name, scratch);
   if (chain == Chain::kNsec) return put_covering_nsec(zone, n, name);
@@ -203,6 +225,7 @@ bool DenialProofs::wildcard_answer(const zones::Zone& zone, NameRef name, std::u
 bool DenialProofs::wildcard_nodata(const zones::Zone& zone, NameRef name, std::uint32_t wildcard) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
+  apex_ = w_.suffix(name, zone.origin_length);
   std::uint8_t scratch[kMaxNameLength + 1];
   const Name n = bytes_of(name, scratch);
   const std::uint8_t encloser_length = static_cast<std::uint8_t>(snap_->node(wildcard).name_length - 2);
@@ -218,6 +241,9 @@ bool DenialProofs::wildcard_nodata(const zones::Zone& zone, NameRef name, std::u
   const Name encloser{n.bytes + n.length - encloser_length, encloser_length};
   if (!put_nsec3(zone, nsec3_of(zone, encloser))) return false;
   if (!put_covering_next_closer(zone, n, encloser_length)) return false;
+  if (const zones::Nsec3Links* links = links_of(wildcard); links != nullptr && links->own != zones::kNone) {
+    return put_nsec3(zone, snap_->nsec3_at(links->own, true));
+  }
   return put_nsec3(zone, nsec3_of(zone, Name{owner, owner_length}));
 }
 

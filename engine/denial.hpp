@@ -49,8 +49,10 @@ class DenialProofs {
   // A zone that is not signed, or has no denial chain, gets nothing.
 
   // `name` does not exist; its closest encloser is its suffix of
-  // `encloser_length` octets (the deepest name the zone holds above it).
-  bool nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t encloser_length) noexcept;
+  // `encloser_length` octets (the deepest name the zone holds above it),
+  // node `encloser` (kNone: not known).
+  bool nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t encloser_length,
+                std::uint32_t encloser) noexcept;
   // `name` exists (node `node`) without the type asked.
   bool nodata(const zones::Zone& zone, NameRef name, std::uint32_t node) noexcept;
   // `name` was answered from the wildcard whose parent (the closest
@@ -79,6 +81,10 @@ class DenialProofs {
 
   // NSEC3
   zones::Snapshot::Nsec3Record nsec3_of(const zones::Zone& zone, Name name) const noexcept;
+  // The precomputed links of `node` (zones::Nsec3Links), or nullptr.
+  const zones::Nsec3Links* links_of(std::uint32_t node) const noexcept {
+    return node == zones::kNone ? nullptr : snap_->nsec3_links(node);
+  }
   bool put_nsec3(const zones::Zone& zone, const zones::Snapshot::Nsec3Record& record) noexcept;
   // The closest provable encloser of `name` at or above its suffix of
   // `from_length` octets: writes its matching NSEC3 and the NSEC3 covering
@@ -95,6 +101,7 @@ class DenialProofs {
 
   const zones::Snapshot* snap_ = nullptr;
   ResponseWriter& w_;
+  NameRef apex_{};            // the zone's apex in the packet, for NSEC3 owners
   std::uint32_t written_[6];  // proof nodes in this answer, at most six (NSEC3 wildcard nodata + nxdomain)
   unsigned written_count_ = 0;
 };

@@ -188,10 +188,31 @@ bool ResponseWriter::put_negative_soa(const zones::Zone& zone, std::span<const s
 NameRef ResponseWriter::put_rrset_owned_by(Section section, std::span<const std::uint8_t> rrs,
                                            std::uint16_t count, const std::uint8_t* owner,
                                            std::size_t owner_length) noexcept {
+  return put_rrset_as(section, rrs, count, owner, owner_length, names_.match(packet_, owner, owner_length));
+}
+
+NameRef ResponseWriter::put_rrset_owned_by(Section section, std::span<const std::uint8_t> rrs,
+                                           std::uint16_t count, const std::uint8_t* prefix,
+                                           std::size_t prefix_length, NameRef suffix,
+                                           std::size_t suffix_length) noexcept {
+  if (suffix.offset >= 0x4000) [[unlikely]] {  // beyond a pointer: the whole name, searched
+    std::uint8_t name[zones::kMaxNameLength + 64];
+    std::uint8_t scratch[zones::kMaxNameLength + 1];
+    std::memcpy(name, prefix, prefix_length);
+    std::memcpy(name + prefix_length, name_bytes(suffix, scratch), suffix_length);
+    return put_rrset_owned_by(section, rrs, count, name, prefix_length + suffix_length);
+  }
+  // write_compressed_name writes `prefix` octets of the name, then the pointer.
+  return put_rrset_as(section, rrs, count, prefix, prefix_length + suffix_length,
+                      zones::NameDictionary::Match{prefix_length, suffix.offset, 0});
+}
+
+NameRef ResponseWriter::put_rrset_as(Section section, std::span<const std::uint8_t> rrs, std::uint16_t count,
+                                     const std::uint8_t* owner, std::size_t owner_length,
+                                     const zones::NameDictionary::Match& match) noexcept {
   if (count == 0) return {};
   const Mark before = mark();
   const std::size_t start = pos_;
-  const zones::NameDictionary::Match match = names_.match(packet_, owner, owner_length);
   const std::size_t name_size = match.target != 0 ? match.prefix + 2 : owner_length;
   const std::size_t body = zones::kRrHeader - 2 + load16(rrs.data() + 10);  // the first RR after its owner
   if (start + name_size + body > end_) return {};

@@ -65,6 +65,12 @@ class ResponseWriter {
   // Returns where it was written, or NameRef{} when the set does not fit.
   NameRef put_rrset_owned_by(Section section, std::span<const std::uint8_t> rrs, std::uint16_t count,
                              const std::uint8_t* owner, std::size_t owner_length) noexcept;
+  // The same for an owner whose suffix of `suffix_length` octets is the
+  // name at `suffix` (in the packet) and whose first `prefix_length` octets
+  // are `prefix`: the prefix and a pointer, no search.
+  NameRef put_rrset_owned_by(Section section, std::span<const std::uint8_t> rrs, std::uint16_t count,
+                             const std::uint8_t* prefix, std::size_t prefix_length, NameRef suffix,
+                             std::size_t suffix_length) noexcept;
 
   // Appends one RR built here: owner, type, class, TTL, then `rdata`.
   // Returns the offset of its RDATA, or 0 when it does not fit.
@@ -151,6 +157,9 @@ class ResponseWriter {
     return owner.offset < 0x4000 ? 2 : zones::written_name_size(packet_, owner.offset);
   }
   void put_owner(NameRef owner) noexcept;
+  NameRef put_rrset_as(Section section, std::span<const std::uint8_t> rrs, std::uint16_t count,
+                       const std::uint8_t* owner, std::size_t owner_length,
+                       const zones::NameDictionary::Match& match) noexcept;
   std::size_t put_rrset_long_owner(Section section, std::span<const std::uint8_t> rrs,
                                    std::uint16_t count, NameRef owner, std::uint32_t ttl) noexcept;
   // put_rrset for the types with names in RDATA: compressed RR by RR.

@@ -139,6 +139,37 @@ void SnapshotBuilder::build_denial() {
     const DnssecZone* d = snap_->dnssec(snap_->zones_[z]);
     if (d != nullptr && (d->flags & kNsec3) && !built[z]) build_nsec3_chain(z, {});
   }
+  if (!nsec3.empty()) link_nsec3_names();
+}
+
+// Nsec3Links for every name of an NSEC3 zone (the trie's nodes and the
+// parent-side ones): two hashes per name here, none per query for them.
+void SnapshotBuilder::link_nsec3_names() {
+  const std::uint32_t names = first_nsec3_node_;
+  snap_->nsec3_links_.assign(names, Nsec3Links{});
+  std::uint8_t wire[kMaxNameLength + 2];
+  std::uint8_t hash[kSha1Length];
+  // A record's place in nsec3: its hash is its entry's first member.
+  const auto entry_index = [&](const Snapshot::Nsec3Record& r) {
+    return static_cast<std::uint32_t>(reinterpret_cast<const Nsec3Entry*>(r.hash) - snap_->nsec3_.data());
+  };
+  for (std::uint32_t id = 0; id < names; ++id) {
+    const Node& node = snap_->nodes_[id];
+    const Zone& zone = snap_->zones_[node.zone];
+    const DnssecZone* d = snap_->dnssec(zone);
+    if (d == nullptr || !(d->flags & kNsec3) || d->denial_count == 0 || node.has(kOccluded)) continue;
+    wire[0] = 1;
+    wire[1] = '*';
+    const std::size_t length = key_to_wire(node_key(id), wire + 2);
+    Nsec3Links& links = snap_->nsec3_links_[id];
+    snap_->nsec3_hash(zone, wire + 2, length, hash);
+    const Snapshot::Nsec3Record own = snap_->nsec3_for(zone, hash);
+    if (own.matches) links.own = entry_index(own);
+    if (length + 2 > kMaxNameLength) continue;  // no wildcard fits below it
+    snap_->nsec3_hash(zone, wire, length + 2, hash);
+    const Snapshot::Nsec3Record cover = snap_->nsec3_for(zone, hash);
+    links.wildcard_cover = entry_index(cover);
+  }
 }
 
 void SnapshotBuilder::build_nsec_chain(std::uint32_t z, std::span<std::uint32_t> nodes) {

@@ -78,7 +78,8 @@ std::size_t Snapshot::bytes() const noexcept {
          additional_.size() * sizeof(Additional) + chains_.size() * sizeof(Chain) +
          links_.size() * sizeof(ChainLink) + names_.size() + zones_.size() * sizeof(Zone) +
          dnssec_.size() * sizeof(DnssecZone) + canonical_.size() * sizeof(std::uint32_t) +
-         nsec3_.size() * sizeof(Nsec3Entry);
+         nsec3_.size() * sizeof(Nsec3Entry) +
+         nsec3_links_.size() * sizeof(Nsec3Links);
 }
 
 }  // namespace canon::zones

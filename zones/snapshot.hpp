@@ -245,6 +245,16 @@ struct Nsec3Entry {             // 24 bytes
   std::uint32_t node;           // the node holding the NSEC3 RRset and its RRSIG
 };
 
+// For each name of an NSEC3 zone (Snapshot::nsec3_links, indexed by node
+// id): its own NSEC3 and the one covering "*.<name>", both indexes into the
+// zone's nsec3 range (kNone: none). The closest encloser of a denial is a
+// name the lookup found, so two of an NXDOMAIN proof's three hashes are
+// looked up here instead of computed per query.
+struct Nsec3Links {             // 8 bytes
+  std::uint32_t own = kNone;
+  std::uint32_t wildcard_cover = kNone;
+};
+
 struct Zone {
   std::uint32_t apex;           // node id
   std::uint32_t origin;         // offset in names (wire)
@@ -437,6 +447,15 @@ class Snapshot {
   // one that covers it: the greatest hash below it, the last of the chain
   // wrapping around for hashes below the first (RFC 5155 §3.1.7).
   [[nodiscard]] Nsec3Record nsec3_for(const Zone& zone, const std::uint8_t* hash) const noexcept;
+  // The precomputed NSEC3 records of node `id` (Nsec3Links), or nullptr
+  // when its unit holds no NSEC3 zone.
+  [[nodiscard]] const Nsec3Links* nsec3_links(std::uint32_t id) const noexcept {
+    return id < nsec3_links_.size() ? &nsec3_links_[id] : nullptr;
+  }
+  // The NSEC3 record at `index` of nsec3 (as Nsec3Links hold them).
+  [[nodiscard]] Nsec3Record nsec3_at(std::uint32_t index, bool matches) const noexcept {
+    return Nsec3Record{nsec3_[index].node, nsec3_[index].hash, matches};
+  }
   // RFC 5155 §5: `name` (wire form, any case) hashed with the zone's
   // NSEC3PARAM (SHA-1, its iterations and salt) into `out` (20 octets).
   void nsec3_hash(const Zone& zone, const std::uint8_t* name, std::size_t length,
@@ -470,6 +489,7 @@ class Snapshot {
   // The denial chains (top of this file).
   Array<std::uint32_t> canonical_;  // NSEC zones: node ids in canonical order, a range per zone
   Array<Nsec3Entry> nsec3_;         // NSEC3 zones: the chain by hash, a range per zone
+  Array<Nsec3Links> nsec3_links_;   // per node id when the unit holds an NSEC3 zone, else empty
   std::vector<ZoneInfo> zone_infos_;
   std::uint64_t record_count_ = 0;
 };

@@ -86,6 +86,7 @@ class SnapshotBuilder {
   void link_additional();
   // build_denial.cpp
   void build_denial();
+  void link_nsec3_names();
   void build_nsec_chain(std::uint32_t zone, std::span<std::uint32_t> nodes);
   void build_nsec3_chain(std::uint32_t zone, std::span<const std::uint32_t> nodes);
   // check_dnssec.cpp
