@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "zones/name.hpp"
 #include "zones/rr_type.hpp"
 
 namespace canon::engine {
@@ -99,13 +100,31 @@ Snapshot::Nsec3Record DenialProofs::nsec3_of(const zones::Zone& zone, Name name)
   return snap_->nsec3_for(zone, hash);
 }
 
+void DenialProofs::start_proof(const zones::Zone& zone, NameRef name) noexcept {
+  apex_ = w_.suffix(name, zone.origin_length);
+  proven_ = name;
+}
+
+bool DenialProofs::is_proven_name(const zones::Zone& zone, const std::uint8_t* label) const noexcept {
+  if (proven_.length != 1 + kHashLabel + zone.origin_length) return false;
+  std::uint8_t scratch[kMaxNameLength + 1];
+  const std::uint8_t* name = w_.name_bytes(proven_, scratch);
+  if (name[0] != kHashLabel) return false;
+  for (std::size_t i = 1; i <= kHashLabel; ++i) {
+    if (zones::to_lower(name[i]) != label[i]) return false;
+  }
+  return true;
+}
+
 bool DenialProofs::put_nsec3(const zones::Zone& zone, const Snapshot::Nsec3Record& record) noexcept {
   if (record.node == zones::kNone || already_written(record.node)) return true;
   // The owner is the hash label, then the apex: the apex is in the packet
-  // already (a suffix of the name being proven), and no other name there
-  // can share the label, so the label and a pointer are the shortest form.
+  // already (a suffix of the name being proven), so the label and a pointer
+  // are the shortest form -- unless the name being proven is this owner
+  // (a question for a hashed name, RFC 5155 §7.2.8), then one pointer.
   std::uint8_t label[1 + kHashLabel];
   nsec3_label(record.hash, label);
+  if (is_proven_name(zone, label)) return put_set(record.node, rr::NSEC3, nullptr, 0, proven_);
   const zones::Node& node = snap_->node(record.node);
   const zones::RRset* set = snap_->rrset(node, rr::NSEC3);
   if (set == nullptr) return true;
@@ -160,7 +179,7 @@ bool DenialProofs::nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t 
                             std::uint32_t encloser_node) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
-  apex_ = w_.suffix(name, zone.origin_length);
+  start_proof(zone, name);
   std::uint8_t scratch[kMaxNameLength + 1];
   const Name n = bytes_of(name, scratch);
   std::uint8_t wildcard[kMaxNameLength + 3];
@@ -185,7 +204,7 @@ bool DenialProofs::nxdomain(const zones::Zone& zone, NameRef name, std::uint8_t 
 bool DenialProofs::nodata(const zones::Zone& zone, NameRef name, std::uint32_t node) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
-  apex_ = w_.suffix(name, zone.origin_length);
+  start_proof(zone, name);
   if (chain == Chain::kNsec) {
     // The name's own NSEC; an empty non-terminal has none, and the NSEC
     // that covers it proves it holds nothing (RFC 4035 §3.1.3.2).
@@ -214,7 +233,7 @@ bool DenialProofs::nodata(const zones::Zone& zone, NameRef name, std::uint32_t n
 bool DenialProofs::wildcard_answer(const zones::Zone& zone, NameRef name, std::uint8_t encloser_length) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
-  apex_ = w_.suffix(name, zone.origin_length);
+  start_proof(zone, name);
   std::uint8_t scratch[kMaxNameLength + 1];
   const Name n = bytes_of(name, scratch);
   if (chain == Chain::kNsec) return put_covering_nsec(zone, n, name);
@@ -225,7 +244,7 @@ bool DenialProofs::wildcard_answer(const zones::Zone& zone, NameRef name, std::u
 bool DenialProofs::wildcard_nodata(const zones::Zone& zone, NameRef name, std::uint32_t wildcard) noexcept {
   const Chain chain = chain_of(*snap_, zone);
   if (chain == Chain::kNone) return true;
-  apex_ = w_.suffix(name, zone.origin_length);
+  start_proof(zone, name);
   std::uint8_t scratch[kMaxNameLength + 1];
   const Name n = bytes_of(name, scratch);
   const std::uint8_t encloser_length = static_cast<std::uint8_t>(snap_->node(wildcard).name_length - 2);

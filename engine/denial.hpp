@@ -86,6 +86,11 @@ class DenialProofs {
     return node == zones::kNone ? nullptr : snap_->nsec3_links(node);
   }
   bool put_nsec3(const zones::Zone& zone, const zones::Snapshot::Nsec3Record& record) noexcept;
+  // Remembers the name a proof is about and its zone's apex in the packet.
+  void start_proof(const zones::Zone& zone, NameRef name) noexcept;
+  // Whether the name being proven is the NSEC3 owner whose first label
+  // (lower-case) is `label`.
+  bool is_proven_name(const zones::Zone& zone, const std::uint8_t* label) const noexcept;
   // The closest provable encloser of `name` at or above its suffix of
   // `from_length` octets: writes its matching NSEC3 and the NSEC3 covering
   // the next closer name; `encloser_length` is set to its length.
@@ -102,6 +107,7 @@ class DenialProofs {
   const zones::Snapshot* snap_ = nullptr;
   ResponseWriter& w_;
   NameRef apex_{};            // the zone's apex in the packet, for NSEC3 owners
+  NameRef proven_{};          // the name the proof is about
   std::uint32_t written_[6];  // proof nodes in this answer, at most six (NSEC3 wildcard nodata + nxdomain)
   unsigned written_count_ = 0;
 };
