@@ -60,25 +60,33 @@ bool DenialProofs::already_written(std::uint32_t node) noexcept {
   return false;
 }
 
-bool DenialProofs::put_set(std::uint32_t node_id, std::uint16_t type, const std::uint8_t* owner,
-                           std::uint8_t owner_length, NameRef owner_in_packet) noexcept {
+// The RRset of `type` at `node_id` written by `write_set(rrs, count)` (which
+// returns its owner in the packet, or NameRef{} when it does not fit), then
+// its RRSIGs under the same owner; nothing of it when they do not fit.
+template <typename WriteSet>
+bool DenialProofs::put_signed(std::uint32_t node_id, std::uint16_t type, WriteSet write_set) noexcept {
   const zones::Node& node = snap_->node(node_id);
   const zones::RRset* set = snap_->rrset(node, type);
   if (set == nullptr) return true;
   const ResponseWriter::Mark before = w_.mark();
-  NameRef written = owner_in_packet;
-  if (owner_in_packet.length != 0) {
-    if (w_.put_rrset(Section::kAuthority, snap_->wire(*set), set->count, owner_in_packet) == 0) return false;
-  } else {
-    written = w_.put_rrset_owned_by(Section::kAuthority, snap_->wire(*set), set->count, owner, owner_length);
-    if (written.length == 0) return false;
-  }
+  const NameRef owner = write_set(snap_->wire(*set), set->count);
+  if (owner.length == 0) return false;
   const zones::RRset* sig = snap_->signature(node, *set);
-  if (sig != nullptr && w_.put_rrset(Section::kAuthority, snap_->wire(*sig), sig->count, written) == 0) {
+  if (sig != nullptr && w_.put_rrset(Section::kAuthority, snap_->wire(*sig), sig->count, owner) == 0) {
     w_.rollback(before);
     return false;
   }
   return true;
+}
+
+bool DenialProofs::put_set(std::uint32_t node_id, std::uint16_t type, const std::uint8_t* owner,
+                           std::uint8_t owner_length, NameRef owner_in_packet) noexcept {
+  return put_signed(node_id, type, [&](std::span<const std::uint8_t> rrs, std::uint16_t count) {
+    if (owner_in_packet.length != 0) {
+      return w_.put_rrset(Section::kAuthority, rrs, count, owner_in_packet) == 0 ? NameRef{} : owner_in_packet;
+    }
+    return w_.put_rrset_owned_by(Section::kAuthority, rrs, count, owner, owner_length);
+  });
 }
 
 // ---- NSEC ---------------------------------------------------------------------
@@ -125,19 +133,9 @@ bool DenialProofs::put_nsec3(const zones::Zone& zone, const Snapshot::Nsec3Recor
   std::uint8_t label[1 + kHashLabel];
   nsec3_label(record.hash, label);
   if (is_proven_name(zone, label)) return put_set(record.node, rr::NSEC3, nullptr, 0, proven_);
-  const zones::Node& node = snap_->node(record.node);
-  const zones::RRset* set = snap_->rrset(node, rr::NSEC3);
-  if (set == nullptr) return true;
-  const ResponseWriter::Mark before = w_.mark();
-  const NameRef owner = w_.put_rrset_owned_by(Section::kAuthority, snap_->wire(*set), set->count, label,
-                                              sizeof label, apex_, zone.origin_length);
-  if (owner.length == 0) return false;
-  const zones::RRset* sig = snap_->signature(node, *set);
-  if (sig != nullptr && w_.put_rrset(Section::kAuthority, snap_->wire(*sig), sig->count, owner) == 0) {
-    w_.rollback(before);
-    return false;
-  }
-  return true;
+  return put_signed(record.node, rr::NSEC3, [&](std::span<const std::uint8_t> rrs, std::uint16_t count) {
+    return w_.put_rrset_owned_by(Section::kAuthority, rrs, count, label, sizeof label, apex_, zone.origin_length);
+  });
 }
 
 bool DenialProofs::put_covering_next_closer(const zones::Zone& zone, Name name,

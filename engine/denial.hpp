@@ -98,6 +98,8 @@ class DenialProofs {
                                   std::uint8_t& encloser_length) noexcept;
   bool put_covering_next_closer(const zones::Zone& zone, Name name, std::uint8_t encloser_length) noexcept;
 
+  template <typename WriteSet>
+  bool put_signed(std::uint32_t node, std::uint16_t type, WriteSet write_set) noexcept;
   // The RRset of `type` at `node` and its RRSIGs, owned by `owner`.
   bool put_set(std::uint32_t node, std::uint16_t type, const std::uint8_t* owner, std::uint8_t owner_length,
                NameRef owner_in_packet) noexcept;
