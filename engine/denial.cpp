@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "zones/base32hex.hpp"
 #include "zones/name.hpp"
 #include "zones/rr_type.hpp"
 
@@ -13,9 +14,6 @@ namespace rr = zones::rr;
 using zones::DnssecFlag;
 using zones::kMaxNameLength;
 using zones::Snapshot;
-
-constexpr std::size_t kHashLength = 20;  // SHA-1, NSEC3 algorithm 1
-constexpr std::size_t kHashLabel = 32;   // its base32hex form: 160 bits in 5-bit digits
 
 enum class Chain { kNone, kNsec, kNsec3 };
 
@@ -34,20 +32,6 @@ std::uint8_t wildcard_of(const std::uint8_t* name, std::size_t name_length, std:
   out[1] = '*';
   std::memcpy(out + 2, name + name_length - length, length);
   return static_cast<std::uint8_t>(length + 2);
-}
-
-// An NSEC3 owner's first label: the hash in base32hex (RFC 4648 §7, as
-// signers write it, lower-case), five octets to eight digits at a time.
-void nsec3_label(const std::uint8_t* hash, std::uint8_t* out) noexcept {
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
-  out[0] = kHashLabel;
-  for (std::size_t group = 0; group < kHashLength / 5; ++group) {
-    const std::uint8_t* in = hash + 5 * group;
-    const std::uint64_t bits = (std::uint64_t{in[0]} << 32) | (std::uint64_t{in[1]} << 24) |
-                               (std::uint64_t{in[2]} << 16) | (std::uint64_t{in[3]} << 8) | in[4];
-    std::uint8_t* digits = out + 1 + 8 * group;
-    for (int i = 0; i < 8; ++i) digits[i] = static_cast<std::uint8_t>(kDigits[(bits >> (35 - 5 * i)) & 31]);
-  }
 }
 
 }  // namespace
@@ -103,7 +87,7 @@ bool DenialProofs::put_covering_nsec(const zones::Zone& zone, Name name, NameRef
 // ---- NSEC3 --------------------------------------------------------------------
 
 Snapshot::Nsec3Record DenialProofs::nsec3_of(const zones::Zone& zone, Name name) const noexcept {
-  std::uint8_t hash[kHashLength];
+  std::uint8_t hash[zones::kSha1Length];
   snap_->nsec3_hash(zone, name.bytes, name.length, hash);
   return snap_->nsec3_for(zone, hash);
 }
@@ -114,11 +98,11 @@ void DenialProofs::start_proof(const zones::Zone& zone, NameRef name) noexcept {
 }
 
 bool DenialProofs::is_proven_name(const zones::Zone& zone, const std::uint8_t* label) const noexcept {
-  if (proven_.length != 1 + kHashLabel + zone.origin_length) return false;
+  if (proven_.length != 1 + zones::kNsec3LabelLength + zone.origin_length) return false;
   std::uint8_t scratch[kMaxNameLength + 1];
   const std::uint8_t* name = w_.name_bytes(proven_, scratch);
-  if (name[0] != kHashLabel) return false;
-  for (std::size_t i = 1; i <= kHashLabel; ++i) {
+  if (name[0] != zones::kNsec3LabelLength) return false;
+  for (std::size_t i = 1; i <= zones::kNsec3LabelLength; ++i) {
     if (zones::to_lower(name[i]) != label[i]) return false;
   }
   return true;
@@ -130,8 +114,8 @@ bool DenialProofs::put_nsec3(const zones::Zone& zone, const Snapshot::Nsec3Recor
   // already (a suffix of the name being proven), so the label and a pointer
   // are the shortest form -- unless the name being proven is this owner
   // (a question for a hashed name, RFC 5155 §7.2.8), then one pointer.
-  std::uint8_t label[1 + kHashLabel];
-  nsec3_label(record.hash, label);
+  std::uint8_t label[1 + zones::kNsec3LabelLength];
+  zones::nsec3_hash_label(record.hash, label);
   if (is_proven_name(zone, label)) return put_set(record.node, rr::NSEC3, nullptr, 0, proven_);
   return put_signed(record.node, rr::NSEC3, [&](std::span<const std::uint8_t> rrs, std::uint16_t count) {
     return w_.put_rrset_owned_by(Section::kAuthority, rrs, count, label, sizeof label, apex_, zone.origin_length);

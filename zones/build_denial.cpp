@@ -17,7 +17,13 @@
 //
 // Checks (warnings: validators catch what is left):
 //   nsec-chain-broken     an NSEC whose next name is not the owner of the
-//                         next NSEC in canonical order (the last: the apex)
+//                         next NSEC in canonical order (the last: the apex),
+//                         or a name of the zone with records and no NSEC
+//                         (the chain skips it)
+//   nsec3-chain-broken    an NSEC3 whose next hashed owner is not the next
+//                         hash of the chain (the last: the first), or a name
+//                         with records and no NSEC3 (an insecure delegation
+//                         excepted: opt-out)
 //   nsec3param-mismatch   an NSEC3PARAM that no NSEC3 of the zone uses
 //   nsec3-iterations      NSEC3PARAM iterations over 150: RFC 9276 §3.2
 //                         lets validators treat such answers as insecure
@@ -26,6 +32,7 @@
 #include <array>
 #include <cstring>
 
+#include "zones/base32hex.hpp"
 #include "zones/canonical_order.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/sha1.hpp"
@@ -65,33 +72,6 @@ Nsec3Params read_params(std::span<const std::uint8_t> rdata) {
   return p;
 }
 
-// base32hex (RFC 4648 §7, "0-9A-V", any case, no padding) of a 20-octet
-// SHA-1 hash: exactly 32 characters. False for anything else.
-bool decode_hash(std::span<const std::uint8_t> label, std::uint8_t* out) {
-  if (label.size() != 32) return false;
-  std::uint64_t bits = 0;
-  unsigned held = 0;
-  std::size_t written = 0;
-  for (std::uint8_t c : label) {
-    c = to_lower(c);
-    unsigned v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'v') {
-      v = c - 'a' + 10;
-    } else {
-      return false;
-    }
-    bits = (bits << 5) | v;
-    held += 5;
-    if (held >= 8) {
-      held -= 8;
-      out[written++] = static_cast<std::uint8_t>(bits >> held);
-    }
-  }
-  return written == kSha1Length;
-}
-
 std::string hex(std::span<const std::uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -104,6 +84,25 @@ std::string hex(std::span<const std::uint8_t> bytes) {
 
 }  // namespace
 
+// A delegation (or the parent's side of a child apex) without DS: opt-out
+// may leave it out of an NSEC3 chain (RFC 5155 §6).
+bool SnapshotBuilder::is_insecure_cut(std::uint32_t id) const {
+  const Node& node = snap_->nodes_[id];
+  return (node.has(kDelegation) || is_parent_side(id)) && snap_->rrset(node, rr::DS) == nullptr;
+}
+
+// A name with records that its zone's chain leaves out: a denial near it
+// proves it does not exist, which validators then believe. Up to
+// kReportsPerZone per zone.
+void SnapshotBuilder::report_unchained(CheckId id, std::uint32_t node_id, const char* type) {
+  const Node& node = snap_->nodes_[node_id];
+  if (unchained_reports_.size() < zones_.size()) unchained_reports_.resize(zones_.size(), 0);
+  if (++unchained_reports_[node.zone] > kReportsPerZone) return;
+  report(id, record_of_rrset(node.rrset_begin),
+         key_to_text(node_key(node_id)) + " holds records but has no " + type +
+             "; the chain skips it, so validators are told it does not exist (RFC 4035 §2.3, RFC 5155 §7.1)");
+}
+
 void SnapshotBuilder::build_denial() {
   // (zone, node) of every node holding an NSEC or an NSEC3 in a zone that
   // uses it, grouped by zone below.
@@ -113,7 +112,11 @@ void SnapshotBuilder::build_denial() {
     const Node& node = snap_->nodes_[id];
     const DnssecZone* d = snap_->dnssec(snap_->zones_[node.zone]);
     if (d == nullptr || node.has(kOccluded)) continue;
-    if ((d->flags & kNsec) && snap_->rrset(node, rr::NSEC)) nsec.emplace_back(node.zone, id);
+    if ((d->flags & kNsec) && snap_->rrset(node, rr::NSEC)) {
+      nsec.emplace_back(node.zone, id);
+    } else if ((d->flags & kNsec) && node.rrset_count != 0 && id < first_nsec3_node_) {
+      report_unchained(CheckId::kNsecChainBroken, id, "NSEC");
+    }
     if ((d->flags & kNsec3) && snap_->rrset(node, rr::NSEC3)) nsec3.emplace_back(node.zone, id);
   }
   std::vector<std::uint32_t> nodes;
@@ -164,7 +167,11 @@ void SnapshotBuilder::link_nsec3_names() {
     Nsec3Links& links = snap_->nsec3_links_[id];
     snap_->nsec3_hash(zone, wire + 2, length, hash);
     const Snapshot::Nsec3Record own = snap_->nsec3_for(zone, hash);
-    if (own.matches) links.own = entry_index(own);
+    if (own.matches) {
+      links.own = entry_index(own);
+    } else if (node.rrset_count != 0 && !is_insecure_cut(id)) {
+      report_unchained(CheckId::kNsec3ChainBroken, id, "NSEC3");
+    }
     if (length + 2 > kMaxNameLength) continue;  // no wildcard fits below it
     snap_->nsec3_hash(zone, wire, length + 2, hash);
     const Snapshot::Nsec3Record cover = snap_->nsec3_for(zone, hash);
@@ -201,6 +208,44 @@ void SnapshotBuilder::build_nsec_chain(std::uint32_t z, std::span<std::uint32_t>
   if (broken > kReportsPerZone) {
     report_zone(CheckId::kNsecChainBroken, z, rr::NSEC,
                 std::to_string(broken - kReportsPerZone) + " more broken NSEC links not listed");
+  }
+}
+
+// Each NSEC3's next hashed owner is the following hash of the sorted chain,
+// the last one's the first (RFC 5155 §3.1.7).
+void SnapshotBuilder::check_nsec3_ring(std::uint32_t z, std::span<const Nsec3Entry> entries,
+                                       std::uint16_t iterations, std::span<const std::uint8_t> salt) {
+  Nsec3Params chain;
+  chain.algorithm = kSha1Algorithm;
+  chain.iterations = iterations;
+  chain.salt = salt;
+  chain.valid = true;
+  unsigned broken = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::uint8_t* expected = entries[i + 1 < entries.size() ? i + 1 : 0].hash;
+    const RRset* set = snap_->rrset(snap_->nodes_[entries[i].node], rr::NSEC3);
+    std::uint16_t rr_index = 0;
+    for (auto it = snap_->rdata(*set); it; ++it, ++rr_index) {
+      const auto rdata = it.data();
+      const Nsec3Params p = read_params(rdata);
+      if (!p.same_hash(chain)) continue;
+      const std::size_t at = 5 + p.salt.size();  // hash length, then the next hashed owner
+      const bool well_formed = rdata.size() > at && rdata[at] == kSha1Length && rdata.size() >= at + 1 + kSha1Length;
+      if (well_formed && std::memcmp(rdata.data() + at + 1, expected, kSha1Length) == 0) break;
+      if (++broken <= kReportsPerZone) {
+        report(CheckId::kNsec3ChainBroken,
+               record_of_rr(static_cast<std::uint32_t>(set - snap_->rrsets_.data()), rr_index),
+               "NSEC3 next hashed owner " +
+                   (well_formed ? nsec3_hash_text(rdata.data() + at + 1) : std::string("(malformed)")) +
+                   ", but the next hash of the chain is " + nsec3_hash_text(expected) +
+                   "; validating resolvers will reject denials built from this chain (RFC 5155 §3.1.7)");
+      }
+      break;
+    }
+  }
+  if (broken > kReportsPerZone) {
+    report_zone(CheckId::kNsec3ChainBroken, z, rr::NSEC3,
+                std::to_string(broken - kReportsPerZone) + " more broken NSEC3 links not listed");
   }
 }
 
@@ -253,7 +298,7 @@ void SnapshotBuilder::build_nsec3_chain(std::uint32_t z, std::span<const std::ui
     const std::size_t label = key_parent_length(key);  // the name's first label, last in the key
     Nsec3Entry entry{};
     entry.node = id;
-    if (decode_hash(key.subspan(label + 1, key[label]), entry.hash)) entries.push_back(entry);
+    if (decode_nsec3_hash(key.subspan(label + 1, key[label]), entry.hash)) entries.push_back(entry);
   }
   std::sort(entries.begin(), entries.end(), [](const Nsec3Entry& a, const Nsec3Entry& b) {
     return std::memcmp(a.hash, b.hash, kSha1Length) < 0;
@@ -261,6 +306,7 @@ void SnapshotBuilder::build_nsec3_chain(std::uint32_t z, std::span<const std::ui
   d.denial_begin = static_cast<std::uint32_t>(snap_->nsec3_.size());
   d.denial_count = static_cast<std::uint32_t>(entries.size());
   snap_->nsec3_.insert(snap_->nsec3_.end(), entries.begin(), entries.end());
+  if (chosen != params.max_size()) check_nsec3_ring(z, entries, params[chosen].iterations, params[chosen].salt);
 
   for (std::uint16_t i = 0; i < params.size(); ++i) {
     if (used[i]) continue;

@@ -35,6 +35,7 @@ std::string_view check_id_text(CheckId id) noexcept {
     case CheckId::kSignatureExpiring: return "signature-expiring";
     case CheckId::kUnsigned: return "unsigned";
     case CheckId::kNsecChainBroken: return "nsec-chain-broken";
+    case CheckId::kNsec3ChainBroken: return "nsec3-chain-broken";
     case CheckId::kNsec3ParamMismatch: return "nsec3param-mismatch";
     case CheckId::kNsec3Iterations: return "nsec3-iterations";
     case CheckId::kDsNotAtCut: return "ds-not-at-cut";

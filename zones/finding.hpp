@@ -45,6 +45,7 @@ enum class CheckId : std::uint8_t {
   kSignatureExpiring,
   kUnsigned,
   kNsecChainBroken,
+  kNsec3ChainBroken,
   kNsec3ParamMismatch,
   kNsec3Iterations,
   kDsNotAtCut,

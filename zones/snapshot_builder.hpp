@@ -89,6 +89,11 @@ class SnapshotBuilder {
   void link_nsec3_names();
   void build_nsec_chain(std::uint32_t zone, std::span<std::uint32_t> nodes);
   void build_nsec3_chain(std::uint32_t zone, std::span<const std::uint32_t> nodes);
+  // The chain's hash parameters: SHA-1 with `iterations` and `salt`.
+  void check_nsec3_ring(std::uint32_t zone, std::span<const Nsec3Entry> entries, std::uint16_t iterations,
+                        std::span<const std::uint8_t> salt);
+  [[nodiscard]] bool is_insecure_cut(std::uint32_t node_id) const;
+  void report_unchained(CheckId id, std::uint32_t node_id, const char* type);
   // check_dnssec.cpp
   void check_dnssec();
   void check_signature_times(std::uint32_t rrset);
@@ -155,6 +160,7 @@ class SnapshotBuilder {
     unsigned expired = 0, expiring = 0, unsigned_sets = 0, ds_not_at_cut = 0;
   };
   std::vector<DnssecCounts> dnssec_counts_;
+  std::vector<unsigned> unchained_reports_;  // per zone: names left out of its denial chain
 };
 
 }  // namespace canon::zones

@@ -2,8 +2,8 @@
 // build_denial.cpp, denial.cpp): canonical order, the NSEC chain and
 // nsec_for, the NSEC3 chain, nsec3_for and nsec3_hash (RFC 5155 Appendix
 // A), NSEC3 owner names out of the trie (NXDOMAIN) but still transferred,
-// and the checks nsec-chain-broken, nsec3param-mismatch, nsec3-iterations
-// and ds-not-at-cut. Signatures are hand-made: the compiler never verifies
+// and the checks nsec-chain-broken, nsec3-chain-broken, nsec3param-mismatch,
+// nsec3-iterations and ds-not-at-cut. Signatures are hand-made: the compiler never verifies
 // one.
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/zones/zone_fixture.hpp"
+#include "zones/base32hex.hpp"
 #include "zones/canonical_order.hpp"
 #include "zones/compiler.hpp"
 #include "zones/dns_message.hpp"
@@ -70,7 +71,7 @@ TEST(CanonicalOrder, DiffersFromKeyByteOrder) {
 // ---- NSEC -----------------------------------------------------------------------
 
 // An NSEC zone whose canonical order is not its key order (aa < b here,
-// key(b) < key(aa)): example.com, aa, c.aa, b, sub (a delegation), zz.
+// key(b) < key(aa)): example.com, aa, c.aa, b, ns1, sub (a delegation), zz.
 // c.aa names its next owner in upper case.
 std::string nsec_zone(const std::string& c_aa_next = "B") {
   std::string z = std::string(kApex) + kDnskey;
@@ -82,7 +83,8 @@ std::string nsec_zone(const std::string& c_aa_next = "B") {
        "@ NSEC aa A NS SOA RRSIG NSEC DNSKEY\n"
        "aa NSEC c.aa A RRSIG NSEC\n"
        "c.aa NSEC " + c_aa_next + " A RRSIG NSEC\n"
-       "b NSEC sub A RRSIG NSEC\n"
+       "b NSEC ns1 A RRSIG NSEC\n"
+       "ns1 NSEC sub A RRSIG NSEC\n"
        "sub NSEC zz NS RRSIG NSEC\n"
        "zz NSEC example.com. A RRSIG NSEC\n";
   return z;
@@ -103,7 +105,7 @@ TEST(Nsec, TheChainIsTheZonesNsecNodesInCanonicalOrder) {
   const DnssecZone* d = snap.dnssec(snap.zone(0));
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->flags, kSigned | kNsec);
-  EXPECT_EQ(d->denial_count, 6u);
+  EXPECT_EQ(d->denial_count, 7u);
 }
 
 TEST(Nsec, NsecForBeforeBetweenAtAndAfterTheOwners) {
@@ -187,6 +189,22 @@ TEST(DenialChecks, NsecChainBrokenNamesTheRecord) {
   EXPECT_EQ(last[0]->owner, "zz.example.com.");
 }
 
+TEST(DenialChecks, NsecMissingAtANameWithRecords) {
+  ZoneDir dir;
+  // extra holds an A and no NSEC: the chain closes without it, so a denial
+  // for extra would be served. Glue below the cut (not the zone's) and
+  // the empty non-terminal above c.aa need none.
+  const CompileResult r =
+      compile_zone(dir, "example.com.", nsec_zone() + "extra A 192.0.2.5\nns.sub A 192.0.2.9\n");
+  ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
+  const auto hits = findings_of(r, CheckId::kNsecChainBroken);
+  ASSERT_EQ(hits.size(), 1u) << describe(r.findings);
+  EXPECT_EQ(hits[0]->owner, "extra.example.com.");
+  EXPECT_NE(hits[0]->line, 0u);
+  EXPECT_EQ(hits[0]->severity(), Severity::kWarning);
+  EXPECT_NE(hits[0]->message.find("has no NSEC"), std::string::npos) << hits[0]->message;
+}
+
 // ---- NSEC3 ----------------------------------------------------------------------
 
 // RFC 5155 Appendix A's parameters (SHA-1, 12 iterations, salt aabbccdd)
@@ -214,21 +232,7 @@ std::string nsec3_zone(const std::string& param = "1 0 12 aabbccdd",
   return z;
 }
 
-std::string base32hex(const std::uint8_t* hash) {
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
-  std::string out;
-  std::uint64_t bits = 0;
-  unsigned held = 0;
-  for (int i = 0; i < 20; ++i) {
-    bits = (bits << 8) | hash[i];
-    held += 8;
-    while (held >= 5) {
-      held -= 5;
-      out += kDigits[(bits >> held) & 31];
-    }
-  }
-  return out;
-}
+std::string base32hex(const std::uint8_t* hash) { return nsec3_hash_text(hash); }
 
 std::string hash_of(const Snapshot& snap, std::string_view name) {
   const std::string wire = wire_of(name);
@@ -402,6 +406,42 @@ TEST(Nsec3, AnNsec3ThatSharesItsNameWithOtherDataStaysInTheTrie) {
   ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
   EXPECT_NE(node_id(*r.snapshot, "35mthgpgcu1qg68fab165klnsnk3dpvl.example."), kNone);
   EXPECT_EQ(r.snapshot->dnssec(r.snapshot->zone(0))->denial_count, 3u);  // still in the chain
+}
+
+TEST(DenialChecks, Nsec3RingBrokenNamesTheRecord) {
+  ZoneDir dir;
+  EXPECT_FALSE(compile_zone(dir, "example.", nsec3_zone()).findings.has(CheckId::kNsec3ChainBroken));
+  // The last NSEC3 must name the first hash (0p9m...), not 2t7b...
+  std::string z = nsec3_zone();
+  const std::string last = "35mthgpgcu1qg68fab165klnsnk3dpvl NSEC3 1 1 12 aabbccdd 0p9m";
+  z.replace(z.find(last) + last.size() - 4, 4, "2t7b");
+  const CompileResult r = compile_zone(dir, "example.", z);
+  ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
+  const auto hits = findings_of(r, CheckId::kNsec3ChainBroken);
+  ASSERT_EQ(hits.size(), 1u) << describe(r.findings);
+  EXPECT_EQ(hits[0]->owner, "35mthgpgcu1qg68fab165klnsnk3dpvl.example.");
+  EXPECT_EQ(hits[0]->type, rr::NSEC3);
+  EXPECT_NE(hits[0]->line, 0u);
+  EXPECT_EQ(hits[0]->severity(), Severity::kWarning);
+  EXPECT_NE(hits[0]->message.find("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom"), std::string::npos) << hits[0]->message;
+}
+
+TEST(DenialChecks, Nsec3MissingForANameWithRecords) {
+  ZoneDir dir;
+  const std::string ds = " DS 12345 13 2 0000000000000000000000000000000000000000000000000000000000000000\n";
+  // b has an A and no NSEC3; insecure (an opt-out may leave it out) has
+  // no DS; secure has one and no NSEC3.
+  const CompileResult r = compile_zone(
+      dir, "example.",
+      nsec3_zone() + "b A 192.0.2.2\ninsecure NS ns.elsewhere.net.\nsecure NS ns.elsewhere.net.\nsecure" + ds);
+  ASSERT_NE(r.snapshot, nullptr) << describe(r.findings);
+  std::vector<std::string> owners;
+  for (const Finding* f : findings_of(r, CheckId::kNsec3ChainBroken)) {
+    owners.push_back(f->owner);
+    EXPECT_NE(f->message.find("has no NSEC3"), std::string::npos) << f->message;
+  }
+  std::sort(owners.begin(), owners.end());
+  EXPECT_EQ(owners, (std::vector<std::string>{"b.example.", "secure.example."})) << describe(r.findings);
 }
 
 TEST(DenialChecks, Nsec3ParamMismatch) {
