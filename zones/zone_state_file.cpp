@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 #include "zones/name.hpp"
 #include "zones/rr_type.hpp"
@@ -31,7 +32,8 @@ void fsync_path(const std::string& path, int flags) {
 
 }  // namespace
 
-std::string zone_state_path(std::string_view state_dir, std::string_view origin) {
+std::string state_file_path(std::string_view state_dir, std::string_view folder, std::string_view origin,
+                            std::string_view suffix) {
   std::string name;
   for (char c : origin) {
     const auto u = static_cast<unsigned char>(to_lower(static_cast<std::uint8_t>(c)));
@@ -44,10 +46,14 @@ std::string zone_state_path(std::string_view state_dir, std::string_view origin)
     }
   }
   if (name.empty() || name.back() != '.') name.push_back('.');
-  return std::string(state_dir) + "/zones/" + name + "zone";
+  return std::string(state_dir) + "/" + std::string(folder) + "/" + name + std::string(suffix);
 }
 
-void write_zone_state(const LoadedZone& zone, const std::string& path, std::string_view comment) {
+std::string zone_state_path(std::string_view state_dir, std::string_view origin) {
+  return state_file_path(state_dir, "zones", origin, "zone");
+}
+
+void replace_state_file(const std::string& path, const std::function<bool(std::FILE*)>& write) {
   const std::filesystem::path target(path);
   std::error_code error;
   std::filesystem::create_directories(target.parent_path(), error);
@@ -55,29 +61,9 @@ void write_zone_state(const LoadedZone& zone, const std::string& path, std::stri
   const std::string temporary = path + ".tmp";
   std::FILE* out = std::fopen(temporary.c_str(), "we");
   if (!out) fail("cannot write", temporary);
-  static char buffer[1 << 16];
-  std::setvbuf(out, buffer, _IOFBF, sizeof(buffer));
-  std::fprintf(out, "; %.*s\n", static_cast<int>(comment.size()), comment.data());
-  const RecordStore& store = zone.store;
-  static const char kHex[] = "0123456789abcdef";
-  std::string line;
-  for (const Record& record : store.records) {
-    line = key_to_text(store.key(record));
-    line += ' ';
-    line += std::to_string(record.ttl);
-    line += " IN ";
-    line += type_name(record.type);
-    line += " \\# ";
-    line += std::to_string(record.rdata_length);
-    if (record.rdata_length) line += ' ';
-    for (std::uint8_t byte : store.rdata(record)) {
-      line += kHex[byte >> 4];
-      line += kHex[byte & 15];
-    }
-    line += '\n';
-    std::fwrite(line.data(), 1, line.size(), out);
-  }
-  const bool written = std::fflush(out) == 0 && ::fsync(::fileno(out)) == 0;
+  std::vector<char> buffer(1 << 16);
+  std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
+  const bool written = write(out) && std::fflush(out) == 0 && ::fsync(::fileno(out)) == 0;
   const int saved = errno;
   std::fclose(out);
   if (!written) {
@@ -87,6 +73,32 @@ void write_zone_state(const LoadedZone& zone, const std::string& path, std::stri
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) fail("cannot rename " + temporary + " to", path);
   fsync_path(target.parent_path().string(), O_RDONLY | O_DIRECTORY);
+}
+
+void write_zone_state(const LoadedZone& zone, const std::string& path, std::string_view comment) {
+  replace_state_file(path, [&](std::FILE* out) {
+    std::fprintf(out, "; %.*s\n", static_cast<int>(comment.size()), comment.data());
+    const RecordStore& store = zone.store;
+    static const char kHex[] = "0123456789abcdef";
+    std::string line;
+    for (const Record& record : store.records) {
+      line = key_to_text(store.key(record));
+      line += ' ';
+      line += std::to_string(record.ttl);
+      line += " IN ";
+      line += type_name(record.type);
+      line += " \\# ";
+      line += std::to_string(record.rdata_length);
+      if (record.rdata_length) line += ' ';
+      for (std::uint8_t byte : store.rdata(record)) {
+        line += kHex[byte >> 4];
+        line += kHex[byte & 15];
+      }
+      line += '\n';
+      if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) return false;
+    }
+    return true;
+  });
 }
 
 }  // namespace canon::zones

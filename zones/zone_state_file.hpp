@@ -15,6 +15,8 @@
 // the old version or the new one, never a mix.
 #pragma once
 
+#include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +27,14 @@ namespace canon::zones {
 // The state file of `origin` in `state_dir`: STATE_DIR/zones/ORIGIN.zone,
 // the origin lower-cased with anything but [a-z0-9.-_] as %XX.
 [[nodiscard]] std::string zone_state_path(std::string_view state_dir, std::string_view origin);
+// The same naming for any state: STATE_DIR/FOLDER/ORIGIN.SUFFIX.
+[[nodiscard]] std::string state_file_path(std::string_view state_dir, std::string_view folder,
+                                          std::string_view origin, std::string_view suffix);
+
+// Replaces `path` atomically (as below) with what `write` puts in the open
+// FILE.tmp; `write` returns false on a write error. Creates the folder.
+// Throws std::runtime_error naming the path and the system's reason.
+void replace_state_file(const std::string& path, const std::function<bool(std::FILE*)>& write);
 
 // Writes `zone` to `path` as described above; `comment` becomes the first
 // line. Creates the folder. Throws std::runtime_error naming the path and

@@ -12,6 +12,10 @@ the change by IXFR from the diff the primary kept. Under dnsperf, a secondary
 takes a zone of CANON_XFR_RECORDS records (50,000 here; 1M in bench/transfers)
 by AXFR and then three versions of 1,000 changed records each by IXFR:
 no query is lost, every answer is NOERROR (the old version or the new).
+With a state-dir the kept diffs are an IXFR journal: after a restart the
+same IXFR is answered from it; a journal cut short is refused whole and
+logged (IXFR answered with the whole zone); one that ends at another serial
+than the zone's is not used.
 """
 import os
 import re
@@ -129,6 +133,64 @@ class TransfersOut(unittest.TestCase):
             lines, text = axfr_records(secondary.port, rdtype="IXFR=2")
             self.assertEqual(lines, [], text)
             self.assertRegex(secondary.log(), r"IXFR of example\.com\. to 127\.0\.0\.1 refused: not allowed by allow-transfer")
+
+    def test_the_ixfr_journal_outlives_a_restart_and_a_broken_one_is_refused(self):
+        primary = h.Canond()
+        body = "".join(f"host{i} IN A 198.18.1.{i}\n" for i in range(1, 20))
+        zone = h.write(primary.dir, "example.com.zone", h.zone_text(ORIGIN, 1, body))
+        primary_config(primary, f'zone = ["{ORIGIN}={zone}"]\nallow-transfer = ["127.0.0.1/32"]\n'
+                                f'state-dir = "{primary.dir}/state"\n')
+        journal = os.path.join(primary.dir, "state", "journal", "example.com.ixfr")
+
+        def ixfr_from_1():
+            lines, text = axfr_records(primary.port, rdtype="IXFR=1")
+            return [line for line in lines if line.split()[3] == "SOA"], lines, text
+
+        with primary:
+            h.write(primary.dir, "example.com.zone", h.zone_text(ORIGIN, 2, body + "new IN A 198.18.0.9\n"))
+            primary.ok("zone-reload", ORIGIN)
+            h.write(primary.dir, "example.com.zone",
+                    h.zone_text(ORIGIN, 3, body.replace("198.18.1.7\n", "198.18.1.77\n") + "new IN A 198.18.0.9\n"))
+            primary.ok("zone-reload", ORIGIN)
+            h.wait_for("both diffs kept", lambda: ixfr_from_1()[0] and re.search(
+                r"IXFR of example\.com\. to 127\.0\.0\.1: serial 1 -> 3 \(2 diff\(s\)\)", primary.log()))
+            before = ixfr_from_1()[1]
+        self.assertTrue(os.path.exists(journal))
+
+        # A restart: the same IXFR, from the journal.
+        with primary:
+            self.assertRegex(primary.log(), r"zone example\.com\.: IXFR journal: 2 diff\(s\), serials 1 -> 3")
+            soas, lines, text = ixfr_from_1()
+            self.assertEqual(lines, before, text)
+            serials = sorted(int(line.split()[6]) for line in soas)
+            self.assertEqual(serials, [1, 2, 2, 3, 3, 3], text)  # 3 first and last, each diff's from and to
+            self.assertIn("host7.example.com. 3600 IN A 198.18.1.77", lines)
+            self.assertIn("host7.example.com. 3600 IN A 198.18.1.7", lines)  # the deletion
+            self.assertRegex(primary.log(), r"serial 1 -> 3 \(2 diff\(s\)\)")
+
+        # A journal cut short is refused whole, logged; IXFR is answered
+        # with the whole zone, and the zone is served.
+        with open(journal, "r+b") as f:
+            f.truncate(os.path.getsize(journal) - 5)
+        with primary:
+            self.assertRegex(primary.log(), r"zone example\.com\.: IXFR journal \S+ refused: cut short")
+            soas, lines, text = ixfr_from_1()
+            self.assertEqual([int(line.split()[6]) for line in soas], [3, 3], text)
+            self.assertIn("host7.example.com. 3600 IN A 198.18.1.77", lines)
+            self.assertNotIn("host7.example.com. 3600 IN A 198.18.1.7", lines)
+            self.assertRegex(primary.log(), r"serial 1 -> 3 \(AXFR-style\)")
+            self.assertEqual(h.addresses(primary.port, "host7." + ORIGIN), {"198.18.1.77"})
+
+        # A zone file changed while canond was stopped: a journal ending at
+        # another serial is not used.
+        with primary:
+            h.write(primary.dir, "example.com.zone", h.zone_text(ORIGIN, 4, body))
+            primary.ok("zone-reload", ORIGIN)
+            h.wait_for("the diff 3 -> 4 kept", lambda: re.search(
+                r"serial 3 -> 4 \(1 diff", (axfr_records(primary.port, rdtype="IXFR=3"), primary.log())[1]))
+        h.write(primary.dir, "example.com.zone", h.zone_text(ORIGIN, 5, body))
+        with primary:
+            self.assertRegex(primary.log(), r"IXFR journal \S+ ends at serial 4, the zone is at 5: not used")
 
 
 class BigZoneUnderLoad(unittest.TestCase):

@@ -1,11 +1,17 @@
 // AXFR and IXFR answers into a zone's next version (zones/transfer.hpp), the
-// message reader under them, and the state file a received version is kept
-// in. Answers are built here from zone text loaded by the real loader, so
-// every record is what a primary holding that text would send.
+// message reader under them, the state file a received version is kept
+// in, and the IXFR journal of the diffs a primary keeps. Answers are built
+// here from zone text loaded by the real loader, so every record is what a
+// primary holding that text would send.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "tests/zones/zone_fixture.hpp"
 #include "zones/dns_message.hpp"
+#include "zones/ixfr_journal.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/transfer.hpp"
 #include "zones/zone_state_file.hpp"
@@ -325,6 +331,97 @@ TEST(ZoneStateFile, AVersionWrittenIsReadBackRecordForRecord) {
   ASSERT_EQ(back->findings.errors(), 0u) << back->findings.items[0].to_string();
   EXPECT_EQ(texts(*back), texts(*zone));
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+// ---- the IXFR journal (ixfr_journal.hpp) ---------------------------------------
+
+std::vector<std::shared_ptr<const ZoneDiff>> two_diffs(const ZoneDir& dir) {
+  const auto v1 = zone_of(dir, soa(1) + kBody);
+  const auto v2 = zone_of(dir, soa(2) + kBody + "new A 192.0.2.99\n");
+  const auto v3 = zone_of(dir, soa(3) + kBody + "new A 192.0.2.98\nnew TXT \"x\"\n");
+  return {std::make_shared<const ZoneDiff>(diff_versions(*v1, *v2)),
+          std::make_shared<const ZoneDiff>(diff_versions(*v2, *v3))};
+}
+
+void expect_same(const ZoneDiff& a, const ZoneDiff& b) {
+  EXPECT_EQ(a.from, b.from);
+  EXPECT_EQ(a.to, b.to);
+  EXPECT_EQ(a.from_soa, b.from_soa);
+  EXPECT_EQ(a.to_soa, b.to_soa);
+  EXPECT_EQ(a.removed.count, b.removed.count);
+  EXPECT_EQ(a.removed.bytes, b.removed.bytes);
+  EXPECT_EQ(a.added.count, b.added.count);
+  EXPECT_EQ(a.added.bytes, b.added.bytes);
+}
+
+TEST(IxfrJournal, DiffsWrittenAreReadBackAlike) {
+  ZoneDir dir;
+  const auto diffs = two_diffs(dir);
+  ASSERT_EQ(diffs[1]->removed.count, 1u);
+  ASSERT_EQ(diffs[1]->added.count, 2u);
+  const std::string path = ixfr_journal_path(dir.path().string(), "Example.COM.");
+  EXPECT_EQ(path, dir.path().string() + "/journal/example.com.ixfr");
+  std::string error;
+  EXPECT_FALSE(read_ixfr_journal(path, error).has_value());  // none yet
+  write_ixfr_journal(path, diffs);
+  const auto back = read_ixfr_journal(path, error);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(back->size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) expect_same(*(*back)[i], *diffs[i]);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST(IxfrJournal, AJournalCutAnywhereIsRefusedOrAWholePrefix) {
+  ZoneDir dir;
+  const auto diffs = two_diffs(dir);
+  const std::string path = ixfr_journal_path(dir.path().string(), "example.com.");
+  write_ixfr_journal(path, diffs);
+  std::ifstream in(path, std::ios::binary);
+  const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string cut_path = dir.path().string() + "/cut.ixfr";
+  unsigned refused = 0, prefixes = 0;
+  for (std::size_t length = 0; length < whole.size(); ++length) {
+    std::ofstream(cut_path, std::ios::binary | std::ios::trunc) << whole.substr(0, length);
+    std::string error;
+    const auto back = read_ixfr_journal(cut_path, error);
+    ASSERT_TRUE(back.has_value());
+    if (!error.empty()) {
+      EXPECT_TRUE(back->empty()) << length;
+      ++refused;
+      continue;
+    }
+    ++prefixes;  // ends between two diffs: the first ones, whole
+    ASSERT_LT(back->size(), 2u) << length;
+    for (std::size_t i = 0; i < back->size(); ++i) expect_same(*(*back)[i], *diffs[i]);
+  }
+  EXPECT_EQ(prefixes, 2u);  // the magic alone, and the first diff alone
+  EXPECT_EQ(refused, whole.size() - 2);
+}
+
+TEST(IxfrJournal, ACountThatDoesNotMatchItsRecordsOrAGapIsRefused) {
+  ZoneDir dir;
+  auto diffs = two_diffs(dir);
+  const std::string path = ixfr_journal_path(dir.path().string(), "example.com.");
+  auto wrong_count = std::make_shared<ZoneDiff>(*diffs[1]);
+  wrong_count->added.count = 3;
+  write_ixfr_journal(path, std::vector<std::shared_ptr<const ZoneDiff>>{diffs[0], wrong_count});
+  std::string error;
+  auto back = read_ixfr_journal(path, error);
+  EXPECT_TRUE(back->empty());
+  EXPECT_EQ(error, "a diff's records do not match their count");
+
+  write_ixfr_journal(path, std::vector<std::shared_ptr<const ZoneDiff>>{diffs[1], diffs[0]});
+  error.clear();
+  back = read_ixfr_journal(path, error);
+  EXPECT_TRUE(back->empty());
+  EXPECT_EQ(error, "diff 2 starts at serial 1, the one before it ended at 3");
+
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "canon-ixfr-0\n";
+  error.clear();
+  back = read_ixfr_journal(path, error);
+  EXPECT_TRUE(back->empty());
+  EXPECT_EQ(error, "not a canon IXFR journal (format 1)");
 }
 
 }  // namespace

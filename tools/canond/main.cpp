@@ -141,6 +141,7 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
     ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, secondaries->event_fd(), &event);
   }
   // AXFR and IXFR over TCP: served to allow-transfer, refused and logged otherwise.
+  const bool keeps_journals = outgoing_settings.any() && !options.state_dir.empty();
   auto outgoing = std::make_unique<Outgoing>(std::move(outgoing_settings));
   backend.set_transfer_handoff([o = outgoing.get()](int fd, const std::uint8_t* request, std::size_t length,
                                                     const engine::ClientAddress& peer) {
@@ -157,11 +158,14 @@ int serve(const DaemonOptions& options, const Settings& settings, ZoneSet zone_s
   }
   if (settings.run_as) {
     // The state directory is written after the drop: make it the user's now.
-    if (secondaries) {
-      const std::string zones_dir = options.state_dir + "/zones";
+    std::vector<std::string> state_dirs;
+    if (secondaries) state_dirs.push_back(options.state_dir + "/zones");
+    if (keeps_journals) state_dirs.push_back(options.state_dir + "/journal");
+    if (!state_dirs.empty()) {
+      state_dirs.insert(state_dirs.begin(), options.state_dir);
       std::error_code error;
-      std::filesystem::create_directories(zones_dir, error);
-      for (const std::string& dir : {options.state_dir, zones_dir}) {
+      for (const std::string& dir : state_dirs) std::filesystem::create_directories(dir, error);
+      for (const std::string& dir : state_dirs) {
         if (::chown(dir.c_str(), settings.run_as->uid, settings.run_as->gid) != 0) {
           throw std::runtime_error("cannot give state-dir " + dir + " to user " + settings.run_as->user + ": " +
                                    std::strerror(errno));

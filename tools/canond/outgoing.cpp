@@ -13,6 +13,7 @@
 #include "tools/canond/dns_tcp.hpp"
 #include "tools/canond/log.hpp"
 #include "zones/dns_message.hpp"
+#include "zones/ixfr_journal.hpp"
 #include "zones/name.hpp"
 #include "zones/rr_type.hpp"
 #include "zones/tsig.hpp"
@@ -85,6 +86,8 @@ void Outgoing::served(const ZoneSet& zones) {
       if (old != versions_.end() && !acl_of(origin).empty()) {
         version.diffs = std::move(old->second.diffs);
         diff_jobs_.push_back(DiffJob{origin, old->second.zone, state.served});
+      } else if (old == versions_.end() && !acl_of(origin).empty()) {
+        version.diffs = journal_of(origin, version.serial);
       }
       for (NotifyTarget& target : targets_of(origin)) {
         notifies_.push_back(PendingNotify{origin, std::move(target), dns_tcp::random_id(), 0, Clock::now()});
@@ -111,6 +114,12 @@ void Outgoing::run() {
         if (!diffs.empty() && diffs.back()->to != diff->from) diffs.clear();  // a gap: older diffs are no use
         diffs.push_back(std::move(diff));
         while (diffs.size() > kKeptDiffs) diffs.pop_front();
+        if (!settings_.state_dir.empty()) {
+          std::vector<std::shared_ptr<const zones::ZoneDiff>> kept(diffs.begin(), diffs.end());
+          lock.unlock();
+          write_journal(job.origin, std::move(kept));
+          lock.lock();
+        }
       }
       continue;
     }
@@ -134,6 +143,39 @@ void Outgoing::run() {
     read_notify_answers();
     lock.lock();
     wake_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+}
+
+std::deque<std::shared_ptr<const zones::ZoneDiff>> Outgoing::journal_of(const std::string& origin,
+                                                                      std::uint32_t serial) const {
+  if (settings_.state_dir.empty()) return {};
+  const std::string path = zones::ixfr_journal_path(settings_.state_dir, origin);
+  std::string error;
+  auto diffs = zones::read_ixfr_journal(path, error);
+  if (!diffs) return {};
+  if (!error.empty()) {
+    log_warning("zone " + origin + ": IXFR journal " + path + " refused: " + error + "; IXFR from older serials "
+                "is answered with the whole zone until new diffs are kept");
+    return {};
+  }
+  if (diffs->empty() || diffs->back()->to != serial) {
+    log_info("zone " + origin + ": IXFR journal " + path + " ends at serial " +
+             (diffs->empty() ? std::string("(none)") : std::to_string(diffs->back()->to)) + ", the zone is at " +
+             std::to_string(serial) + ": not used");
+    return {};
+  }
+  log_info("zone " + origin + ": IXFR journal: " + std::to_string(diffs->size()) + " diff(s), serials " +
+           std::to_string(diffs->front()->from) + " -> " + std::to_string(serial));
+  return {diffs->begin(), diffs->end()};
+}
+
+void Outgoing::write_journal(const std::string& origin,
+                             std::vector<std::shared_ptr<const zones::ZoneDiff>> diffs) const {
+  const std::string path = zones::ixfr_journal_path(settings_.state_dir, origin);
+  try {
+    zones::write_ixfr_journal(path, diffs);
+  } catch (const std::exception& e) {
+    log_warning("zone " + origin + ": IXFR journal not written (" + e.what() + "); kept in memory only");
   }
 }
 

@@ -9,6 +9,9 @@
 //   control thread: every publish ─▶ served() ─▶ per new version: the diff
 //     from the previous one kept (IXFR; the last kKeptDiffs), NOTIFY sent to
 //     the zone's targets over UDP, retried (RFC 1996 §3.6) until answered
+//   with a state-dir, the kept diffs are also the zone's IXFR journal
+//     (zones/ixfr_journal.hpp), rewritten after each new diff and read at
+//     start-up when it ends at the serial served, so IXFR outlives a restart
 #pragma once
 
 #include <atomic>
@@ -68,6 +71,10 @@ class Outgoing {
   };
 
   void run();  // NOTIFY sending and retries, diffs
+  // The journal's diffs for `origin` when it ends at `serial` (logged either way).
+  [[nodiscard]] std::deque<std::shared_ptr<const zones::ZoneDiff>> journal_of(const std::string& origin,
+                                                                            std::uint32_t serial) const;
+  void write_journal(const std::string& origin, std::vector<std::shared_ptr<const zones::ZoneDiff>> diffs) const;
   void serve_transfer(nic::Fd fd, std::vector<std::uint8_t> request, engine::ClientAddress peer);
   void send_notify(PendingNotify& notify);
   void read_notify_answers();

@@ -88,6 +88,7 @@ OutgoingSettings resolve_outgoing(const DaemonOptions& options) {
   for (const auto& [name, key] : keys) out.keys.push_back(key);
   out.allow = acls(options.allow_transfer, keys);
   out.notify = targets(options.notify, keys);
+  out.state_dir = options.state_dir;
   for (const SecondaryOptions& s : options.secondaries) {
     const std::string origin = ZoneSet::canonical(s.zone);
     if (!s.allow_transfer.empty()) out.zone_allow[origin] = acls(s.allow_transfer, keys);

@@ -50,6 +50,7 @@ struct OutgoingSettings {
   std::vector<NotifyTarget> notify;
   std::map<std::string, std::vector<TransferAcl>> zone_allow;  // canonical origin → its own
   std::map<std::string, std::vector<NotifyTarget>> zone_notify;
+  std::string state_dir;  // the IXFR journals (zones/ixfr_journal.hpp); empty: kept in memory only
 
   [[nodiscard]] bool any() const noexcept {
     return !allow.empty() || !notify.empty() || !zone_allow.empty() || !zone_notify.empty();
