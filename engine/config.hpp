@@ -21,8 +21,9 @@ struct EngineConfig {
   // secondary zones.
   bool notify_to_control = false;
   // Whether a NOTIFY over UDP may be left too: the socket backend's workers
-  // hand datagrams over; the DPDK workers cannot yet, so there only TCP
-  // NOTIFYs (knotd's) reach the control side and UDP ones get NOTIMP.
+  // hand datagrams over, the DPDK workers pass them to the kernel through
+  // the exception path (nic/kernel_notify_receiver.hpp); DPDK without an
+  // exception path answers them NOTIMP.
   bool udp_notify_to_control = true;
   // AXFR and IXFR over TCP, likewise left for the TCP server to hand the
   // connection to the control side's outgoing transfers; false: REFUSED.

@@ -74,6 +74,12 @@ inline constexpr std::uint8_t kTc = 0x02;
 inline constexpr std::uint8_t kRd = 0x01;
 // Second flags byte.
 inline constexpr std::uint8_t kCd = 0x10;
+
+// A NOTIFY request (QR clear, OPCODE NOTIFY) of `length` octets: what the
+// engine leaves untouched for the control side (EngineConfig::notify_to_control).
+[[nodiscard]] inline bool is_notify_request(const std::uint8_t* message, std::size_t length) noexcept {
+  return length >= kSize && (message[kFlags] & (kQr | kOpcodeMask)) == kOpcodeNotify;
+}
 }  // namespace header
 
 enum class Rcode : std::uint16_t {

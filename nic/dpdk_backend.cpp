@@ -78,7 +78,15 @@ DpdkBackend::DpdkBackend(const DpdkBackendConfig& config, const engine::EngineCo
     for (const DpdkPort& port : ports_->ports()) configure_kernel_interface(port.tap_interface, config_.addresses);
     tcp_ = std::make_unique<TcpServer>(tcp_addresses(config_), config_.tcp, engine, config_.workers,
                                        /*freebind=*/true, config_.dnstap);
+    if (engine.notify_to_control && engine.udp_notify_to_control) {
+      notify_ = std::make_unique<KernelNotifyReceiver>(tcp_addresses(config_));
+    }
   }
+}
+
+std::vector<ControlMailbox*> DpdkBackend::control_mailboxes() {
+  if (!notify_) return {};
+  return {&notify_->mailbox()};
 }
 
 void DpdkBackend::set_control_answerer(ControlAnswerer answerer) {
@@ -108,6 +116,7 @@ void DpdkBackend::start() {
     }
   }
   started_ = true;
+  if (notify_) notify_->start();
   if (tcp_) {
     engine::ServedReader tcp_reader = publisher_.reader(config_.workers);
     tcp_thread_ = std::thread([this, tcp_reader] {
@@ -126,6 +135,7 @@ void DpdkBackend::stop() noexcept {
     happens_after(this);  // each worker's last writes, before its ports stop
   }
   if (tcp_thread_.joinable()) tcp_thread_.join();
+  if (notify_) notify_->stop();
   if (ports_) ports_->stop();
 }
 

@@ -19,6 +19,7 @@
 #include "nic/backend.hpp"
 #include "nic/dpdk_ports.hpp"
 #include "nic/dpdk_worker.hpp"
+#include "nic/kernel_notify_receiver.hpp"
 #include "nic/local_addresses.hpp"
 #include "nic/tcp_server.hpp"
 #include "engine/served.hpp"
@@ -57,6 +58,9 @@ class DpdkBackend final : public Backend {
   // AXFR/IXFR go to the control side. Without an exception path, no TCP.
   void set_control_answerer(ControlAnswerer answerer) override;
   void set_transfer_handoff(TransferHandoff handoff) override;
+  // NOTIFY over UDP, through the exception path (kernel_notify_receiver.hpp):
+  // one mailbox when the engine leaves NOTIFY to the control side.
+  [[nodiscard]] std::vector<ControlMailbox*> control_mailboxes() override;
 
  private:
   static int worker_main(void* self_and_index);
@@ -66,6 +70,7 @@ class DpdkBackend final : public Backend {
   std::unique_ptr<DpdkPorts> ports_;
   std::vector<std::unique_ptr<DpdkWorker>> workers_;
   std::unique_ptr<TcpServer> tcp_;
+  std::unique_ptr<KernelNotifyReceiver> notify_;
   std::thread tcp_thread_;
   std::atomic<bool> stop_{false};
   bool started_ = false;

@@ -165,8 +165,12 @@ void DpdkWorker::answer_dns(Lane& lane, engine::ServedReader& reader) noexcept {
   }
   for (std::uint16_t i = 0; i < dns_count_; ++i) {
     rte_mbuf* m = dns_[i];
-    if (packets_[i].length == 0) {  // the engine chose silence
-      free_[free_count_++] = m;
+    if (packets_[i].length == 0) {  // the engine chose silence, or left a NOTIFY to the control side
+      if (lane.port.tap != kNoPort && engine::header::is_notify_request(packets_[i].data, decoded_[i].payload_length)) {
+        to_kernel_[to_kernel_count_++] = m;  // kernel_notify_receiver.hpp
+      } else {
+        free_[free_count_++] = m;
+      }
       continue;
     }
     const std::size_t length =

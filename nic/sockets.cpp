@@ -30,9 +30,19 @@ void set_int(int fd, int level, int name, int value, const ListenAddress& where,
   if (::setsockopt(fd, level, name, &value, sizeof(value)) != 0) fail(fd, where, proto, what);
 }
 
+// The address may not be on an interface yet (the DPDK backend's TAP gets
+// it a moment later).
+void set_freebind(int fd, const ListenAddress& where, const char* proto) {
+  if (where.family() == AF_INET6) {
+    set_int(fd, IPPROTO_IPV6, IPV6_FREEBIND, 1, where, proto, "IPV6_FREEBIND");
+  } else {
+    set_int(fd, IPPROTO_IP, IP_FREEBIND, 1, where, proto, "IP_FREEBIND");
+  }
+}
+
 }  // namespace
 
-int open_udp_socket(const ListenAddress& where) {
+int open_udp_socket(const ListenAddress& where, bool freebind) {
   const int fd = ::socket(where.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) fail(fd, where, "udp", "socket");
   set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1, where, "udp", "SO_REUSEPORT");
@@ -43,6 +53,7 @@ int open_udp_socket(const ListenAddress& where) {
     (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
   }
   if (where.family() == AF_INET6) set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, where, "udp", "IPV6_V6ONLY");
+  if (freebind) set_freebind(fd, where, "udp");
   if (where.is_wildcard()) {
     if (where.family() == AF_INET) {
       set_int(fd, IPPROTO_IP, IP_PKTINFO, 1, where, "udp", "IP_PKTINFO");
@@ -61,13 +72,7 @@ int open_tcp_listener(const ListenAddress& where, int backlog, bool freebind) {
   if (fd < 0) fail(fd, where, "tcp", "socket");
   set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, where, "tcp", "SO_REUSEADDR");
   if (where.family() == AF_INET6) set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, where, "tcp", "IPV6_V6ONLY");
-  if (freebind) {
-    if (where.family() == AF_INET6) {
-      set_int(fd, IPPROTO_IPV6, IPV6_FREEBIND, 1, where, "tcp", "IPV6_FREEBIND");
-    } else {
-      set_int(fd, IPPROTO_IP, IP_FREEBIND, 1, where, "tcp", "IP_FREEBIND");
-    }
-  }
+  if (freebind) set_freebind(fd, where, "tcp");
   if (::bind(fd, reinterpret_cast<const sockaddr*>(&where.address), where.length) != 0) {
     fail(fd, where, "tcp", "bind");
   }

@@ -8,7 +8,8 @@ namespace canon::nic {
 
 // A UDP socket bound with SO_REUSEPORT (one per worker, the kernel spreads
 // flows over them), IPV6_V6ONLY for IPv6, IP(V6)_PKTINFO when wildcard.
-[[nodiscard]] int open_udp_socket(const ListenAddress& where);
+// `freebind`: as for open_tcp_listener.
+[[nodiscard]] int open_udp_socket(const ListenAddress& where, bool freebind = false);
 
 // A non-blocking TCP listener (SO_REUSEADDR, not SO_REUSEPORT: a second
 // canond on the same port must fail here instead of sharing the traffic).

@@ -108,11 +108,7 @@ void UdpWorker::hand_over(const Socket& socket, std::size_t i) noexcept {
   const msghdr& h = rx_[i].msg_hdr;
   const std::uint8_t* data = slots_[i].data;
   // Untouched by the engine: the query's own header, QR clear, OPCODE NOTIFY.
-  if ((h.msg_flags & MSG_TRUNC) != 0 || rx_[i].msg_len < engine::header::kSize ||
-      (data[engine::header::kFlags] & (engine::header::kQr | engine::header::kOpcodeMask)) !=
-          engine::header::kOpcodeNotify) {
-    return;
-  }
+  if ((h.msg_flags & MSG_TRUNC) != 0 || !engine::header::is_notify_request(data, rx_[i].msg_len)) return;
   (void)mailbox_->push(data, rx_[i].msg_len, socket.fd.get(), slots_[i].peer, h.msg_namelen, h.msg_control,
                        socket.pktinfo ? h.msg_controllen : 0);
 }

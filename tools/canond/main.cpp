@@ -292,10 +292,11 @@ int run(int argc, char** argv) {
     }
     // NOTIFYs go to the secondaries' thread: over TCP from the TCP server
     // (with DPDK, the kernel's TCP through the exception path), over UDP
-    // from the socket backend's workers (the DPDK workers answer NOTIMP,
-    // and the SOA timers alone refresh).
+    // from the socket backend's workers, or with DPDK through the exception
+    // path (nic/kernel_notify_receiver.hpp); DPDK without one answers UDP
+    // NOTIFY NOTIMP, and the SOA timers alone refresh.
     options.engine.notify_to_control = !secondary_zones.empty();
-    options.engine.udp_notify_to_control = !settings.dpdk;
+    options.engine.udp_notify_to_control = !settings.dpdk || !settings.dpdk_backend.exception_interface.empty();
     options.engine.transfers_to_control = true;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "canond: %s\n", e.what());
