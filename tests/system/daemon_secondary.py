@@ -15,6 +15,8 @@ another zone, unsigned where a key is required, an IXFR that deletes what the
 zone does not hold, an older serial, a zone over max-zone-records): each is
 logged with zone, primary and reason, and the served version stays. NOTIFYs
 from outside notify-from, or unsigned where a key is required, are refused.
+A zone whose SOA expire passed while canond was stopped is SERVFAIL at once
+after a restart: the expire counts from the last contact, not from start-up.
 """
 import os
 import re
@@ -239,6 +241,31 @@ class ScriptedPrimary(unittest.TestCase):
             self.primary.answer = p.axfr
             c.ok("zone-retransfer", ORIGIN)
             h.wait_for("serial 3", lambda: h.addresses(c.port, "www." + ORIGIN) == {"198.18.0.3"})
+
+    def test_the_expire_timer_goes_on_across_a_restart(self):
+        # SOA expire 6 s (refresh and retry an hour): after the AXFR the
+        # primary goes away; a restart after the expire has passed must not
+        # serve the zone for another 6 s (RFC 1035 §3.3.13: expire counts
+        # from the last refresh, not from canond's start).
+        text = (f"$ORIGIN {ORIGIN}\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 3600 3600 6 300\n"
+                f"@ IN NS ns1\nns1 IN A 192.0.2.53\n" + BODY)
+        self.primary = xp.Scripted(h, ORIGIN, text)
+        self.addCleanup(self.primary.stop)
+        c = h.Canond()
+        secondary_config(c, [f"127.0.0.1:{self.primary.port}"], key=False)
+        state = os.path.join(c.dir, "state", "zones", "example.com.zone")
+        with c:
+            h.wait_for("the AXFR", lambda: h.addresses(c.port, "www." + ORIGIN) == {"198.18.0.1"})
+            h.wait_for("the state file", lambda: os.path.exists(state))
+        self.primary.stop()
+        time.sleep(max(0.0, os.path.getmtime(state) + 7 - time.time()))
+        with c:
+            started = time.monotonic()
+            h.wait_for("SERVFAIL: expired before the restart",
+                       lambda: rcode(c.port, "www." + ORIGIN) == dns.rcode.SERVFAIL, 3)
+            self.assertLess(time.monotonic() - started, 3)
+            self.assertRegex(c.log(), r"zone example\.com\.: state file last refreshed \d+ s ago; expires in 0 s")
+            self.assertRegex(c.log(), r"zone example\.com\.: expired")
 
     def test_a_zone_over_max_zone_records_is_refused(self):
         c = self.start(extra="max-zone-records = 45\n")

@@ -1,7 +1,9 @@
 #include "tools/canond/secondaries.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,6 +60,37 @@ std::string peer_text(const sockaddr_storage& peer) {
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
+}
+
+// The state file's modification time is the zone's last contact with a
+// primary: written with each version taken, touched by each SOA check that
+// finds it current. So a restart keeps the expire timer running (RFC 1035
+// §3.3.13: expire counts from the last successful refresh) instead of
+// starting it again.
+void touch_state_file(const std::string& path) {
+  (void)::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // not written yet: nothing to touch
+}
+
+// How long ago the state file at `path` was last written or touched
+// (zero when it cannot be read or lies in the future).
+Seconds state_file_age(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Seconds(0);
+  const std::time_t now = std::time(nullptr);
+  return Seconds(now > st.st_mtime ? now - st.st_mtime : 0);
+}
+
+// When a version read from its state file expires: `expire` after the
+// file's last write or touch.
+Clock::time_point expiry_after_restart(const std::string& origin, const std::string& state_file,
+                                       Seconds expire, Clock::time_point now) {
+  const Seconds age = state_file_age(state_file);
+  const Seconds left = age < expire ? expire - age : Seconds(0);
+  if (age.count() > 0) {
+    log_info("zone " + origin + ": state file last refreshed " + std::to_string(age.count()) +
+             " s ago; expires in " + std::to_string(left.count()) + " s without a refresh");
+  }
+  return now + left;
 }
 
 }  // namespace
@@ -118,15 +151,19 @@ Secondaries::Secondaries(std::vector<SecondaryZone> zones,
     zone->config = std::move(zones[i]);
     zone->take(i < served.size() ? served[i] : nullptr);
     // A version read from the state file is served at once; its freshness
-    // is checked at once too, as knotd does after a restart.
+    // is checked at once too, as knotd does after a restart; its expire
+    // timer goes on from the last contact before the restart.
     zone->next_refresh = now;
-    if (zone->has_version) zone->expires_at = now + zone->expire;
+    if (zone->has_version) {
+      zone->expires_at = expiry_after_restart(zone->config.origin, zone->config.source.file, zone->expire, now);
+    }
     if (zone->config.catalog && zone->has_version) zone->catalog_pending = zone->current;
     zones_.push_back(std::move(zone));
   }
 }
 
 Secondaries::~Secondaries() { stop(); }
+
 
 void Secondaries::start() {
   thread_ = std::thread([this] { run(); });
@@ -292,7 +329,8 @@ bool Secondaries::apply_a_catalog() {
       auto loaded = zones::load_zone_file(zone->config.source, {}, limits_);
       if (loaded->findings.errors() == 0) {
         zone->take(loaded);
-        zone->expires_at = Clock::now() + zone->expire;
+        zone->expires_at =
+            expiry_after_restart(zone->config.origin, zone->config.source.file, zone->expire, Clock::now());
         hand_over(ReceivedVersion{origin, loaded, "from its state file"});
       }
     }
@@ -359,6 +397,7 @@ void Secondaries::refresh_zone(Zone& zone) {
         zone.last_error.clear();
         zone.next_refresh = Clock::now() + zone.refresh;
         zone.expires_at = Clock::now() + zone.expire;
+        touch_state_file(config.source.file);
         if (answer.serial != serial) {
           log_warning("zone " + config.origin + ": primary " + primary.text + " has serial " +
                       std::to_string(answer.serial) + ", older than ours (" + std::to_string(serial) + "); kept ours");
@@ -390,6 +429,7 @@ void Secondaries::refresh_zone(Zone& zone) {
       zone.last_error.clear();
       zone.next_refresh = Clock::now() + zone.refresh;
       zone.expires_at = Clock::now() + zone.expire;
+      touch_state_file(config.source.file);
       return;
     }
     if (!outcome.zone) {
