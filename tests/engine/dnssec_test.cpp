@@ -158,6 +158,32 @@ TEST_F(Dnssec, DoOneOnAnUnsignedZoneChangesOnlyTheDoBit) {
   }
 }
 
+// RFC 4035 §3.1.6: CD is copied into the answer and changes nothing else
+// (an authoritative server validates nothing).
+TEST_F(Dnssec, CdChangesNothingButItsOwnBit) {
+  for (const auto& [name, type] :
+       std::vector<std::pair<std::string, std::string>>{{"www.example.com", "A"},
+                                                        {"alias.example.com", "A"},
+                                                        {"nx.example.com", "A"},
+                                                        {"www.example.com", "AAAA"},
+                                                        {"x.wild.example.com", "A"},
+                                                        {"host.sub.example.com", "A"},
+                                                        {"example.com", "DNSKEY"}}) {
+    for (const bool do_bit : {false, true}) {
+      const tools::QueryOptions options = do_bit ? dnssec_ok() : with_edns();
+      std::vector<std::uint8_t> query = make_query(name, type, options);
+      query[3] |= header::kCd;
+      Response checked = signed_->query(name, type, options);
+      const Response unchecked = signed_->answer(query);
+      ASSERT_TRUE(unchecked.cd()) << name;
+      ASSERT_FALSE(checked.cd()) << name;
+      ASSERT_EQ(checked.size(), unchecked.size()) << name << " " << type;
+      checked.bytes[3] |= header::kCd;
+      EXPECT_EQ(checked.bytes, unchecked.bytes) << name << " " << type << " DO " << do_bit;
+    }
+  }
+}
+
 TEST_F(Dnssec, RrsigQuestionAnswersEverySignatureWithItsOwnTtl) {
   for (const bool do_bit : {false, true}) {
     const Response r =

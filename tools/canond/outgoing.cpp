@@ -256,15 +256,18 @@ void Outgoing::serve_transfer(nic::Fd fd, std::vector<std::uint8_t> request, eng
   std::vector<std::uint8_t> request_mac;
   const zones::TsigError tsig = zones::tsig_verify_request(request, settings_.keys, dns_tcp::unix_seconds(), &key, &request_mac);
   const bool signed_ok = tsig == zones::TsigError::kOk;
-  // The refusal, as an answer with no records.
+  // The refusal, as an answer with no records; logged and counted before
+  // it is sent, so that whoever reads the answer finds both.
   auto refuse = [&](unsigned rcode, const std::string& why) {
+    log_warning(who + " refused: " + why);
+    {
+      std::lock_guard lock(mutex_);
+      ++counts_[origin].refused;
+    }
     std::vector<std::uint8_t> answer =
         zones::empty_answer(request, zones::dns_header::kSize + question.size(), rcode, false);
     if (signed_ok) (void)zones::tsig_sign(answer, *key, dns_tcp::unix_seconds(), request_mac);
     (void)dns_tcp::send_framed(fd.get(), answer, kSendWaitMs);
-    log_warning(who + " refused: " + why);
-    std::lock_guard lock(mutex_);
-    ++counts_[origin].refused;
   };
   if (tsig != zones::TsigError::kOk && tsig != zones::TsigError::kUnsigned) {
     return refuse(9, "TSIG " + std::string(zones::tsig_error_text(tsig)));
