@@ -110,6 +110,14 @@ std::shared_ptr<const canon::engine::Served> g_first;
 NullBackend g_backend;
 bool g_echo = false;
 
+// A broken rule: says which, with the line and its answer (a CI log keeps
+// only this output), then aborts so libFuzzer writes the reproducer.
+[[noreturn]] void violated(const char* rule, const std::string& line, const std::string& answer) {
+  std::fprintf(stderr, "fuzz-admin: rule broken: %s\n  line:   %s\n  answer: %s\n", rule,
+               line.c_str(), answer.c_str());
+  std::abort();
+}
+
 void write_file(const std::string& name, const char* text) {
   std::ofstream out(g_dir + "/" + name, std::ios::binary);
   out << text;
@@ -171,11 +179,16 @@ json served_origins(const canon::engine::ServedPublisher& publisher) {
   return origins;
 }
 
-void check_zones(const json& response, const canon::engine::ServedPublisher& publisher) {
-  if (!response.contains("zones") || !response["zones"].is_array()) std::abort();
+void check_zones(const json& response, const canon::engine::ServedPublisher& publisher,
+                 const std::string& line) {
+  if (!response.contains("zones") || !response["zones"].is_array())
+    violated("the answer lists the zones", line, response.dump());
   json origins = json::array();
   for (const json& zone : response["zones"]) origins.push_back(zone.at("origin"));
-  if (origins != served_origins(publisher)) std::abort();
+  if (origins != served_origins(publisher)) {
+    violated(("the zones listed are the served ones: " + served_origins(publisher).dump()).c_str(),
+             line, response.dump());
+  }
 }
 
 // Answers one line and checks the answer; false when the line was skipped.
@@ -190,19 +203,20 @@ bool answer_and_check(const std::string& line, Control& control,
   const std::string answer = canon::daemon::answer_line(line, control);
   if (g_echo) std::fprintf(stderr, "> %s\n< %s\n", line.c_str(), answer.c_str());
 
-  if (answer.find('\n') != std::string::npos) std::abort();
+  if (answer.find('\n') != std::string::npos) violated("one line", line, answer);
   const json response = json::parse(answer, nullptr, false);
-  if (response.is_discarded() || !response.is_object()) std::abort();
-  if (!response.contains("ok") || !response["ok"].is_boolean()) std::abort();
+  if (response.is_discarded() || !response.is_object()) violated("a JSON object", line, answer);
+  if (!response.contains("ok") || !response["ok"].is_boolean()) violated("\"ok\" is a boolean", line, answer);
   const bool ok = response["ok"].get<bool>();
   if (!ok) {
-    if (!response.contains("error") || !response["error"].is_string()) std::abort();
-    if (response["error"].get_ref<const std::string&>().empty()) std::abort();
+    if (!response.contains("error") || !response["error"].is_string())
+      violated("a refusal has an \"error\" string", line, answer);
+    if (response["error"].get_ref<const std::string&>().empty()) violated("the error is not empty", line, answer);
   }
   if (response.contains("findings")) {
-    if (!response["findings"].is_array()) std::abort();
+    if (!response["findings"].is_array()) violated("\"findings\" is a list", line, answer);
     for (const json& finding : response["findings"]) {
-      if (!finding.is_string()) std::abort();
+      if (!finding.is_string()) violated("each finding is a string", line, answer);
     }
   }
   // `reload` without a config to read (as here) re-reads the zones: one publish.
@@ -210,14 +224,15 @@ bool answer_and_check(const std::string& line, Control& control,
                          command == "zone-drop" || command == "policy-reload";
   const std::uint64_t after = publisher.generation();
   if (ok && publishes) {
-    if (after != before + 1) std::abort();
-    if (response.at("generation") != after) std::abort();
+    if (after != before + 1) violated("a publish moves the generation by one", line, answer);
+    if (response.at("generation") != after) violated("the answer names the served generation", line, answer);
   } else if (after != before) {
-    std::abort();  // a refusal, or a command that publishes nothing, changed what is served
+    violated("a refusal, or a command that publishes nothing, changes nothing served", line, answer);
   }
-  if (ok && (command == "status" || command == "zone-list")) check_zones(response, publisher);
+  if (ok && (command == "status" || command == "zone-list")) check_zones(response, publisher, line);
   if (command == "stop" && ok) {
-    if (response.value("stopping", false) != true || !control.stop_requested()) std::abort();
+    if (response.value("stopping", false) != true || !control.stop_requested())
+      violated("stop sets the flag", line, answer);
   }
   return true;
 }
@@ -281,9 +296,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Whatever the input did, canond still answers.
-  const json status =
-      json::parse(canon::daemon::answer_line(R"({"command":"status"})", control), nullptr, false);
-  if (status.is_discarded() || status.value("ok", false) != true) std::abort();
-  check_zones(status, publisher);
+  const std::string status_line = R"({"command":"status"})";
+  const std::string status_answer = canon::daemon::answer_line(status_line, control);
+  const json status = json::parse(status_answer, nullptr, false);
+  if (status.is_discarded() || status.value("ok", false) != true)
+    violated("status answers after any input", status_line, status_answer);
+  check_zones(status, publisher, status_line);
   return 0;
 }
