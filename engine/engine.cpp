@@ -26,6 +26,30 @@ Rcode rcode_of(Verdict verdict) noexcept {
   }
 }
 
+// The header of an answer written over its query: QR; the query's OPCODE,
+// RD and CD kept; RA, Z and AD clear; AA, TC, the RCODE's low 4 bits (the
+// rest go in our OPT) and the section counts as given.
+inline void write_header(std::uint8_t* data, std::uint16_t rcode, bool authoritative, bool truncated,
+                         std::uint16_t qdcount, std::uint16_t ancount, std::uint16_t nscount,
+                         std::uint16_t arcount) noexcept {
+  data[header::kFlags] = static_cast<std::uint8_t>(
+      header::kQr | (data[header::kFlags] & (header::kOpcodeMask | header::kRd)) |
+      (authoritative ? header::kAa : 0) | (truncated ? header::kTc : 0));
+  data[header::kFlags + 1] = static_cast<std::uint8_t>((data[header::kFlags + 1] & header::kCd) | (rcode & 0x0f));
+  store16(data + header::kQdCount, qdcount);
+  store16(data + header::kAnCount, ancount);
+  store16(data + header::kNsCount, nscount);
+  store16(data + header::kArCount, arcount);
+}
+
+// The most an answer may take: 512 octets over UDP without EDNS, else the
+// client's payload within our maximum; a TCP message's 65,535.
+std::size_t size_limit(const EngineConfig& config, const Query& query, Transport transport) noexcept {
+  if (transport != Transport::kUdp) return 65535;
+  return query.has_edns ? std::max<std::size_t>(kMinUdpPayload, std::min(query.udp_payload, config.max_udp_payload))
+                        : kMinUdpPayload;
+}
+
 // Our OPT (RFC 6891): root owner, our payload size, the extended RCODE bits,
 // version 0, the DO bit echoed, and NSID (RFC 5001) when asked and configured.
 std::size_t opt_size(const EngineConfig& config, const Query& query) noexcept {
@@ -151,6 +175,25 @@ bool Engine::for_control_side(const Query& query, const std::uint8_t* data, Tran
          (query.qtype == zones::rr::AXFR || query.qtype == zones::rr::IXFR);
 }
 
+std::size_t Engine::respond_plain(const Query& query, const zones::Snapshot& unit, const zones::RRset& set,
+                                  std::uint8_t* data, std::size_t capacity, Transport transport) noexcept {
+  const auto bytes = unit.wire(set);
+  const std::size_t room = std::min(size_limit(*config_, query, transport), capacity);
+  const std::size_t opt = opt_size(*config_, query);
+  const std::size_t answer_end = query.question_end + bytes.size();
+  if (answer_end + opt > room) return 0;
+  copy_bytes(data + query.question_end, bytes.data(), bytes.size());
+  write_header(data, 0, true, false, 1, set.count, 0, opt ? 1 : 0);
+  std::size_t length = answer_end;
+  if (opt) length += write_opt(*config_, query, Rcode::kNoError, data + length);
+  ++counters_.queries;  // here: an answer that does not fit is respond's to count
+  counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
+  ++counters_.responses;
+  counters_.rcodes[0]++;
+  counters_.chain_links[0]++;
+  return length;
+}
+
 std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
                             const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
                             std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,
@@ -160,13 +203,7 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
     ++counters_.dropped;
     return 0;
   }
-  // Size limit: 512 without EDNS, else the client's payload within our maximum.
-  std::size_t limit = 65535;
-  if (transport == Transport::kUdp) {
-    limit = query.has_edns
-                ? std::max<std::size_t>(kMinUdpPayload, std::min(query.udp_payload, config_->max_udp_payload))
-                : kMinUdpPayload;
-  }
+  const std::size_t limit = size_limit(*config_, query, transport);
   const std::size_t question_end = query.question_ok ? query.question_end : header::kSize;
   // Our OPT is left out only when the buffer itself cannot hold it.
   std::size_t opt = opt_size(*config_, query);
@@ -209,17 +246,12 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
       break;
   }
 
-  // Header: QR, the query's OPCODE, RD and CD kept; RA, Z, AD clear.
+  // Header (write_header): the counts of what the writer holds, and our OPT.
   std::size_t length = writer.size();
   const std::uint16_t rcode = static_cast<std::uint16_t>(result.rcode);
-  data[header::kFlags] = static_cast<std::uint8_t>(
-      header::kQr | (data[header::kFlags] & (header::kOpcodeMask | header::kRd)) |
-      (result.authoritative ? header::kAa : 0) | (result.truncated ? header::kTc : 0));
-  data[header::kFlags + 1] = static_cast<std::uint8_t>((data[header::kFlags + 1] & header::kCd) | (rcode & 0x0f));
-  store16(data + header::kQdCount, query.question_ok ? 1 : 0);
-  store16(data + header::kAnCount, writer.count(Section::kAnswer));
-  store16(data + header::kNsCount, writer.count(Section::kAuthority));
-  store16(data + header::kArCount, static_cast<std::uint16_t>(writer.count(Section::kAdditional) + (opt ? 1 : 0)));
+  write_header(data, rcode, result.authoritative, result.truncated, query.question_ok ? 1 : 0,
+               writer.count(Section::kAnswer), writer.count(Section::kAuthority),
+               static_cast<std::uint16_t>(writer.count(Section::kAdditional) + (opt ? 1 : 0)));
   if (opt) length += write_opt(*config_, query, result.rcode, data + length);
 
   if (transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled) {
@@ -344,6 +376,7 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
     prefetch_answers(units_, found_, lookups_, lookups, plain_);
     prefetch_answers(restart_units_, restart_matches_, restart_query_, restarts, nullptr);
     // 5. Answer and write each in place.
+    const bool rrl = transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled;
     for (std::size_t i = 0, j = 0; i < n; ++i) {
       const zones::Snapshot* unit = nullptr;
       const zones::TrieMatch* match = &no_match_;
@@ -354,6 +387,16 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
         unit = units_[j];
         match = &found_[j];
         if (!queries_[i].do_bit) plain = &plain_[j];
+        // The common case, without respond's preparations.
+        if (plain->set != nullptr && plain->chain == nullptr && queries_[i].policy_rule == kNoPolicyRule &&
+            !rrl) {  // (a name with a plain answer is below no DNAME: no restart)
+          if (const std::size_t length =
+                  respond_plain(queries_[i], *unit, *plain->set, burst[i].data, burst[i].capacity, transport)) {
+            burst[i].length = static_cast<std::uint16_t>(length);
+            ++j;
+            continue;
+          }
+        }
         if (restart_of_[j] != kNoRestart) {
           restart_unit = restart_units_[restart_of_[j]];
           restart = &restart_matches_[restart_of_[j]];

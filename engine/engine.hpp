@@ -129,6 +129,11 @@ class alignas(64) Engine {
                     const ClientAddress& source, Transport transport) noexcept;
   // A NOTIFY or a transfer request the control side answers (config.hpp).
   [[nodiscard]] bool for_control_side(const Query& query, const std::uint8_t* data, Transport transport) const noexcept;
+  // A plain answer without a chain, RRL or a policy rule: the set's stored
+  // bytes after the question and the header, as respond would write them.
+  // 0 when it does not fit (respond takes the long way, which sets TC).
+  std::size_t respond_plain(const Query& query, const zones::Snapshot& unit, const zones::RRset& set,
+                            std::uint8_t* data, std::size_t capacity, Transport transport) noexcept;
   std::size_t respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
                       const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
                       std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,
