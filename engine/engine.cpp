@@ -149,20 +149,6 @@ PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::
   return {end_set, &chain};
 }
 
-// Writes a plain answer; false, with nothing written, when it does not fit.
-bool write_plain(const zones::Snapshot& snap, const PlainAnswer& plain, ResponseWriter& writer,
-                 AnswerResult& result) noexcept {
-  const auto set = snap.wire(*plain.set);
-  if (plain.chain == nullptr) return writer.put_prepared(Section::kAnswer, set, plain.set->count);
-  const auto rendered = snap.rendered(*plain.chain);
-  if (!writer.fits(rendered.size() + set.size())) return false;
-  (void)writer.put_prepared(Section::kAnswer, rendered, plain.chain->rendered_rrs);
-  (void)writer.put_rrset(Section::kAnswer, set, plain.set->count,
-                         NameRef{plain.chain->end_owner, plain.chain->end_owner_length});
-  result.links = plain.chain->link_count;
-  return true;
-}
-
 }  // namespace
 
 bool Engine::for_control_side(const Query& query, const std::uint8_t* data, Transport transport) const noexcept {
@@ -175,27 +161,72 @@ bool Engine::for_control_side(const Query& query, const std::uint8_t* data, Tran
          (query.qtype == zones::rr::AXFR || query.qtype == zones::rr::IXFR);
 }
 
-std::size_t Engine::respond_plain(const Query& query, const zones::Snapshot& unit, const zones::RRset& set,
-                                  std::uint8_t* data, std::size_t capacity, Transport transport) noexcept {
-  const auto bytes = unit.wire(set);
-  const std::size_t room = std::min(size_limit(*config_, query, transport), capacity);
+std::size_t Engine::rate_limited(const Query& query, std::uint8_t* data, std::size_t length,
+                                 std::size_t question_end, bool opt, Rcode rcode, bool authoritative,
+                                 std::uint16_t answers, const ClientAddress& source, bool& truncated) noexcept {
+  switch (rate_limit(rcode, authoritative, answers, source)) {
+    case RateVerdict::kSend: return length;
+    case RateVerdict::kDrop: ++counters_.dropped; return 0;
+    case RateVerdict::kSlip: break;
+  }
+  // TC=1 with the question (and OPT) only: a real client retries over TCP.
+  data[header::kFlags] |= header::kTc;
+  store16(data + header::kAnCount, 0);
+  store16(data + header::kNsCount, 0);
+  store16(data + header::kArCount, opt ? 1 : 0);
+  length = question_end;
+  if (opt) length += write_opt(*config_, query, rcode, data + length);
+  truncated = true;
+  return length;
+}
+
+bool Engine::respond_plain(const Query& query, const zones::Snapshot& unit, const PlainAnswer& plain,
+                           Packet& packet, Transport transport) noexcept {
+  std::uint8_t* data = packet.data;
+  const auto set = unit.wire(*plain.set);
+  const auto links = plain.chain != nullptr ? unit.rendered(*plain.chain) : std::span<const std::uint8_t>{};
+  const std::size_t room = std::min<std::size_t>(size_limit(*config_, query, transport), packet.capacity);
   const std::size_t opt = opt_size(*config_, query);
-  const std::size_t answer_end = query.question_end + bytes.size();
-  if (answer_end + opt > room) return 0;
-  copy_bytes(data + query.question_end, bytes.data(), bytes.size());
-  write_header(data, 0, true, false, 1, set.count, 0, opt ? 1 : 0);
+  const std::size_t set_at = query.question_end + links.size();
+  const std::size_t answer_end = set_at + set.size();
+  if (answer_end + opt > room) return false;
+  std::uint16_t answers = plain.set->count;
+  unsigned link_count = 0;
+  if (plain.chain != nullptr) {
+    // The chain's links as rendered at compile time, then the set with each
+    // RR's owner pointing at the last target (plain_answer: a pointer reaches it).
+    copy_bytes(data + query.question_end, links.data(), links.size());
+    copy_bytes(data + set_at, set.data(), set.size());
+    const std::uint16_t owner = static_cast<std::uint16_t>(0xc000 | plain.chain->end_owner);
+    for (std::size_t at = set_at; at < answer_end; at += zones::kRrHeader + load16(data + at + 10)) {
+      store16(data + at, owner);
+    }
+    answers = static_cast<std::uint16_t>(answers + plain.chain->rendered_rrs);
+    link_count = plain.chain->link_count;
+  } else {
+    copy_bytes(data + set_at, set.data(), set.size());
+  }
+  write_header(data, 0, true, false, 1, answers, 0, opt ? 1 : 0);
   std::size_t length = answer_end;
   if (opt) length += write_opt(*config_, query, Rcode::kNoError, data + length);
   ++counters_.queries;  // here: an answer that does not fit is respond's to count
   counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
+  bool truncated = false;
+  if (transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled) {
+    length = rate_limited(query, data, length, query.question_end, opt != 0, Rcode::kNoError, true, answers,
+                          packet.source, truncated);
+  }
+  packet.length = static_cast<std::uint16_t>(length);
+  if (length == 0) return true;  // dropped (counted)
   ++counters_.responses;
   counters_.rcodes[0]++;
-  counters_.chain_links[0]++;
-  return length;
+  counters_.chain_links[link_count]++;
+  if (truncated) ++counters_.truncated;
+  return true;
 }
 
 std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
-                            const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
+                            const zones::TrieMatch& match, std::uint8_t* data,
                             std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,
                             const zones::TrieMatch* restart, const ClientAddress& source) noexcept {
   ++counters_.queries;
@@ -218,10 +249,10 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
         // nxdomain / nodata: the zone's SOA, whatever the data holds.
         const bool nx = policy_->rule(query.policy_rule).action == PolicyAction::kNxdomain;
         result = answer_negative(table, query, Found{unit, match}, writer, nx ? Rcode::kNxDomain : Rcode::kNoError);
-      } else if (plain.set == nullptr || !write_plain(*unit, plain, writer, result)) {
-        // A plain answer is one copy; one that does not fit takes the long
-        // way (which sets TC). DO=1 has none (run_burst): the RRSIGs go
-        // beside each set.
+      } else {
+        // A plain answer that fits was written by respond_plain; one that
+        // does not takes the long way (which sets TC). DO=1 has none
+        // (run_burst): the RRSIGs go beside each set.
         const Found restarted{restart_unit, restart != nullptr ? *restart : zones::TrieMatch{}};
         result = answer_query(table, query, Found{unit, match}, writer, restart != nullptr ? &restarted : nullptr);
       }
@@ -255,20 +286,9 @@ std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, c
   if (opt) length += write_opt(*config_, query, result.rcode, data + length);
 
   if (transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled) {
-    switch (rate_limit(result.rcode, result.authoritative, writer.count(Section::kAnswer), source)) {
-      case RateVerdict::kSend: break;
-      case RateVerdict::kDrop: ++counters_.dropped; return 0;
-      case RateVerdict::kSlip:
-        // TC=1 with the question (and OPT) only: a real client retries over TCP.
-        data[header::kFlags] |= header::kTc;
-        store16(data + header::kAnCount, 0);
-        store16(data + header::kNsCount, 0);
-        store16(data + header::kArCount, opt ? 1 : 0);
-        length = question_end;
-        if (opt) length += write_opt(*config_, query, result.rcode, data + length);
-        result.truncated = true;
-        break;
-    }
+    length = rate_limited(query, data, length, question_end, opt != 0, result.rcode, result.authoritative,
+                          writer.count(Section::kAnswer), source, result.truncated);
+    if (length == 0) return 0;
   }
 
   ++counters_.responses;
@@ -376,26 +396,21 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
     prefetch_answers(units_, found_, lookups_, lookups, plain_);
     prefetch_answers(restart_units_, restart_matches_, restart_query_, restarts, nullptr);
     // 5. Answer and write each in place.
-    const bool rrl = transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled;
     for (std::size_t i = 0, j = 0; i < n; ++i) {
       const zones::Snapshot* unit = nullptr;
       const zones::TrieMatch* match = &no_match_;
-      const PlainAnswer* plain = &no_plain_;
       const zones::Snapshot* restart_unit = nullptr;
       const zones::TrieMatch* restart = nullptr;
       if (queries_[i].verdict == Verdict::kAnswer) {
         unit = units_[j];
         match = &found_[j];
-        if (!queries_[i].do_bit) plain = &plain_[j];
-        // The common case, without respond's preparations.
-        if (plain->set != nullptr && plain->chain == nullptr && queries_[i].policy_rule == kNoPolicyRule &&
-            !rrl) {  // (a name with a plain answer is below no DNAME: no restart)
-          if (const std::size_t length =
-                  respond_plain(queries_[i], *unit, *plain->set, burst[i].data, burst[i].capacity, transport)) {
-            burst[i].length = static_cast<std::uint16_t>(length);
-            ++j;
-            continue;
-          }
+        // The common case, without respond's preparations (a name with a
+        // plain answer is below no DNAME: no restart). DO=1 has none: the
+        // RRSIGs go beside each set.
+        if (plain_[j].set != nullptr && !queries_[i].do_bit && queries_[i].policy_rule == kNoPolicyRule &&
+            respond_plain(queries_[i], *unit, plain_[j], burst[i], transport)) {
+          ++j;
+          continue;
         }
         if (restart_of_[j] != kNoRestart) {
           restart_unit = restart_units_[restart_of_[j]];
@@ -403,7 +418,7 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
         }
         ++j;
       }
-      burst[i].length = static_cast<std::uint16_t>(respond(table, queries_[i], unit, *match, *plain, burst[i].data,
+      burst[i].length = static_cast<std::uint16_t>(respond(table, queries_[i], unit, *match, burst[i].data,
                                                            burst[i].capacity, transport, restart_unit, restart,
                                                            burst[i].source));
     }

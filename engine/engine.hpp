@@ -129,15 +129,21 @@ class alignas(64) Engine {
                     const ClientAddress& source, Transport transport) noexcept;
   // A NOTIFY or a transfer request the control side answers (config.hpp).
   [[nodiscard]] bool for_control_side(const Query& query, const std::uint8_t* data, Transport transport) const noexcept;
-  // A plain answer without a chain, RRL or a policy rule: the set's stored
-  // bytes after the question and the header, as respond would write them.
-  // 0 when it does not fit (respond takes the long way, which sets TC).
-  std::size_t respond_plain(const Query& query, const zones::Snapshot& unit, const zones::RRset& set,
-                            std::uint8_t* data, std::size_t capacity, Transport transport) noexcept;
+  // A plain answer (stored bytes only) when no policy rule applies: written
+  // after the question with the header, as the long way would write it, and
+  // rate-limited; false, with nothing written, when it does not fit (respond
+  // takes the long way, which sets TC).
+  bool respond_plain(const Query& query, const zones::Snapshot& unit, const PlainAnswer& plain, Packet& packet,
+                     Transport transport) noexcept;
   std::size_t respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
-                      const zones::TrieMatch& match, const PlainAnswer& plain, std::uint8_t* data,
-                      std::size_t capacity, Transport transport, const zones::Snapshot* restart_unit,
-                      const zones::TrieMatch* restart, const ClientAddress& source) noexcept;
+                      const zones::TrieMatch& match, std::uint8_t* data, std::size_t capacity, Transport transport,
+                      const zones::Snapshot* restart_unit, const zones::TrieMatch* restart,
+                      const ClientAddress& source) noexcept;
+  // RRL over an answer of `length` octets already written: the length to
+  // send (0: dropped, counted), the question and OPT alone when it slips (TC=1).
+  std::size_t rate_limited(const Query& query, std::uint8_t* data, std::size_t length, std::size_t question_end,
+                           bool opt, Rcode rcode, bool authoritative, std::uint16_t answers,
+                           const ClientAddress& source, bool& truncated) noexcept;
   // RRL for a UDP answer written with `rcode`, AA and `answers` RRs.
   enum class RateVerdict : std::uint8_t { kSend, kDrop, kSlip };
   RateVerdict rate_limit(Rcode rcode, bool authoritative, std::uint16_t answers,
@@ -166,7 +172,6 @@ class alignas(64) Engine {
   zones::TrieMatch found_[kMaxBurst];            // what it found there
   PlainAnswer plain_[kMaxBurst];                 // its answer when plain
   const zones::TrieMatch no_match_{};
-  const PlainAnswer no_plain_{};
   // Second batch: names made by DNAME substitution (see answer_burst).
   static constexpr std::uint8_t kNoRestart = 0xff;
   std::uint8_t restart_of_[kMaxBurst];     // lookup → its index in the second batch
