@@ -192,19 +192,17 @@ bool Engine::respond_plain(const Query& query, const zones::Snapshot& unit, cons
   if (answer_end + opt > room) return false;
   std::uint16_t answers = plain.set->count;
   unsigned link_count = 0;
+  copy_bytes(data + set_at, set.data(), set.size());
   if (plain.chain != nullptr) {
-    // The chain's links as rendered at compile time, then the set with each
-    // RR's owner pointing at the last target (plain_answer: a pointer reaches it).
+    // The chain's links as rendered at compile time before the set, and each
+    // of its RRs owned by the last target (plain_answer: a pointer reaches it).
     copy_bytes(data + query.question_end, links.data(), links.size());
-    copy_bytes(data + set_at, set.data(), set.size());
     const std::uint16_t owner = static_cast<std::uint16_t>(0xc000 | plain.chain->end_owner);
     for (std::size_t at = set_at; at < answer_end; at += zones::kRrHeader + load16(data + at + 10)) {
       store16(data + at, owner);
     }
     answers = static_cast<std::uint16_t>(answers + plain.chain->rendered_rrs);
     link_count = plain.chain->link_count;
-  } else {
-    copy_bytes(data + set_at, set.data(), set.size());
   }
   write_header(data, 0, true, false, 1, answers, 0, opt ? 1 : 0);
   std::size_t length = answer_end;
