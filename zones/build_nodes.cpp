@@ -97,7 +97,7 @@ void SnapshotBuilder::sort_records() {
     std::uint64_t prefix;  // big-endian key bytes [skip, skip + 8), zero-padded
     std::uint32_t record;
   };
-  std::vector<Entry> entries(records.size());
+  LargeVector<Entry> entries(records.size());
   for (std::uint32_t i = 0; i < records.size(); ++i) {
     const auto key = store_.key(records[i]);
     std::uint64_t prefix = 0;
@@ -120,8 +120,33 @@ void SnapshotBuilder::sort_records() {
     if (int c = compare_canonical_rdata(ra.type, store_.rdata(ra), store_.rdata(rb)); c != 0) return c < 0;
     return ea.record < eb.record;
   });
-  order_.resize(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) order_[i] = entries[i].record;
+  // The store is this compile's own copy (compile_loaded merges the zones
+  // into it), so it is rewritten in sorted order: records and their bytes.
+  // Every later pass then reads memory in order; walking records by a
+  // sorted index instead cost a cache miss per record (~60% of a 1M-name
+  // compile). The loads of this gather are independent, so they overlap.
+  LargeVector<Record> sorted(records.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) sorted[i] = records[entries[i].record];
+  LargeVector<std::uint8_t> bytes;
+  bytes.reserve(store_.bytes.size());
+  std::uint32_t old_key = 0, new_key = 0;  // consecutive records of one owner share its key's bytes
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    Record& rec = sorted[i];
+    const std::uint8_t* from = store_.bytes.data();
+    if (i == 0 || rec.key != old_key) {
+      old_key = rec.key;
+      new_key = static_cast<std::uint32_t>(bytes.size());
+      bytes.insert(bytes.end(), from + rec.key, from + rec.key + rec.key_length);
+    }
+    rec.key = new_key;
+    const std::uint32_t rdata = static_cast<std::uint32_t>(bytes.size());
+    bytes.insert(bytes.end(), from + rec.rdata, from + rec.rdata + rec.rdata_length);
+    rec.rdata = rdata;
+  }
+  store_.records = std::move(sorted);
+  store_.bytes = std::move(bytes);
+  order_.resize(store_.records.size());
+  for (std::uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
 }
 
 void SnapshotBuilder::build_nodes() {
@@ -536,8 +561,8 @@ void SnapshotBuilder::add_rrset(std::span<const std::uint32_t> group, unsigned& 
 }
 
 void SnapshotBuilder::build_trie() {
-  std::vector<std::span<const std::uint8_t>> keys(node_keys_.size());
-  std::vector<std::uint32_t> values(node_keys_.size());
+  LargeVector<std::span<const std::uint8_t>> keys(node_keys_.size());
+  LargeVector<std::uint32_t> values(node_keys_.size());
   for (std::uint32_t i = 0; i < values.size(); ++i) {
     keys[i] = node_keys_[i];
     values[i] = i;

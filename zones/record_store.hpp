@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "zones/canonical_rdata.hpp"
+#include "zones/huge_pages.hpp"
 #include "zones/name.hpp"
 
 namespace canon::zones {
@@ -35,8 +36,8 @@ struct RecordStore {
   static constexpr std::uint64_t kProgressEvery = 1u << 20;
   std::function<void(std::uint64_t records)> on_progress;
 
-  std::vector<Record> records;
-  std::vector<std::uint8_t> bytes;
+  LargeVector<Record> records;
+  LargeVector<std::uint8_t> bytes;
   std::vector<std::string> files;
   // A store merged from several zones (compile_loaded): zone z's files start
   // at files[zone_files[z]]; empty for one zone's store.

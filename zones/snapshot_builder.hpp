@@ -124,15 +124,15 @@ class SnapshotBuilder {
   std::uint32_t signature_warn_days_;  // ZoneLimits'
   std::int64_t check_time_;          // ZoneLimits' (0: now, read once in check_dnssec)
   std::unique_ptr<Snapshot> snap_;
-  std::vector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
-  std::vector<std::uint32_t> rrset_record_;    // per RRset: its earliest record, for file:line
-  std::vector<std::uint32_t> rrset_first_rr_;  // per RRset: index of its first RR in rr_records_
-  std::vector<std::uint32_t> rr_records_;      // per RR in wire order: its record
+  LargeVector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
+  LargeVector<std::uint32_t> rrset_record_;    // per RRset: its earliest record, for file:line
+  LargeVector<std::uint32_t> rrset_first_rr_;  // per RRset: index of its first RR in rr_records_
+  LargeVector<std::uint32_t> rr_records_;      // per RR in wire order: its record
   // Keys of the trie nodes, copied in sorted order into one arena so the
   // passes that walk them in order read memory in order.
   struct KeyArena {
-    std::vector<std::uint8_t> bytes;
-    std::vector<std::uint32_t> offsets;
+    LargeVector<std::uint8_t> bytes;
+    LargeVector<std::uint32_t> offsets;
     void push_back(std::span<const std::uint8_t> key) {
       offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
       bytes.push_back(static_cast<std::uint8_t>(key.size()));

@@ -169,7 +169,7 @@ class TrieBuilder {
               std::span<const std::uint32_t> values)
       : keys_(keys), values_(values) {}
 
-  std::vector<std::uint8_t> build() {
+  LargeVector<std::uint8_t> build() {
     if (keys_.empty()) {
       emit_record(kNoValue, {}, {});
     } else {
@@ -264,7 +264,7 @@ class TrieBuilder {
 
   std::span<const std::span<const std::uint8_t>> keys_;
   std::span<const std::uint32_t> values_;
-  std::vector<std::uint8_t> blob_;
+  LargeVector<std::uint8_t> blob_;
 };
 
 }  // namespace

@@ -58,7 +58,7 @@ struct TrieMatch {
 class Trie {
  public:
   Trie() = default;
-  explicit Trie(const std::vector<std::uint8_t>& blob) : blob_(blob.begin(), blob.end()) {}
+  explicit Trie(LargeVector<std::uint8_t> blob) : blob_(std::move(blob)) {}
 
   [[nodiscard]] TrieMatch find(std::span<const std::uint8_t> key) const noexcept;
 
@@ -84,7 +84,7 @@ class Trie {
   template <bool kSplit>
   [[nodiscard]] bool descend(Step& s, std::span<const std::uint8_t> key) const noexcept;
 
-  std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> blob_;
+  LargeVector<std::uint8_t> blob_;
 };
 
 // Builds a trie from keys sorted byte-wise, without duplicates; the value of
