@@ -6,6 +6,8 @@
 // non-terminals), the cut above it (occlusion) and its wildcard parent.
 #include <algorithm>
 #include <cstring>
+#include <limits>
+#include <stdexcept>
 
 #include "zones/name_compression.hpp"
 #include "zones/rr_type.hpp"
@@ -28,9 +30,10 @@ bool is_wildcard_key(std::span<const std::uint8_t> key) {
 
 }  // namespace
 
-SnapshotBuilder::SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones,
-                                 Findings& findings, const ZoneLimits& limits)
+SnapshotBuilder::SnapshotBuilder(RecordStore& store, std::vector<const RecordStore*> sources,
+                                 std::vector<ZoneMeta> zones, Findings& findings, const ZoneLimits& limits)
     : store_(store),
+      sources_(std::move(sources)),
       zones_(std::move(zones)),
       findings_(findings),
       max_rrset_records_(std::min(limits.max_rrset_records, kMaxRrsetRecordsCeiling)),
@@ -79,11 +82,17 @@ NodeExtra& SnapshotBuilder::extra_of(std::uint32_t node_id) {
   return snap_->extras_[n.extra];
 }
 
-// Sorts record indices by (key, zone, type, RDATA). Each entry carries the
-// 8 key bytes after the prefix every key shares (the zone origins' common
-// part), so most comparisons never leave the array being sorted.
+// Sorts the zones' records by (key, zone, type, RDATA) into store_: its
+// records in that order, their keys and RDATA in one arena in the same
+// order. Every later pass then reads memory in order (walking records by a
+// sorted index instead cost a cache miss per record, ~60% of a 1M-name
+// compile), and the loaded stores, which their zones keep, are read once
+// here instead of first copied whole into one.
+//
+// Each sort entry carries the 8 key bytes after the prefix every key shares
+// (the zone origins' common part), so most comparisons never leave the
+// array being sorted.
 void SnapshotBuilder::sort_records() {
-  const auto& records = store_.records;
   std::size_t skip = zones_.empty() ? 0 : zones_[0].origin_key.length;
   for (const ZoneMeta& z : zones_) {
     std::size_t common = 0;
@@ -95,54 +104,96 @@ void SnapshotBuilder::sort_records() {
   }
   struct Entry {
     std::uint64_t prefix;  // big-endian key bytes [skip, skip + 8), zero-padded
-    std::uint32_t record;
+    std::uint32_t record;  // in its zone's store
+    std::uint32_t zone;
   };
-  LargeVector<Entry> entries(records.size());
-  for (std::uint32_t i = 0; i < records.size(); ++i) {
-    const auto key = store_.key(records[i]);
-    std::uint64_t prefix = 0;
-    for (std::size_t b = 0; b < 8; ++b) {
-      const std::size_t at = skip + b;
-      prefix = (prefix << 8) | (at < key.size() ? key[at] : 0u);
+  std::size_t total = 0, total_bytes = 0;
+  for (const RecordStore* source : sources_) {
+    total += source->records.size();
+    total_bytes += source->bytes.size();
+  }
+  if (total_bytes > std::numeric_limits<std::uint32_t>::max() || total > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("zone data exceeds 4 GiB of owner names and RDATA");
+  }
+  LargeVector<Entry> entries(total);
+  std::size_t at_entry = 0;
+  for (std::uint32_t z = 0; z < sources_.size(); ++z) {
+    const RecordStore& source = *sources_[z];
+    for (std::uint32_t i = 0; i < source.records.size(); ++i) {
+      const auto key = source.key(source.records[i]);
+      std::uint64_t prefix = 0;
+      for (std::size_t b = 0; b < 8; ++b) {
+        const std::size_t at = skip + b;
+        prefix = (prefix << 8) | (at < key.size() ? key[at] : 0u);
+      }
+      entries[at_entry++] = Entry{prefix, i, z};
     }
-    entries[i] = Entry{prefix, i};
   }
   std::sort(entries.begin(), entries.end(), [&](const Entry& ea, const Entry& eb) {
     if (ea.prefix != eb.prefix) return ea.prefix < eb.prefix;
-    const Record& ra = records[ea.record];
-    const Record& rb = records[eb.record];
-    if (int c = compare_bytes(store_.key(ra), store_.key(rb)); c != 0) return c < 0;
-    if (ra.zone != rb.zone) return ra.zone < rb.zone;
+    const RecordStore& sa = *sources_[ea.zone];
+    const RecordStore& sb = *sources_[eb.zone];
+    const Record& ra = sa.records[ea.record];
+    const Record& rb = sb.records[eb.record];
+    if (int c = compare_bytes(sa.key(ra), sb.key(rb)); c != 0) return c < 0;
+    if (ea.zone != eb.zone) return ea.zone < eb.zone;
     if (ra.type != rb.type) return ra.type < rb.type;
     // Canonical order (RFC 4034 §6.3), so that records differing only in the
     // letter case of a name sit together; among equals the first loaded
     // comes first and is the one kept.
-    if (int c = compare_canonical_rdata(ra.type, store_.rdata(ra), store_.rdata(rb)); c != 0) return c < 0;
+    if (int c = compare_canonical_rdata(ra.type, sa.rdata(ra), sb.rdata(rb)); c != 0) return c < 0;
     return ea.record < eb.record;
   });
-  // The store is this compile's own copy (compile_loaded merges the zones
-  // into it), so it is rewritten in sorted order: records and their bytes.
-  // Every later pass then reads memory in order; walking records by a
-  // sorted index instead cost a cache miss per record (~60% of a 1M-name
-  // compile). The loads of this gather are independent, so they overlap.
-  LargeVector<Record> sorted(records.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) sorted[i] = records[entries[i].record];
-  LargeVector<std::uint8_t> bytes;
-  bytes.reserve(store_.bytes.size());
-  std::uint32_t old_key = 0, new_key = 0;  // consecutive records of one owner share its key's bytes
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    Record& rec = sorted[i];
-    const std::uint8_t* from = store_.bytes.data();
-    if (i == 0 || rec.key != old_key) {
-      old_key = rec.key;
-      new_key = static_cast<std::uint32_t>(bytes.size());
-      bytes.insert(bytes.end(), from + rec.key, from + rec.key + rec.key_length);
-    }
-    rec.key = new_key;
-    const std::uint32_t rdata = static_cast<std::uint32_t>(bytes.size());
-    bytes.insert(bytes.end(), from + rec.rdata, from + rec.rdata + rec.rdata_length);
-    rec.rdata = rdata;
+  // The records of one owner, now side by side, share one copy of its key;
+  // the same walk counts what build_nodes will make, so its arrays are
+  // sized once instead of grown (each growth copies and faults anew).
+  LargeVector<Record> sorted(total);
+  for (std::size_t i = 0; i < total; ++i) {  // a tight loop: its cache misses overlap
+    sorted[i] = sources_[entries[i].zone]->records[entries[i].record];
+    sorted[i].zone = entries[i].zone;
   }
+  LargeVector<std::uint8_t> bytes(total_bytes);
+  std::size_t used = 0;
+  sizes_ = {};
+  const std::uint8_t* old_owner = nullptr;  // the owner's key in its loaded store
+  std::uint8_t owner_length = 0;
+  std::uint32_t new_owner = 0;              // and in `bytes`
+  std::uint16_t last_type = 0, last_covered = 0;
+  constexpr std::size_t kAhead = 8;
+  for (std::size_t i = 0; i < total; ++i) {
+    if (i + kAhead < total) {
+      const Record& next = sorted[i + kAhead];
+      const std::uint8_t* next_bytes = sources_[next.zone]->bytes.data();
+      __builtin_prefetch(next_bytes + next.key);
+      __builtin_prefetch(next_bytes + next.rdata);
+    }
+    Record& rec = sorted[i];
+    const std::uint8_t* from = sources_[rec.zone]->bytes.data();
+    const std::uint8_t* key = from + rec.key;
+    const std::uint8_t* rdata = from + rec.rdata;
+    const bool same_owner = old_owner && rec.key_length == owner_length &&
+                            std::memcmp(key, old_owner, owner_length) == 0;
+    if (!same_owner) {
+      old_owner = key;
+      owner_length = rec.key_length;
+      new_owner = static_cast<std::uint32_t>(used);
+      std::memcpy(bytes.data() + used, key, rec.key_length);
+      used += rec.key_length;
+      ++sizes_.names;
+      sizes_.key_bytes += 1u + rec.key_length;
+    }
+    const std::uint16_t covered =
+        rec.type == rr::RRSIG && rec.rdata_length >= 2 ? static_cast<std::uint16_t>((rdata[0] << 8) | rdata[1]) : 0;
+    if (!same_owner || rec.type != last_type || covered != last_covered) ++sizes_.rrsets;
+    last_type = rec.type;
+    last_covered = covered;
+    sizes_.wire_bytes += kRrHeader + rec.rdata_length;
+    rec.key = new_owner;
+    std::memcpy(bytes.data() + used, rdata, rec.rdata_length);
+    rec.rdata = static_cast<std::uint32_t>(used);
+    used += rec.rdata_length;
+  }
+  bytes.resize(used);
   store_.records = std::move(sorted);
   store_.bytes = std::move(bytes);
   order_.resize(store_.records.size());
@@ -152,6 +203,17 @@ void SnapshotBuilder::sort_records() {
 void SnapshotBuilder::build_nodes() {
   const auto& records = store_.records;
   sort_records();
+  // Sized once (sort_records counted them); the apexes and empty
+  // non-terminals that no record names are few and may grow them.
+  const std::size_t names = sizes_.names + zones_.size();
+  snap_->nodes_.reserve(names);
+  node_keys_.offsets.reserve(names);
+  node_keys_.bytes.reserve(sizes_.key_bytes + names);
+  snap_->rrsets_.reserve(sizes_.rrsets);
+  rrset_record_.reserve(sizes_.rrsets);
+  rrset_first_rr_.reserve(sizes_.rrsets);
+  snap_->wire_.reserve(sizes_.wire_bytes);
+  rr_records_.reserve(records.size());
 
   // Zone apexes must be nodes even when a file holds nothing at its origin.
   std::vector<std::uint32_t> apexes(zones_.size());
@@ -412,13 +474,8 @@ std::uint16_t SnapshotBuilder::covered_type(const Record& rec) const {
 // it covers), placed right after the set they sign; those whose covered set
 // is not at this name come last, by type covered (snapshot.hpp, RRset).
 void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> group) {
-  struct Run {
-    std::size_t begin, end;  // in group
-    std::uint16_t type;
-    std::uint16_t covered;   // RRSIG runs: the type covered
-    bool placed = false;
-  };
-  std::vector<Run> runs;
+  std::vector<RecordRun>& runs = runs_scratch_;
+  runs.clear();
   for (std::size_t i = 0; i < group.size();) {
     const Record& first = store_.records[group[i]];
     const std::uint16_t covered = first.type == rr::RRSIG ? covered_type(first) : 0;
@@ -427,22 +484,22 @@ void SnapshotBuilder::add_rrsets(Node& node, std::span<const std::uint32_t> grou
            (first.type != rr::RRSIG || covered_type(store_.records[group[j]]) == covered)) {
       ++j;
     }
-    runs.push_back(Run{i, j, first.type, covered});
+    runs.push_back(RecordRun{i, j, first.type, covered});
     i = j;
   }
   unsigned sets = 0;
-  auto emit = [&](Run& run) {
+  auto emit = [&](RecordRun& run) {
     run.placed = true;
     add_rrset(group.subspan(run.begin, run.end - run.begin), sets);
   };
-  for (Run& run : runs) {
+  for (RecordRun& run : runs) {
     if (run.type == rr::RRSIG) continue;
     emit(run);
-    for (Run& sig : runs) {
+    for (RecordRun& sig : runs) {
       if (sig.type == rr::RRSIG && sig.covered == run.type) emit(sig);
     }
   }
-  for (Run& run : runs) {
+  for (RecordRun& run : runs) {
     if (!run.placed) emit(run);
   }
   node.rrset_count = static_cast<std::uint8_t>(sets);

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <exception>
-#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -67,22 +66,12 @@ std::vector<ZoneMeta> describe_zones(std::span<const ZoneSource> zones, Findings
   return metas;
 }
 
-// Appends `from`'s records to `into` as zone `zone`, moving their offsets.
-void merge_records(RecordStore& into, const RecordStore& from, std::uint32_t zone) {
-  if (into.bytes.size() + from.bytes.size() > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::length_error("zone data exceeds 4 GiB of owner names and RDATA");
-  }
-  const auto byte_base = static_cast<std::uint32_t>(into.bytes.size());
+// Adds zone `zone`'s file names to `into` (Record::file stays per zone);
+// its records stay in `from` until SnapshotBuilder::sort_records.
+void merge_files(RecordStore& into, const RecordStore& from, std::uint32_t zone) {
   if (into.zone_files.size() <= zone) into.zone_files.resize(zone + 1, 0);
-  into.zone_files[zone] = static_cast<std::uint32_t>(into.files.size());  // Record::file stays per zone
+  into.zone_files[zone] = static_cast<std::uint32_t>(into.files.size());
   into.files.insert(into.files.end(), from.files.begin(), from.files.end());
-  into.bytes.insert(into.bytes.end(), from.bytes.begin(), from.bytes.end());
-  for (Record r : from.records) {
-    r.key += byte_base;
-    r.rdata += byte_base;
-    r.zone = zone;
-    into.records.push_back(r);
-  }
 }
 
 }  // namespace
@@ -137,24 +126,18 @@ CompileResult compile_loaded(std::span<const std::shared_ptr<const LoadedZone>> 
     std::vector<bool> has_errors(zones.size(), true);
     for (std::size_t index : accepted) has_errors[index] = false;
     RecordStore store;
-    std::size_t records = 0;
-    std::size_t bytes = 0;
-    for (std::size_t index : accepted) {
-      records += zones[index]->store.records.size();
-      bytes += zones[index]->store.bytes.size();
-    }
-    store.records.reserve(records);  // once: growing by each zone's size would copy N² records
-    store.bytes.reserve(bytes);
+    std::vector<const RecordStore*> stores;
     for (std::uint32_t z = 0; z < metas.size(); ++z) {
       const LoadedZone& loaded = *zones[accepted[z]];
       metas[z].failed = loaded.failed;
-      merge_records(store, loaded.store, z);
+      merge_files(store, loaded.store, z);
+      stores.push_back(&loaded.store);
       for (const Finding& f : loaded.findings.items) result.findings.add(f);
       if (loaded.findings.errors() != 0) has_errors[accepted[z]] = true;
       result.stats.load_seconds += loaded.load_seconds;
     }
     const auto compile_start = std::chrono::steady_clock::now();
-    SnapshotBuilder builder(store, std::move(metas), result.findings, limits);
+    SnapshotBuilder builder(store, std::move(stores), std::move(metas), result.findings, limits);
     std::unique_ptr<Snapshot> snapshot = builder.build();
     for (std::size_t z = 0; z < accepted.size(); ++z) {
       if (builder.zones_with_errors()[z]) has_errors[accepted[z]] = true;

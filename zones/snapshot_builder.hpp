@@ -44,8 +44,11 @@ struct ZoneMeta {
 
 class SnapshotBuilder {
  public:
-  SnapshotBuilder(RecordStore& store, std::vector<ZoneMeta> zones, Findings& findings,
-                  const ZoneLimits& limits = {});
+  // `sources`: each zone's loaded records, by ZoneMeta index (their Record::
+  // zone is ignored). sort_records fills `store`, whose files (and
+  // zone_files) the caller has merged, with all of them in sorted order.
+  SnapshotBuilder(RecordStore& store, std::vector<const RecordStore*> sources, std::vector<ZoneMeta> zones,
+                  Findings& findings, const ZoneLimits& limits = {});
 
   // Runs every pass. The snapshot is complete even when findings hold errors
   // (so every check can run); the caller decides whether to publish it.
@@ -118,6 +121,7 @@ class SnapshotBuilder {
   }
 
   RecordStore& store_;
+  std::vector<const RecordStore*> sources_;  // emptied into store_ by sort_records
   std::vector<ZoneMeta> zones_;
   Findings& findings_;
   std::uint32_t max_rrset_records_;  // ZoneLimits', at most kMaxRrsetRecordsCeiling
@@ -145,6 +149,21 @@ class SnapshotBuilder {
     [[nodiscard]] std::size_t size() const { return offsets.size(); }
   };
   KeyArena node_keys_;
+  // Counted by sort_records over the sorted records, for sizing build_nodes'
+  // arrays: names and RRsets as the records hold them (empty non-terminals
+  // and dropped copies make the real counts differ a little).
+  struct Sizes {
+    std::size_t names = 0, key_bytes = 0, rrsets = 0, wire_bytes = 0;
+  } sizes_;
+  // add_rrsets' runs of one type (RRSIG: one type covered) at a name,
+  // reused from name to name.
+  struct RecordRun {
+    std::size_t begin, end;  // in the name's records
+    std::uint16_t type;
+    std::uint16_t covered;   // RRSIG runs: the type covered
+    bool placed = false;
+  };
+  std::vector<RecordRun> runs_scratch_;
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> parent_side_;  // (node, records)
   // NSEC3 owner names, kept out of the trie: their records, [begin, end) in
   // order_. Their nodes come last, from first_nsec3_node_ on:
