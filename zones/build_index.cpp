@@ -11,6 +11,7 @@ void SnapshotBuilder::build_index() {
     origins.emplace_back(reinterpret_cast<const char*>(wire), length);
   }
   NameIndexBuilder index(origins);
+  index.reserve(node_keys_.size(), node_keys_.bytes.size());
   for (std::uint32_t id = 0; id < node_keys_.size(); ++id) {
     const std::size_t length = key_to_wire(node_keys_[id], wire);  // keys are lower-case
     index.add({wire, length}, id, snap_->nodes_[id].zone);

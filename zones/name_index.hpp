@@ -167,6 +167,12 @@ class NameIndexBuilder {
 
   // Node `node` of zone `zone` is named `wire` (lower-cased, under the zone's origin).
   void add(std::span<const std::uint8_t> wire, std::uint32_t node, std::uint32_t zone);
+  // Room for `names` adds whose names (below their origins) total at most
+  // `tail_bytes` octets: sized once instead of grown.
+  void reserve(std::size_t names, std::size_t tail_bytes) {
+    pending_.reserve(names);
+    tails_.reserve(names + tail_bytes);
+  }
 
   [[nodiscard]] NameIndex finish();
 
