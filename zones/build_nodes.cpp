@@ -107,15 +107,10 @@ void SnapshotBuilder::sort_records() {
     std::uint32_t record;  // in its zone's store
     std::uint32_t zone;
   };
-  std::size_t total = 0, total_bytes = 0;
-  for (const RecordStore* source : sources_) {
-    total += source->records.size();
-    total_bytes += source->bytes.size();
-  }
-  if (total_bytes > std::numeric_limits<std::uint32_t>::max() || total > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::length_error("zone data exceeds 4 GiB of owner names and RDATA");
-  }
+  std::size_t total = 0;
+  for (const RecordStore* source : sources_) total += source->records.size();
   LargeVector<Entry> entries(total);
+  std::size_t total_bytes = 0;  // every record's key and RDATA: what the gather below may copy
   std::size_t at_entry = 0;
   for (std::uint32_t z = 0; z < sources_.size(); ++z) {
     const RecordStore& source = *sources_[z];
@@ -127,7 +122,11 @@ void SnapshotBuilder::sort_records() {
         prefix = (prefix << 8) | (at < key.size() ? key[at] : 0u);
       }
       entries[at_entry++] = Entry{prefix, i, z};
+      total_bytes += key.size() + source.records[i].rdata_length;
     }
+  }
+  if (total_bytes > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("zone data exceeds 4 GiB of owner names and RDATA");
   }
   std::sort(entries.begin(), entries.end(), [&](const Entry& ea, const Entry& eb) {
     if (ea.prefix != eb.prefix) return ea.prefix < eb.prefix;
