@@ -143,14 +143,15 @@ void SnapshotBuilder::sort_records() {
     if (int c = compare_canonical_rdata(ra.type, sa.rdata(ra), sb.rdata(rb)); c != 0) return c < 0;
     return ea.record < eb.record;
   });
-  // The records of one owner, now side by side, share one copy of its key;
-  // the same walk counts what build_nodes will make, so its arrays are
-  // sized once instead of grown (each growth copies and faults anew).
   LargeVector<Record> sorted(total);
   for (std::size_t i = 0; i < total; ++i) {  // a tight loop: its cache misses overlap
     sorted[i] = sources_[entries[i].zone]->records[entries[i].record];
     sorted[i].zone = entries[i].zone;
   }
+  // Then their bytes, in the same order. The records of one owner, now side
+  // by side, share one copy of its key; the same walk counts what
+  // build_nodes will make, so its arrays are sized once instead of grown
+  // (each growth copies and faults anew).
   LargeVector<std::uint8_t> bytes(total_bytes);
   std::size_t used = 0;
   sizes_ = {};
