@@ -23,6 +23,11 @@ int compare_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t>
   return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 
+// The type an RRSIG covers: the first two octets of its RDATA (RFC 4034 §3.1).
+std::uint16_t type_covered(std::span<const std::uint8_t> rdata) {
+  return rdata.size() >= 2 ? static_cast<std::uint16_t>((rdata[0] << 8) | rdata[1]) : 0;
+}
+
 bool is_wildcard_key(std::span<const std::uint8_t> key) {
   const std::size_t last = key_parent_length(key);
   return key.size() == last + 2 && key[last] == 1 && key[last + 1] == '*';
@@ -92,7 +97,7 @@ NodeExtra& SnapshotBuilder::extra_of(std::uint32_t node_id) {
 // Each sort entry carries the 8 key bytes after the prefix every key shares
 // (the zone origins' common part), so most comparisons never leave the
 // array being sorted.
-void SnapshotBuilder::sort_records() {
+SnapshotBuilder::Sizes SnapshotBuilder::sort_records() {
   std::size_t skip = zones_.empty() ? 0 : zones_[0].origin_key.length;
   for (const ZoneMeta& z : zones_) {
     std::size_t common = 0;
@@ -154,7 +159,7 @@ void SnapshotBuilder::sort_records() {
   // (each growth copies and faults anew).
   LargeVector<std::uint8_t> bytes(total_bytes);
   std::size_t used = 0;
-  sizes_ = {};
+  Sizes sizes;
   const std::uint8_t* old_owner = nullptr;  // the owner's key in its loaded store
   std::uint8_t owner_length = 0;
   std::uint32_t new_owner = 0;              // and in `bytes`
@@ -179,15 +184,14 @@ void SnapshotBuilder::sort_records() {
       new_owner = static_cast<std::uint32_t>(used);
       std::memcpy(bytes.data() + used, key, rec.key_length);
       used += rec.key_length;
-      ++sizes_.names;
-      sizes_.key_bytes += 1u + rec.key_length;
+      ++sizes.names;
+      sizes.key_bytes += 1u + rec.key_length;
     }
-    const std::uint16_t covered =
-        rec.type == rr::RRSIG && rec.rdata_length >= 2 ? static_cast<std::uint16_t>((rdata[0] << 8) | rdata[1]) : 0;
-    if (!same_owner || rec.type != last_type || covered != last_covered) ++sizes_.rrsets;
+    const std::uint16_t covered = rec.type == rr::RRSIG ? type_covered({rdata, rec.rdata_length}) : 0;
+    if (!same_owner || rec.type != last_type || covered != last_covered) ++sizes.rrsets;
     last_type = rec.type;
     last_covered = covered;
-    sizes_.wire_bytes += kRrHeader + rec.rdata_length;
+    sizes.wire_bytes += kRrHeader + rec.rdata_length;
     rec.key = new_owner;
     std::memcpy(bytes.data() + used, rdata, rec.rdata_length);
     rec.rdata = static_cast<std::uint32_t>(used);
@@ -198,21 +202,22 @@ void SnapshotBuilder::sort_records() {
   store_.bytes = std::move(bytes);
   order_.resize(store_.records.size());
   for (std::uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  return sizes;
 }
 
 void SnapshotBuilder::build_nodes() {
   const auto& records = store_.records;
-  sort_records();
+  const Sizes sizes = sort_records();
   // Sized once (sort_records counted them); the apexes and empty
   // non-terminals that no record names are few and may grow them.
-  const std::size_t names = sizes_.names + zones_.size();
+  const std::size_t names = sizes.names + zones_.size();
   snap_->nodes_.reserve(names);
   node_keys_.offsets.reserve(names);
-  node_keys_.bytes.reserve(sizes_.key_bytes + names);
-  snap_->rrsets_.reserve(sizes_.rrsets);
-  rrset_record_.reserve(sizes_.rrsets);
-  rrset_first_rr_.reserve(sizes_.rrsets);
-  snap_->wire_.reserve(sizes_.wire_bytes);
+  node_keys_.bytes.reserve(sizes.key_bytes + names);
+  snap_->rrsets_.reserve(sizes.rrsets);
+  rrset_record_.reserve(sizes.rrsets);
+  rrset_first_rr_.reserve(sizes.rrsets);
+  snap_->wire_.reserve(sizes.wire_bytes);
   rr_records_.reserve(records.size());
 
   // Zone apexes must be nodes even when a file holds nothing at its origin.
@@ -463,10 +468,8 @@ std::uint32_t SnapshotBuilder::add_node(std::span<const std::uint8_t> key, std::
   return id;
 }
 
-// The type an RRSIG covers: the first two octets of its RDATA (RFC 4034 §3.1).
 std::uint16_t SnapshotBuilder::covered_type(const Record& rec) const {
-  const auto rdata = store_.rdata(rec);
-  return rdata.size() >= 2 ? static_cast<std::uint16_t>((rdata[0] << 8) | rdata[1]) : 0;
+  return type_covered(store_.rdata(rec));
 }
 
 // One name's records, sorted by type then RDATA, become its RRsets. RRSIGs

@@ -59,7 +59,13 @@ class SnapshotBuilder {
 
  private:
   // build_nodes.cpp
-  void sort_records();
+  // Counted by sort_records over the sorted records, for sizing build_nodes'
+  // arrays: names and RRsets as the records hold them (empty non-terminals
+  // and dropped copies make the real counts differ a little).
+  struct Sizes {
+    std::size_t names = 0, key_bytes = 0, rrsets = 0, wire_bytes = 0;
+  };
+  Sizes sort_records();
   void build_nodes();
   std::span<const std::uint32_t> served_records(std::span<const std::uint8_t> key,
                                                 std::uint32_t hint,
@@ -71,6 +77,7 @@ class SnapshotBuilder {
                          std::span<const std::uint32_t> records);
   void add_rrsets(Node& node, std::span<const std::uint32_t> records);
   void add_rrset(std::span<const std::uint32_t> records, unsigned& sets);
+  // The type an RRSIG record covers (type_covered of its RDATA).
   [[nodiscard]] std::uint16_t covered_type(const Record& rec) const;
   NodeExtra& extra_of(std::uint32_t node_id);
   [[nodiscard]] std::uint32_t deepest_zone(std::span<const std::uint8_t> key,
@@ -121,14 +128,16 @@ class SnapshotBuilder {
   }
 
   RecordStore& store_;
-  std::vector<const RecordStore*> sources_;  // emptied into store_ by sort_records
+  std::vector<const RecordStore*> sources_;  // read once, by sort_records, which fills store_
   std::vector<ZoneMeta> zones_;
   Findings& findings_;
   std::uint32_t max_rrset_records_;  // ZoneLimits', at most kMaxRrsetRecordsCeiling
   std::uint32_t signature_warn_days_;  // ZoneLimits'
   std::int64_t check_time_;          // ZoneLimits' (0: now, read once in check_dnssec)
   std::unique_ptr<Snapshot> snap_;
-  LargeVector<std::uint32_t> order_;         // record indices, sorted by key, zone, type, RDATA
+  // 0, 1, ... n-1: sort_records leaves store_.records in sorted order; a
+  // name's records pass on as a span of indices, as served_records' subsets do.
+  LargeVector<std::uint32_t> order_;
   LargeVector<std::uint32_t> rrset_record_;    // per RRset: its earliest record, for file:line
   LargeVector<std::uint32_t> rrset_first_rr_;  // per RRset: index of its first RR in rr_records_
   LargeVector<std::uint32_t> rr_records_;      // per RR in wire order: its record
@@ -149,12 +158,6 @@ class SnapshotBuilder {
     [[nodiscard]] std::size_t size() const { return offsets.size(); }
   };
   KeyArena node_keys_;
-  // Counted by sort_records over the sorted records, for sizing build_nodes'
-  // arrays: names and RRsets as the records hold them (empty non-terminals
-  // and dropped copies make the real counts differ a little).
-  struct Sizes {
-    std::size_t names = 0, key_bytes = 0, rrsets = 0, wire_bytes = 0;
-  } sizes_;
   // add_rrsets' runs of one type (RRSIG: one type covered) at a name,
   // reused from name to name.
   struct RecordRun {
