@@ -1,14 +1,24 @@
 #include "zones/name_index.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
+
+#if defined(__SSE4_2__)
+#include <immintrin.h>
+#endif
 
 #include "zones/name_hash.hpp"
 
 namespace canon::zones {
 
-void make_indexed_name(const std::uint8_t* wire, std::size_t length, IndexedName& out) noexcept {
-  std::uint32_t h = static_cast<std::uint32_t>(length);
+namespace {
+
+// 8 octets at a time: names under 16 octets, and every name with
+// -Dportable=true.
+//   chunk i (octets 8i..8i+7, zero-padded): lower8, stored, h = step(h, chunk)
+std::uint32_t index_words(const std::uint8_t* wire, std::size_t length, std::uint32_t h,
+                          IndexedName& out) noexcept {
   std::size_t i = 0;
   for (; i + 8 <= length; i += 8) {
     const std::uint64_t chunk = lower8(load_word(wire + i));
@@ -29,8 +39,62 @@ void make_indexed_name(const std::uint8_t* wire, std::size_t length, IndexedName
     i += 8;
   }
   std::memset(out.bytes + i, 0, 8);
+  return h;
+}
+
+#if defined(__SSE4_2__)
+// ASCII upper → lower on 16 octets: 'A'..'Z' are the octets whose value
+// minus 'A' is below 26 unsigned, i.e. below -128 + 26 once moved by 128.
+inline __m128i lower16(__m128i x) noexcept {
+  const __m128i moved = _mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>('A' + 128)));
+  const __m128i upper = _mm_cmplt_epi8(moved, _mm_set1_epi8(static_cast<char>(-128 + 26)));
+  return _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+// pshufb masks that move 16 octets down by s (the mask at kShiftDown + s):
+// octet j takes octet j + s, or zero once past the end.
+alignas(16) constexpr std::uint8_t kShiftDown[32] = {
+    0,    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,   11,   12,   13,   14,   15,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+
+// The same words and hash as index_words, 16 octets per step (a name of
+// 16 octets or more: the tail is its last 16 octets, moved down).
+std::uint32_t index_words16(const std::uint8_t* wire, std::size_t length, std::uint32_t h,
+                            IndexedName& out) noexcept {
+  std::size_t i = 0;
+  __m128i chunk;
+  for (; i + 16 <= length; i += 16) {
+    chunk = lower16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wire + i)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out.bytes + i), chunk);
+    h = hash_step(h, static_cast<std::uint64_t>(_mm_cvtsi128_si64(chunk)));
+    h = hash_step(h, static_cast<std::uint64_t>(_mm_extract_epi64(chunk, 1)));
+  }
+  const std::size_t rest = length - i;  // 0..15 octets, zero-padded
+  if (rest != 0) {
+    const __m128i last = _mm_loadu_si128(reinterpret_cast<const __m128i*>(wire + length - 16));
+    const __m128i down = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kShiftDown + 16 - rest));
+    chunk = lower16(_mm_shuffle_epi8(last, down));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out.bytes + i), chunk);
+    h = hash_step(h, static_cast<std::uint64_t>(_mm_cvtsi128_si64(chunk)));
+    if (rest > 8) h = hash_step(h, static_cast<std::uint64_t>(_mm_extract_epi64(chunk, 1)));
+    i += 16;
+  }
+  // Zeros to 8 past the last word: i is at most 256, bytes holds 272.
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out.bytes + i), _mm_setzero_si128());
+  return h;
+}
+#endif
+
+}  // namespace
+
+void make_indexed_name(const std::uint8_t* wire, std::size_t length, IndexedName& out) noexcept {
+  const auto start = static_cast<std::uint32_t>(length);
+#if defined(__SSE4_2__)
+  out.hash = length >= 16 ? index_words16(wire, length, start, out) : index_words(wire, length, start, out);
+#else
+  out.hash = index_words(wire, length, start, out);
+#endif
   out.length = static_cast<std::uint8_t>(length);
-  out.hash = h;
 }
 
 NameIndexBuilder::NameIndexBuilder(std::span<const std::string> origins) {
