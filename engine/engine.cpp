@@ -102,8 +102,8 @@ bool dname_target_name(const zones::Snapshot& snap, const Query& query, std::uin
   const std::size_t length = kept + target.size();
   if (length > zones::kMaxNameLength) return false;
   std::uint8_t wire[zones::kMaxNameLength];
-  std::memcpy(wire, query.name.bytes, kept);
-  std::memcpy(wire + kept, target.data(), target.size());
+  copy_bytes(wire, query.name.bytes, kept);
+  copy_bytes(wire + kept, target.data(), target.size());
   zones::make_indexed_name(wire, length, out);
   return true;
 }
