@@ -1,5 +1,7 @@
 #include "engine/query.hpp"
 
+#include <cstring>
+
 #include "engine/wire.hpp"
 #include "zones/rr_type.hpp"
 
@@ -85,10 +87,68 @@ bool parse_options(const std::uint8_t* rdata, std::size_t length, Query& query) 
   return pos == length && edns_ok;
 }
 
+// The shape nearly every query has, read with a few wide compares: QR=0,
+// OPCODE=0, counts 1/0/0/0 or 1/0/0/1, a well-formed question of class IN
+// that is not a transfer, and either nothing after it or an OPT of 11
+// octets with no options, version 0, that ends the packet:
+//
+//   header:  ID | flags | 00 01 | 00 00 | 00 00 | 00 0a     a = 0 or 1
+//   OPT:     00 | 00 29 | payload | ext-RCODE | 00 | DO+Z (2) | 00 00
+//
+// Fills `query` exactly as parse_query_general does and returns true, or
+// returns false having decided nothing (the general parser then reads it).
+inline bool parse_common_query(const std::uint8_t* packet, std::size_t length, Query& query) noexcept {
+  constexpr std::size_t kSmallest = header::kSize + 1 + 4;  // the root, QTYPE, QCLASS
+  if (length < kSmallest || (packet[header::kFlags] & (header::kQr | header::kOpcodeMask)) != 0) return false;
+  std::uint64_t counts;  // QDCOUNT..ARCOUNT as they sit in memory (little-endian load)
+  std::memcpy(&counts, packet + header::kQdCount, sizeof counts);
+  constexpr std::uint64_t kOneQuestion = 0x0100;  // octet 1: QDCOUNT's low octet
+  const std::uint64_t arcount_low = counts >> 56;
+  if ((counts & 0x00ffffffffffffffull) != kOneQuestion || arcount_low > 1) return false;
+  const std::size_t name_length = parse_qname(packet, length, header::kSize);
+  std::size_t pos = header::kSize + name_length;
+  if (name_length == 0 || pos + 4 > length) return false;
+  const std::uint16_t qtype = load16(packet + pos);
+  if (load16(packet + pos + 2) != zones::rr_class::IN || qtype == rr::AXFR || qtype == rr::IXFR) return false;
+  pos += 4;
+  bool has_edns = false;
+  if (arcount_low == 0) {
+    if (pos != length) return false;
+  } else {
+    if (pos + kOptFixedSize != length) return false;
+    std::uint64_t opt;  // octets 0..7 of the OPT: owner, TYPE, CLASS (payload), TTL's first 3
+    std::memcpy(&opt, packet + pos, sizeof opt);
+    constexpr std::uint64_t kFixed = 0x00ff0000'00ffffffull;  // octets 0, 1, 2 and 6 (the version)
+    constexpr std::uint64_t kRootOpt = std::uint64_t{41} << 16;  // 00 | 00 29 | ... | version 00
+    if ((opt & kFixed) != kRootOpt || load16(packet + pos + 9) != 0) return false;
+    has_edns = true;
+  }
+  query.verdict = Verdict::kAnswer;
+  query.question_ok = true;
+  query.has_edns = has_edns;
+  query.do_bit = has_edns && (packet[pos + 7] & 0x80) != 0;
+  query.nsid_requested = false;
+  query.qtype = qtype;
+  query.qclass = zones::rr_class::IN;
+  query.udp_payload = has_edns ? load16(packet + pos + 3) : 0;
+  query.qname_length = static_cast<std::uint16_t>(name_length);
+  query.question_end = static_cast<std::uint16_t>(header::kSize + name_length + 4);
+  query.policy_rule = 0xffffffff;
+  zones::make_indexed_name(packet + header::kSize, name_length, query.name);
+  return true;
+}
+
 }  // namespace
 
 void parse_query(const std::uint8_t* packet, std::size_t length, Transport transport,
                  Query& query) noexcept {
+  if (!parse_common_query(packet, length, query)) detail::parse_query_general(packet, length, transport, query);
+}
+
+namespace detail {
+
+void parse_query_general(const std::uint8_t* packet, std::size_t length, Transport transport,
+                         Query& query) noexcept {
   // Field by field: value-initializing would clear the 255-byte names each time.
   query.verdict = Verdict::kDrop;
   query.question_ok = query.has_edns = query.do_bit = query.nsid_requested = false;
@@ -175,5 +235,7 @@ void parse_query(const std::uint8_t* packet, std::size_t length, Transport trans
   }
   query.verdict = Verdict::kAnswer;
 }
+
+}  // namespace detail
 
 }  // namespace canon::engine

@@ -48,8 +48,16 @@ struct Query {
   std::uint32_t policy_rule = 0xffffffff;  // the policy rule that matched (kNoPolicyRule: none)
 };
 
-// Parses `length` bytes at `packet`.
+// Parses `length` bytes at `packet`: the common shape (one question of
+// class IN, at most an 11-octet OPT) with a few wide compares, any other
+// with the general reading below; both decide the same.
 void parse_query(const std::uint8_t* packet, std::size_t length, Transport transport,
                  Query& query) noexcept;
+
+namespace detail {
+// Every rule above, record by record; the oracle of tests/engine/parser_test.cpp.
+void parse_query_general(const std::uint8_t* packet, std::size_t length, Transport transport,
+                         Query& query) noexcept;
+}  // namespace detail
 
 }  // namespace canon::engine

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -377,6 +378,70 @@ TEST_F(Parser, AnErrorAnswerIsNoLargerThanTheQueryOr512) {
   const Response r = server_.answer(big.bytes);
   EXPECT_EQ(r.rcode(), "NOTIMP");
   EXPECT_LE(r.size(), std::max<std::size_t>(big.bytes.size(), 512));
+}
+
+// ---- the common shape's fast reading ------------------------------------------
+
+// parse_query reads the common shape with a few wide compares and anything
+// else with parse_query_general; what it decides must be the general
+// reading's, field by field, for the common shape and for every packet one
+// octet away from it (each octet of each of these queries set to values
+// that matter to one rule or another), over UDP and TCP.
+void expect_same_reading(const std::vector<std::uint8_t>& packet, Transport transport) {
+  Query fast;
+  Query general;
+  parse_query(packet.data(), packet.size(), transport, fast);
+  detail::parse_query_general(packet.data(), packet.size(), transport, general);
+  const std::string what = "packet of " + std::to_string(packet.size()) + " octets";
+  ASSERT_EQ(static_cast<int>(fast.verdict), static_cast<int>(general.verdict)) << what;
+  ASSERT_EQ(fast.question_ok, general.question_ok) << what;
+  ASSERT_EQ(fast.has_edns, general.has_edns) << what;
+  ASSERT_EQ(fast.do_bit, general.do_bit) << what;
+  ASSERT_EQ(fast.nsid_requested, general.nsid_requested) << what;
+  ASSERT_EQ(fast.qtype, general.qtype) << what;
+  ASSERT_EQ(fast.qclass, general.qclass) << what;
+  ASSERT_EQ(fast.udp_payload, general.udp_payload) << what;
+  ASSERT_EQ(fast.qname_length, general.qname_length) << what;
+  ASSERT_EQ(fast.question_end, general.question_end) << what;
+  ASSERT_EQ(fast.policy_rule, general.policy_rule) << what;
+  ASSERT_EQ(fast.name.length, general.name.length) << what;
+  if (fast.question_ok) {
+    ASSERT_EQ(fast.name.hash, general.name.hash) << what;
+    ASSERT_EQ(0, std::memcmp(fast.name.bytes, general.name.bytes, fast.name.length)) << what;
+  }
+}
+
+TEST(ParserFastShape, DecidesWhatTheGeneralReadingDecides) {
+  const std::vector<std::vector<std::uint8_t>> shapes = {
+      Wire().header(kId, kRdCd, 1).question("www.Example.com").bytes,
+      Wire().header(kId, 0, 1, 0, 0, 1).question("www.example.com", 28).opt(1232, 0, true).bytes,
+      Wire().header(kId, 0, 1, 0, 0, 1).question("a-much-longer-label-than-most.example.com", 15).opt(4096).bytes,
+      Wire().header(kId, 0, 1, 0, 0, 1).question("x").opt(512, 0, false, {0, 3, 0, 0}).bytes,
+      Wire().header(kId, 0, 1).question("").bytes,
+  };
+  const std::uint8_t kValues[] = {0x00, 0x01, 0x02, 0x03, 0x05, 0x06, 0x0b, 0x0c, 0x10, 0x20, 0x29, 0x3f,
+                                  0x40, 0x41, 0x80, 0x81, 0xc0, 0xfb, 0xfc, 0xfe, 0xff};
+  std::size_t checked = 0;
+  for (const auto& shape : shapes) {
+    for (const Transport transport : {Transport::kUdp, Transport::kTcp}) {
+      expect_same_reading(shape, transport);
+      for (std::size_t at = 0; at < shape.size(); ++at) {
+        for (const std::uint8_t value : kValues) {
+          auto changed = shape;
+          changed[at] = value;
+          expect_same_reading(changed, transport);
+          ++checked;
+        }
+      }
+      for (std::size_t cut = 0; cut < shape.size(); ++cut) {  // every truncation, and one octet more
+        expect_same_reading({shape.begin(), shape.begin() + static_cast<std::ptrdiff_t>(cut)}, transport);
+      }
+      auto longer = shape;
+      longer.push_back(0);
+      expect_same_reading(longer, transport);
+    }
+  }
+  EXPECT_GT(checked, 2000u);
 }
 
 }  // namespace
