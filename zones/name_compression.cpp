@@ -37,8 +37,7 @@ std::size_t walk_labels(const std::uint8_t* message, std::size_t at, F&& f) noex
 }  // namespace
 
 // Letters 0x20 apart compare equal (both letters).
-bool same_label(const std::uint8_t* a, const std::uint8_t* b) noexcept {
-  if (a[0] != b[0]) return false;
+bool same_label_octets(const std::uint8_t* a, const std::uint8_t* b) noexcept {
   for (std::uint8_t i = 1; i <= a[0]; ++i) {
     const std::uint8_t x = a[i], y = b[i];
     if (x != y && ((x ^ y) != 0x20 || static_cast<std::uint8_t>((x | 0x20) - 'a') > 'z' - 'a'))

@@ -49,8 +49,14 @@ struct CompressibleNames {
   }
 }
 
-// Labels equal, letters compared without case.
-[[nodiscard]] bool same_label(const std::uint8_t* a, const std::uint8_t* b) noexcept;
+// The octets of two labels of the same length equal, letters compared without case.
+[[nodiscard]] bool same_label_octets(const std::uint8_t* a, const std::uint8_t* b) noexcept;
+
+// Labels equal, letters compared without case. The lengths inline: most
+// candidates differ there.
+[[nodiscard]] inline bool same_label(const std::uint8_t* a, const std::uint8_t* b) noexcept {
+  return a[0] == b[0] && same_label_octets(a, b);
+}
 
 // Octets of the longest suffix of whole labels `name` shares with `owner`
 // (both uncompressed wire form; letters compared without case), root
