@@ -206,23 +206,51 @@ std::size_t Engine::rate_limited(const Query& query, std::uint8_t* data, std::si
     answers = static_cast<std::uint16_t>(answers + plain.chain->rendered_rrs);
     link_count = plain.chain->link_count;
   }
-  write_header(data, 0, true, false, 1, answers, 0, opt ? 1 : 0);
-  std::size_t length = answer_end;
-  if (opt) length += write_opt(*config_, query, Rcode::kNoError, data + length);
+  finish_prepared(query, packet, answer_end, Rcode::kNoError, answers, 0, opt != 0, link_count, transport);
+  return true;
+}
+
+// Inlined in run_burst, its only caller.
+[[gnu::always_inline]] inline bool Engine::respond_nxdomain(const Query& query, const zones::Snapshot& unit,
+                                                           const zones::TrieMatch& match, Packet& packet,
+                                                           Transport transport) noexcept {
+  const zones::NameStanding standing = zones::stand(unit, match);
+  if (standing.kind != zones::Standing::kNxdomain) return false;
+  const zones::Zone& zone = unit.zone(unit.node(standing.node).zone);
+  if (zone.failed || zone.soa_rrset == zones::kNone || zone.negative_soa_length == 0) return false;
+  const std::size_t opt = opt_size(*config_, query);
+  if (query.question_end + opt > packet.capacity) return false;  // respond leaves the OPT out
+  ResponseWriter writer;
+  writer.start(packet.data, packet.capacity, query.question_end, size_limit(*config_, query, transport), opt);
+  const NameRef name{static_cast<std::uint16_t>(header::kSize), static_cast<std::uint8_t>(query.qname_length)};
+  if (!writer.put_negative_soa(zone, unit.negative_soa(zone), writer.suffix(name, zone.origin_length))) {
+    return false;  // nothing written: the long way writes the SOA as a set
+  }
+  finish_prepared(query, packet, writer.size(), Rcode::kNxDomain, 0, 1, opt != 0, 0, transport);
+  return true;
+}
+
+[[gnu::always_inline]] inline void Engine::finish_prepared(const Query& query, Packet& packet, std::size_t length,
+                                                          Rcode rcode, std::uint16_t answers,
+                                                          std::uint16_t authority, bool opt, unsigned links,
+                                                          Transport transport) noexcept {
+  std::uint8_t* data = packet.data;
+  const auto rcode_bits = static_cast<std::uint16_t>(rcode);
+  write_header(data, rcode_bits, true, false, 1, answers, authority, opt ? 1 : 0);
+  if (opt) length += write_opt(*config_, query, rcode, data + length);
   ++counters_.queries;  // here: an answer that does not fit is respond's to count
   counters_.qtypes[static_cast<std::size_t>(qtype_bucket(query.qtype))]++;
   bool truncated = false;
   if (transport == Transport::kUdp && policy_ != nullptr && policy_->rrl().enabled) {
-    length = rate_limited(query, data, length, query.question_end, opt != 0, Rcode::kNoError, true, answers,
+    length = rate_limited(query, data, length, query.question_end, opt, rcode, true, answers,
                           packet.source, truncated);
   }
   packet.length = static_cast<std::uint16_t>(length);
-  if (length == 0) return true;  // dropped (counted)
+  if (length == 0) return;  // dropped (counted)
   ++counters_.responses;
-  counters_.rcodes[0]++;
-  counters_.chain_links[link_count]++;
+  counters_.rcodes[rcode_bits]++;
+  counters_.chain_links[links]++;
   if (truncated) ++counters_.truncated;
-  return true;
 }
 
 std::size_t Engine::respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
@@ -404,11 +432,14 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
       if (queries_[i].verdict == Verdict::kAnswer) {
         unit = units_[j];
         match = &found_[j];
-        // The common case, without respond's preparations (a name with a
-        // plain answer is below no DNAME: no restart). DO=1 has none: the
-        // RRSIGs go beside each set.
-        if (plain_[j].set != nullptr && !queries_[i].do_bit && queries_[i].policy_rule == kNoPolicyRule &&
-            respond_plain(queries_[i], *unit, plain_[j], burst[i], transport)) {
+        // The common cases, without respond's preparations: a plain answer
+        // (a name with one is below no DNAME: no restart) or an NXDOMAIN.
+        // DO=1 has neither: the RRSIGs and proofs go with them.
+        if (!queries_[i].do_bit && queries_[i].policy_rule == kNoPolicyRule &&
+            (plain_[j].set != nullptr ? respond_plain(queries_[i], *unit, plain_[j], burst[i], transport)
+                                      : restart_of_[j] == kNoRestart && unit != nullptr &&
+                                            found_[j].exact == zones::kNone &&
+                                            respond_nxdomain(queries_[i], *unit, found_[j], burst[i], transport))) {
           ++j;
           continue;
         }

@@ -135,6 +135,16 @@ class alignas(64) Engine {
   // takes the long way, which sets TC).
   bool respond_plain(const Query& query, const zones::Snapshot& unit, const PlainAnswer& plain, Packet& packet,
                      Transport transport) noexcept;
+  // An NXDOMAIN (zones::stand) without DO and no policy rule: the zone's
+  // prepared negative SOA in authority, as Answerer::negative writes it;
+  // false, with nothing sent, when anything else applies (respond answers).
+  bool respond_nxdomain(const Query& query, const zones::Snapshot& unit, const zones::TrieMatch& match,
+                        Packet& packet, Transport transport) noexcept;
+  // What both write after their sections: the header (AA, the counts), our
+  // OPT, the counters and RRL, the packet's length.
+  void finish_prepared(const Query& query, Packet& packet, std::size_t length, Rcode rcode,
+                       std::uint16_t answers, std::uint16_t authority, bool opt, unsigned links,
+                       Transport transport) noexcept;
   std::size_t respond(const zones::ZoneTable& table, const Query& query, const zones::Snapshot* unit,
                       const zones::TrieMatch& match, std::uint8_t* data, std::size_t capacity, Transport transport,
                       const zones::Snapshot* restart_unit, const zones::TrieMatch* restart,
