@@ -7,6 +7,8 @@
 //   dname      NAME.d.alias.test A              DNAME + synthesized CNAME + the A of
 //                                               NAME.example.com (1M zone)
 //   nxdomain   NAME-nx.example.com A            NXDOMAIN with the SOA
+//   mx         mK.alias.test MX                 the MX (its exchange compressed) and the
+//                                               exchange's A in additional
 //
 // Each query kind uses 4096 distinct names in shuffled order, so lookups miss
 // the cache as they would under real traffic. The per-query time is
@@ -78,6 +80,7 @@ BENCHMARK_CAPTURE(BM_answer, a_hit, "a_hit");
 BENCHMARK_CAPTURE(BM_answer, chain3, "chain3");
 BENCHMARK_CAPTURE(BM_answer, dname, "dname");
 BENCHMARK_CAPTURE(BM_answer, nxdomain, "nxdomain");
+BENCHMARK_CAPTURE(BM_answer, mx, "mx");
 // {rules, rrl}: the no-policy baseline is BM_answer of the same kind.
 BENCHMARK_CAPTURE(BM_policy, a_hit, "a_hit")
     ->ArgNames({"rules", "rrl"})

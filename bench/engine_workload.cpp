@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::size_t kQueriesPerKind = 4096;
 
-std::vector<std::uint8_t> query(const std::string& name, std::uint16_t id) {
+std::vector<std::uint8_t> query(const std::string& name, std::uint16_t id, std::uint16_t qtype = 1) {
   std::vector<std::uint8_t> q = {static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id),
                                  0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1};
   std::stringstream labels(name);
@@ -26,7 +26,7 @@ std::vector<std::uint8_t> query(const std::string& name, std::uint16_t id) {
     q.insert(q.end(), label.begin(), label.end());
   }
   q.push_back(0);
-  const std::uint8_t tail[] = {0, 1, 0, 1,                                   // A IN
+  const std::uint8_t tail[] = {static_cast<std::uint8_t>(qtype >> 8), static_cast<std::uint8_t>(qtype), 0, 1,  // QTYPE IN
                                0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};       // OPT, 1232
   q.insert(q.end(), std::begin(tail), std::end(tail));
   return q;
@@ -42,7 +42,7 @@ std::string alias_zone(std::size_t chains) {
   for (std::size_t i = 0; i < chains; ++i) {
     const std::string n = std::to_string(i);
     z += "c" + n + " CNAME c" + n + "b\nc" + n + "b CNAME c" + n + "c\nc" + n + "c CNAME t" + n +
-         "\nt" + n + " A 192.0.2.7\n";
+         "\nt" + n + " A 192.0.2.7\nm" + n + " MX 10 t" + n + "\n";
   }
   return z;
 }
@@ -114,6 +114,7 @@ Workload build(const std::string& genzone, const std::string& dir) {
     w.queries["dname"].push_back(query(labels[n + i < labels.size() ? n + i : i] + ".d.alias.test", id));
     w.queries["nxdomain"].push_back(query(labels[i] + "-nx.example.com", id));
     w.queries["chain3"].push_back(query("c" + std::to_string(i) + ".alias.test", id));
+    w.queries["mx"].push_back(query("m" + std::to_string(i) + ".alias.test", id, 15));
   }
   std::shuffle(w.queries["chain3"].begin(), w.queries["chain3"].end(), rng);
   return w;
