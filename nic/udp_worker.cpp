@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -58,8 +59,9 @@ void UdpWorker::run(engine::ServedReader reader, const std::atomic<bool>& stop) 
   reader.offline();
 }
 
-std::size_t UdpWorker::serve_burst(const Socket& socket, engine::ServedReader& reader) noexcept {
-  for (std::size_t i = 0; i < kBurst; ++i) {
+void UdpWorker::prepare_receive(const Socket& socket) noexcept {
+  const std::size_t reset = &socket == rx_socket_ ? rx_written_ : kBurst;
+  for (std::size_t i = 0; i < reset; ++i) {
     Slot& slot = slots_[i];
     rx_iov_[i] = {slot.data, kUdpSlotBytes};
     msghdr& h = rx_[i].msg_hdr;
@@ -71,7 +73,16 @@ std::size_t UdpWorker::serve_burst(const Socket& socket, engine::ServedReader& r
     h.msg_controllen = socket.pktinfo ? kControlBytes : 0;
     h.msg_flags = 0;
   }
+  rx_socket_ = &socket;
+}
+
+std::size_t UdpWorker::serve_burst(const Socket& socket, engine::ServedReader& reader) noexcept {
+  prepare_receive(socket);
   const int received = ::recvmmsg(socket.fd.get(), rx_, kBurst, MSG_DONTWAIT, nullptr);
+  // The kernel wrote the headers of what it returned, and may have begun on
+  // the next one when an error ended the batch (all of them, after an error
+  // with nothing returned).
+  rx_written_ = received >= 0 ? std::min(static_cast<std::size_t>(received) + 1, kBurst) : kBurst;
   if (received <= 0) {
     if (received < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       ++counters_.receive_errors;

@@ -62,6 +62,11 @@ class UdpWorker {
   };
   // One recvmmsg burst answered and sent; returns how many were received.
   std::size_t serve_burst(const Socket& socket, engine::ServedReader& reader) noexcept;
+  // rx_ made ready for a recvmmsg on `socket`: only the headers the last
+  // one wrote (name and control lengths, flags) are set again, unless the
+  // socket changed (its control buffer differs). A burst of 64 headers set
+  // afresh for a few datagrams cost more than the datagrams' parsing.
+  void prepare_receive(const Socket& socket) noexcept;
   // The engine's answer_burst with the dnstap tap around it.
   void answer_tapped(engine::ServedReader& reader, std::size_t received) noexcept;
   void send_answers(const Socket& socket, std::size_t received) noexcept;
@@ -88,6 +93,8 @@ class UdpWorker {
   UdpCounters counters_;
   mmsghdr rx_[kBurst]{};
   iovec rx_iov_[kBurst]{};
+  const Socket* rx_socket_ = nullptr;  // the socket rx_ was made ready for
+  std::size_t rx_written_ = kBurst;    // headers of rx_ the last recvmmsg may have written
   mmsghdr tx_[kBurst]{};
   iovec tx_iov_[kBurst]{};
   engine::Packet packets_[kBurst]{};
