@@ -7,6 +7,7 @@
 //   dname      NAME.d.alias.test A              DNAME + synthesized CNAME + the A of
 //                                               NAME.example.com (1M zone)
 //   nxdomain   NAME-nx.example.com A            NXDOMAIN with the SOA
+//   nodata     NAME.example.com AAAA            NODATA with the SOA (the name has only A)
 //   mx         mK.alias.test MX                 the MX (its exchange compressed) and the
 //                                               exchange's A in additional
 //
@@ -81,6 +82,7 @@ BENCHMARK_CAPTURE(BM_answer, chain3, "chain3");
 BENCHMARK_CAPTURE(BM_answer, dname, "dname");
 BENCHMARK_CAPTURE(BM_answer, nxdomain, "nxdomain");
 BENCHMARK_CAPTURE(BM_answer, mx, "mx");
+BENCHMARK_CAPTURE(BM_answer, nodata, "nodata");
 // {rules, rrl}: the no-policy baseline is BM_answer of the same kind.
 BENCHMARK_CAPTURE(BM_policy, a_hit, "a_hit")
     ->ArgNames({"rules", "rrl"})

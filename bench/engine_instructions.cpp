@@ -3,7 +3,7 @@
 //   valgrind --tool=callgrind --toggle-collect='canon::engine::Engine::run_burst*'
 //            bench/engine-instructions KIND COUNT [RULES [rrl]]
 //
-// answers COUNT queries of KIND (a_hit, chain3, dname, nxdomain, mx; see
+// answers COUNT queries of KIND (a_hit, chain3, dname, nxdomain, mx, nodata; see
 // bench_engine.cpp) in bursts of 32, with a policy of RULES generated rules
 // that none of the names match (and rate limiting on with `rrl`) when given.
 // Only the burst (Engine::run_burst, behind answer_burst) is counted, so the
@@ -22,7 +22,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 3 || argc > 5) {
-    std::fprintf(stderr, "usage: engine-instructions a_hit|chain3|dname|nxdomain|mx COUNT [RULES [rrl]]\n");
+    std::fprintf(stderr, "usage: engine-instructions a_hit|chain3|dname|nxdomain|mx|nodata COUNT [RULES [rrl]]\n");
     return 2;
   }
   const std::string kind = argv[1];

@@ -113,6 +113,7 @@ Workload build(const std::string& genzone, const std::string& dir) {
     w.queries["a_hit"].push_back(query(labels[i] + ".example.com", id));
     w.queries["dname"].push_back(query(labels[n + i < labels.size() ? n + i : i] + ".d.alias.test", id));
     w.queries["nxdomain"].push_back(query(labels[i] + "-nx.example.com", id));
+    w.queries["nodata"].push_back(query(labels[i] + ".example.com", id, 28));  // AAAA of an A-only name
     w.queries["chain3"].push_back(query("c" + std::to_string(i) + ".alias.test", id));
     w.queries["mx"].push_back(query("m" + std::to_string(i) + ".alias.test", id, 15));
   }

@@ -121,18 +121,29 @@ constexpr bool copied_as_stored(std::uint16_t type) noexcept {
 // above it, answered with its RRset of QTYPE (`set`, from Snapshot::rrset)
 // or, for an alias, with its prepared chain and the end's RRset; the RRset
 // has no additional-section data. answer_query writes the same bytes for it.
+// PlainAnswer::chain of a NODATA (its set is nullptr): only its address counts.
+const zones::Chain kNodata{};
+
 PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::uint16_t qtype,
                          const zones::RRset* set) noexcept {
+  using zones::rr::ANY;
   using zones::rr::DS;
+  using zones::rr::RRSIG;
   const zones::NameStanding standing = zones::stand_exact(snap, exact);
   const zones::Node& node = snap.node(exact);
   const bool alias = standing.kind == zones::Standing::kAlias && zones::follows_alias(qtype);
   if (!alias) {
     if (standing.kind != zones::Standing::kExists && standing.kind != zones::Standing::kAlias) return {};
     if (qtype == DS && node.has(static_cast<zones::NodeFlag>(zones::kChildApexData | zones::kApex))) return {};
-    // Never QTYPE ANY here: no RRset has type 255.
+    // No set of QTYPE at a name that exists: NODATA (Answerer::positive),
+    // but for ANY (no RRset has type 255: the first set answers) and RRSIG
+    // (the signatures of every type answer).
+    if (set == nullptr) {
+      const bool nodata = standing.kind == zones::Standing::kExists && qtype != ANY && qtype != RRSIG;
+      return nodata ? PlainAnswer{nullptr, &kNodata} : PlainAnswer{};
+    }
     // Names in RDATA are compressed against the packet: the long way writes them.
-    if (set == nullptr || set->additional != zones::kNone || !copied_as_stored(set->type)) return {};
+    if (set->additional != zones::kNone || !copied_as_stored(set->type)) return {};
     return {set, nullptr};
   }
   const zones::Chain& chain = snap.chain(snap.extra(node).chain);
@@ -211,12 +222,22 @@ std::size_t Engine::rate_limited(const Query& query, std::uint8_t* data, std::si
 }
 
 // Inlined in run_burst, its only caller.
-[[gnu::always_inline]] inline bool Engine::respond_nxdomain(const Query& query, const zones::Snapshot& unit,
-                                                           const zones::TrieMatch& match, Packet& packet,
-                                                           Transport transport) noexcept {
-  const zones::NameStanding standing = zones::stand(unit, match);
-  if (standing.kind != zones::Standing::kNxdomain) return false;
-  const zones::Zone& zone = unit.zone(unit.node(standing.node).zone);
+[[gnu::always_inline]] inline bool Engine::respond_negative(const Query& query, const zones::Snapshot& unit,
+                                                           const zones::TrieMatch& match, const PlainAnswer& plain,
+                                                           Packet& packet, Transport transport) noexcept {
+  std::uint32_t zone_id;
+  Rcode rcode;
+  if (match.exact == zones::kNone) {
+    const zones::NameStanding standing = zones::stand(unit, match);
+    if (standing.kind != zones::Standing::kNxdomain) return false;
+    zone_id = unit.node(standing.node).zone;
+    rcode = Rcode::kNxDomain;
+  } else {
+    if (plain.chain != &kNodata) return false;
+    zone_id = unit.node(match.exact).zone;
+    rcode = Rcode::kNoError;
+  }
+  const zones::Zone& zone = unit.zone(zone_id);
   if (zone.failed || zone.soa_rrset == zones::kNone || zone.negative_soa_length == 0) return false;
   const std::size_t opt = opt_size(*config_, query);
   if (query.question_end + opt > packet.capacity) return false;  // respond leaves the OPT out
@@ -226,7 +247,7 @@ std::size_t Engine::rate_limited(const Query& query, std::uint8_t* data, std::si
   if (!writer.put_negative_soa(zone, unit.negative_soa(zone), writer.suffix(name, zone.origin_length))) {
     return false;  // nothing written: the long way writes the SOA as a set
   }
-  finish_prepared(query, packet, writer.size(), Rcode::kNxDomain, 0, 1, opt != 0, 0, transport);
+  finish_prepared(query, packet, writer.size(), rcode, 0, 1, opt != 0, 0, transport);
   return true;
 }
 
@@ -433,13 +454,13 @@ void Engine::run_burst(const zones::ZoneTable& table, const Policy* policy, Pack
         unit = units_[j];
         match = &found_[j];
         // The common cases, without respond's preparations: a plain answer
-        // (a name with one is below no DNAME: no restart) or an NXDOMAIN.
-        // DO=1 has neither: the RRSIGs and proofs go with them.
+        // (a name with one is below no DNAME: no restart), an NXDOMAIN or a
+        // NODATA. DO=1 has none of them: the RRSIGs and proofs go with them.
         if (!queries_[i].do_bit && queries_[i].policy_rule == kNoPolicyRule &&
             (plain_[j].set != nullptr ? respond_plain(queries_[i], *unit, plain_[j], burst[i], transport)
                                       : restart_of_[j] == kNoRestart && unit != nullptr &&
-                                            found_[j].exact == zones::kNone &&
-                                            respond_nxdomain(queries_[i], *unit, found_[j], burst[i], transport))) {
+                                            respond_negative(queries_[i], *unit, found_[j], plain_[j], burst[i],
+                                                             transport))) {
           ++j;
           continue;
         }

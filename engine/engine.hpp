@@ -46,7 +46,9 @@ inline constexpr std::size_t kMaxBurst = 64;
 
 // An answer made of stored bytes only (engine.cpp, plain_answer): `set`
 // after the question, or, for an alias asked by its own name, the chain's
-// pre-rendered links and then `set` owned by the chain's last target.
+// pre-rendered links and then `set` owned by the chain's last target. A
+// NODATA has no set and a marker chain (engine.cpp's kNodata): the zone's
+// negative SOA answers it.
 struct PlainAnswer {
   const zones::RRset* set = nullptr;    // nullptr: not plain, answer_query decides
   const zones::Chain* chain = nullptr;
@@ -135,11 +137,12 @@ class alignas(64) Engine {
   // takes the long way, which sets TC).
   bool respond_plain(const Query& query, const zones::Snapshot& unit, const PlainAnswer& plain, Packet& packet,
                      Transport transport) noexcept;
-  // An NXDOMAIN (zones::stand) without DO and no policy rule: the zone's
-  // prepared negative SOA in authority, as Answerer::negative writes it;
-  // false, with nothing sent, when anything else applies (respond answers).
-  bool respond_nxdomain(const Query& query, const zones::Snapshot& unit, const zones::TrieMatch& match,
-                        Packet& packet, Transport transport) noexcept;
+  // An NXDOMAIN (zones::stand) or a NODATA (plain_answer's) without DO and
+  // no policy rule: the zone's prepared negative SOA in authority, as
+  // Answerer::negative writes it; false, with nothing sent, when anything
+  // else applies (respond answers).
+  bool respond_negative(const Query& query, const zones::Snapshot& unit, const zones::TrieMatch& match,
+                        const PlainAnswer& plain, Packet& packet, Transport transport) noexcept;
   // What both write after their sections: the header (AA, the counts), our
   // OPT, the counters and RRL, the packet's length.
   void finish_prepared(const Query& query, Packet& packet, std::size_t length, Rcode rcode,

@@ -331,33 +331,44 @@ TEST_P(GoldenLookup, ResponseReadsAsExpected) {
 
 INSTANTIATE_TEST_SUITE_P(Contract, GoldenLookup, ::testing::ValuesIn(cases()), golden_name);
 
-// An NXDOMAIN without DO is written by the engine's prepared path (the
-// zone's negative SOA copied whole); with DO=1 it takes the long way
-// (Answerer::negative), which for an unsigned zone adds nothing. So the two
-// answers must be the same bytes but for the DO bit our OPT echoes: names
-// at every depth, in the client's case, and those whose label above the
-// apex is the SOA's MNAME or RNAME label (compressed differently, so the
-// prepared SOA must step aside).
-TEST(NxdomainWithoutDo, SameBytesAsTheLongWay) {
+// An NXDOMAIN or a NODATA without DO is written by the engine's prepared
+// path (the zone's negative SOA copied whole); with DO=1 it takes the long
+// way (Answerer::negative), which for an unsigned zone adds nothing. So the
+// two answers must be the same bytes but for the DO bit our OPT echoes:
+// names at every depth, in the client's case, an empty non-terminal, the
+// apex, the types with rules of their own (ANY, RRSIG, DS, CNAME), and the
+// names whose label above the apex is the SOA's MNAME or RNAME label
+// (compressed differently, so the prepared SOA must step aside).
+TEST(NegativeWithoutDo, SameBytesAsTheLongWay) {
   Server server(compile_zones({kCom, kOrg}));
   std::size_t nxdomain = 0;
-  for (const char* name : {"nothing.example.com", "NoThInG.ExAmPlE.cOm", "deep.foo.example.com",
-                           "a.b.c.d.example.org", "hostmaster.example.com", "HOSTMASTER.example.org",
-                           "ns1.example.com", "ns2.example.org", "x.hostmaster.example.org",
-                           "a-much-longer-label-than-the-others-in-this-list.example.org"}) {
+  std::size_t nodata = 0;
+  const std::pair<const char*, const char*> questions[] = {
+      {"nothing.example.com", "A"}, {"NoThInG.ExAmPlE.cOm", "A"}, {"deep.foo.example.com", "A"},
+      {"a.b.c.d.example.org", "A"}, {"hostmaster.example.com", "A"}, {"HOSTMASTER.example.org", "A"},
+      {"ns1.example.com", "A"}, {"ns2.example.org", "A"}, {"x.hostmaster.example.org", "A"},
+      {"a-much-longer-label-than-the-others-in-this-list.example.org", "A"},
+      {"foo.example.com", "AAAA"}, {"FOO.example.com", "TXT"}, {"example.com", "TXT"},
+      {"ent.example.com", "A"}, {"y.ent.example.com", "AAAA"}, {"ns1.example.org", "AAAA"},
+      {"example.org", "MX"}, {"foo.example.com", "ANY"}, {"foo.example.com", "RRSIG"},
+      {"foo.example.com", "DS"}, {"example.com", "DS"}, {"bar.example.com", "AAAA"},
+      {"bar.example.com", "TXT"}, {"foo.example.com", "CNAME"}};
+  for (const auto& [name, type] : questions) {
     for (const std::uint16_t payload : {512, 1232, 4096}) {
       tools::QueryOptions options = with_edns(payload);
-      const Response fast = server.query(name, "A", options);
+      const Response fast = server.query(name, type, options);
       options.do_bit = true;
-      Response long_way = server.query(name, "A", options);
-      ASSERT_TRUE(fast.sent() && long_way.sent()) << name;
-      ASSERT_EQ(long_way.size(), fast.size()) << name << "\n" << fast.text() << long_way.text();
+      Response long_way = server.query(name, type, options);
+      const std::string what = std::string(name) + " " + type;
+      ASSERT_TRUE(fast.sent() && long_way.sent()) << what;
+      ASSERT_EQ(long_way.size(), fast.size()) << what << "\n" << fast.text() << long_way.text();
       long_way.bytes[long_way.size() - 4] &= 0x7f;  // our OPT's DO bit: octet 7 of 11, no options
-      EXPECT_EQ(fast.bytes, long_way.bytes) << name << "\n" << fast.text() << long_way.text();
-      if (fast.rcode() == "NXDOMAIN" && fast.nscount() == 1) ++nxdomain;
+      EXPECT_EQ(fast.bytes, long_way.bytes) << what << "\n" << fast.text() << long_way.text();
+      if (fast.nscount() == 1 && fast.ancount() == 0) ++(fast.rcode() == "NXDOMAIN" ? nxdomain : nodata);
     }
   }
-  EXPECT_GE(nxdomain, 24u);  // most of them are NXDOMAIN with the SOA
+  EXPECT_GE(nxdomain, 24u);  // most of the A questions are NXDOMAIN with the SOA
+  EXPECT_GE(nodata, 24u);    // and most of the others NODATA with it
 }
 
 }  // namespace
