@@ -116,14 +116,16 @@ constexpr bool copied_as_stored(std::uint16_t type) noexcept {
   return type >= 64 || ((kLongWay >> type) & 1) == 0;
 }
 
+// PlainAnswer::chain of a NODATA (its set is nullptr): only its address counts.
+const zones::Chain kNodata{};
+
 // The answer of an exact match (node `exact`) when it is stored bytes only (PlainAnswer,
 // engine.hpp), or {} when it needs answer_query: a name with no cut or DNAME
 // above it, answered with its RRset of QTYPE (`set`, from Snapshot::rrset)
 // or, for an alias, with its prepared chain and the end's RRset; the RRset
-// has no additional-section data. answer_query writes the same bytes for it.
-// PlainAnswer::chain of a NODATA (its set is nullptr): only its address counts.
-const zones::Chain kNodata{};
-
+// has no additional-section data; or, for a name that exists without a set
+// of QTYPE, a NODATA ({nullptr, &kNodata}). answer_query writes the same
+// bytes for each.
 PlainAnswer plain_answer(const zones::Snapshot& snap, std::uint32_t exact, std::uint16_t qtype,
                          const zones::RRset* set) noexcept {
   using zones::rr::ANY;
